@@ -1,0 +1,143 @@
+"""The best-practice portal: a Flask application factory made of small ``register_*`` steps."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from portal.config import DefaultConfig
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None, *, instance_path: str | None = None) -> Flask:
+    """Build the app. ``config`` (tests) overrides instance/config.py, which overrides the defaults."""
+    app = Flask(
+        __name__,
+        instance_path=instance_path or os.environ.get("PORTAL_INSTANCE_PATH") or str(ROOT / "instance"),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    load_config(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_security(app)
+    register_errorhandlers(app)
+    register_template_helpers(app)
+    register_commands(app)
+    if app.config["AUTO_MIGRATE"]:
+        from portal.db import upgrade_database
+
+        with app.app_context():
+            upgrade_database()
+    return app
+
+
+def load_config(app: Flask, overrides: dict | None) -> None:
+    app.config.from_object(DefaultConfig)
+    if overrides and overrides.get("TESTING"):
+        from portal.config import TestConfig
+
+        app.config.from_object(TestConfig)
+    else:
+        app.config.from_pyfile("config.py", silent=True)
+    for key in ("DATABASE_URL", "SECRET_KEY", "UPLOAD_DIR", "RATELIMIT_STORAGE_URI", "PREFERRED_URL_SCHEME"):
+        if os.environ.get(key):
+            app.config["SQLALCHEMY_DATABASE_URI" if key == "DATABASE_URL" else key] = os.environ[key]
+    for key in ("SESSION_COOKIE_SECURE", "BEHIND_PROXY", "AUTO_MIGRATE"):
+        if os.environ.get(key):
+            app.config[key] = os.environ[key].lower() in ("1", "true", "yes")
+    if overrides:
+        app.config.update(overrides)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'portal.db'}"
+    app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if not app.config.get("UPLOAD_DIR"):
+        app.config["UPLOAD_DIR"] = str(Path(app.instance_path) / "uploads")
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
+    if app.config["SESSION_COOKIE_SECURE"]:
+        app.config["REMEMBER_COOKIE_SECURE"] = True
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept ``postgres://`` and ``postgresql://`` URLs and use the psycopg 3 driver for them."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _instance_secret(instance: Path) -> str:
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def register_extensions(app: Flask) -> None:
+    from portal import db as portal_db
+    from portal.extensions import babel, csrf, db, limiter, login_manager
+    from portal.i18n import select_locale, select_timezone
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options.setdefault("connect_args", {"timeout": 15})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    db.init_app(app)
+    portal_db.register_sqlite_pragmas()
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    from portal.auth.sessions import configure_login_manager, forget_cached_user
+
+    configure_login_manager(login_manager)
+    app.before_request(forget_cached_user)
+    if app.config["BEHIND_PROXY"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+
+def register_blueprints(app: Flask) -> None:
+    from portal.accounts import bp as accounts_bp
+    from portal.auth import bp as auth_bp
+    from portal.elearning import bp as elearning_bp
+    from portal.home import bp as home_bp
+    from portal.org import bp as org_bp
+    from portal.panels import bp as panels_bp
+    from portal.reports import bp as reports_bp
+    from portal.submissions import bp as submissions_bp
+
+    for bp in (home_bp, auth_bp, org_bp, accounts_bp, submissions_bp, panels_bp, elearning_bp, reports_bp):
+        app.register_blueprint(bp)
+
+
+def register_security(app: Flask) -> None:
+    from portal.security import install_security_headers
+
+    install_security_headers(app)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from portal.errors import install_error_handlers
+
+    install_error_handlers(app)
+
+
+def register_template_helpers(app: Flask) -> None:
+    from portal.templating import install_template_helpers
+
+    install_template_helpers(app)
+
+
+def register_commands(app: Flask) -> None:
+    from portal.cli import register_cli
+
+    register_cli(app)

@@ -1,0 +1,106 @@
+"""Thin views: parse, check, call operations, render."""
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from portal.auth import bp
+from portal.auth import operations as ops
+from portal.auth.forms import ChangePasswordForm, LoginForm, RegisterForm, SetPasswordForm
+from portal.extensions import limiter
+from portal.security import is_safe_redirect
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/masuk", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = ops.authenticate(form.email.data, form.password.data)
+        if user is None:
+            flash(_("Email atau kata sandi salah."), "error")
+        else:
+            target = request.args.get("next")
+            lang = session.get("lang")
+            session.clear()  # renew the session at login: nothing from before survives
+            if lang:
+                session["lang"] = lang
+            login_user(user, remember=form.remember.data)
+            return redirect(target if is_safe_redirect(target) else url_for("home.index"))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/keluar", methods=["POST"])
+@login_required
+def logout():
+    ops.logout(current_user._get_current_object())
+    logout_user()
+    session.clear()
+    flash(_("Anda telah keluar."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/kata-sandi", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            ops.change_password(current_user._get_current_object(), form.current.data, form.password.data)
+        except ops.AccountError as exc:
+            form.current.errors.append(str(exc))
+        else:
+            user = current_user._get_current_object()
+            session.clear()
+            login_user(user)  # this session continues; every other one has ended
+            flash(_("Kata sandi diganti. Sesi di perangkat lain telah diakhiri."), "success")
+            return redirect(url_for("home.index"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/atur-sandi/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    found = ops.find_token(token)
+    if found is None:
+        return render_template("auth/token_invalid.html"), 410
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        ops.use_token(token, form.password.data)
+        if current_user.is_authenticated:
+            logout_user()
+        session.clear()
+        flash(_("Kata sandi tersimpan. Silakan masuk."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/set_password.html", form=form, user=found.user)
+
+
+@bp.route("/daftar", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            ops.register_reader(form.email.data, form.name.data, form.password.data, form.phone.data or "")
+        except ops.AccountError as exc:
+            form.email.errors.append(str(exc))
+        else:
+            flash(_("Pendaftaran berhasil. Silakan masuk."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/bahasa/<lang>", methods=["POST"])
+def set_language(lang: str):
+    if lang not in current_app.config["LANGUAGES"]:
+        abort(404)
+    session["lang"] = lang
+    target = request.form.get("next")
+    return redirect(target if is_safe_redirect(target) else url_for("home.index"))

@@ -1,0 +1,37 @@
+"""Flask-Login wiring. The session carries ``"<id>:<session_version>"``; bumping the version ends sessions."""
+from __future__ import annotations
+
+from flask import g
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager
+
+from portal.extensions import db
+from portal.models.people import User
+
+
+def load_user(user_key: str) -> User | None:
+    try:
+        user_id, version = (int(x) for x in user_key.split(":"))
+    except ValueError:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or not user.active or user.session_version != version:
+        return None
+    return user
+
+
+def forget_cached_user() -> None:
+    """Drop Flask-Login's per-context user cache at the start of each request.
+
+    Each production request has its own application context, so this changes nothing there; it keeps a
+    long-lived context (tests, CLI tasks that issue requests) from carrying one request's user into the next.
+    """
+    g.pop("_login_user", None)
+
+
+def configure_login_manager(manager: LoginManager) -> None:
+    manager.user_loader(load_user)
+    manager.login_view = "auth.login"
+    manager.login_message = _l("Silakan masuk untuk membuka halaman ini.")
+    manager.login_message_category = "info"
+    manager.session_protection = "basic"

@@ -1,0 +1,137 @@
+"""Command line: ``flask --app portal <command>`` and the ``bp-portal`` quick-start entry point."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+
+def register_cli(app: Flask) -> None:
+    for command in (db_upgrade, create_admin, import_tree, export_tree, import_accounts, load_demo, set_password_link):
+        app.cli.add_command(command)
+
+
+@click.command("db-upgrade")
+@click.option("--revision", default="head", show_default=True)
+@with_appcontext
+def db_upgrade(revision: str) -> None:
+    """Apply the Alembic migrations to the configured database."""
+    from portal.db import upgrade_database
+
+    upgrade_database(revision)
+    click.echo(f"Basis data diperbarui ke revisi {revision}.")
+
+
+@click.command("create-admin")
+@click.option("--email", required=True)
+@click.option("--name", default="Administrator", show_default=True)
+@with_appcontext
+def create_admin(email: str, name: str) -> None:
+    """Create the first administrator and print a one-time link to set the password."""
+    from flask import url_for
+
+    from portal.accounts.operations import create_account
+    from portal.models.people import Role
+
+    user, token = create_account(email=email, name=name, roles=[(Role.ADMIN, None)], by=None)
+    click.echo(f"Administrator {user.email} dibuat.")
+    click.echo(f"Tautan sekali pakai untuk mengatur kata sandi: {_link(token)}")
+
+
+@click.command("set-password-link")
+@click.argument("email")
+@with_appcontext
+def set_password_link(email: str) -> None:
+    """Print a fresh one-time link for an existing account."""
+    from portal.accounts.operations import reissue_link
+
+    token = reissue_link(email)
+    click.echo(_link(token))
+
+
+def _link(token: str) -> str:
+    base = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+    return f"{base}/akun/atur-sandi/{token}"
+
+
+@click.command("import-tree")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_tree(path: Path) -> None:
+    """Import the organisation tree from CSV (checks every row; any error imports nothing)."""
+    from portal.org.csvio import import_tree_csv
+
+    result = import_tree_csv(path.read_bytes())
+    if result.problems:
+        for problem in result.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(2)
+    click.echo(result.summary())
+
+
+@click.command("export-tree")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@with_appcontext
+def export_tree(path: Path) -> None:
+    """Export the whole organisation tree as CSV (the same format import reads)."""
+    from portal.org.csvio import export_tree_csv
+
+    path.write_bytes(export_tree_csv())
+    click.echo(f"Ditulis ke {path}.")
+
+
+@click.command("import-accounts")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def import_accounts(path: Path) -> None:
+    """Create accounts from CSV and print each new account's one-time link."""
+    from portal.accounts.csvio import import_accounts_csv
+
+    result = import_accounts_csv(path.read_bytes(), by=None)
+    if result.problems:
+        for problem in result.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(2)
+    for email, token in result.links:
+        click.echo(f"{email}\t{_link(token)}")
+
+
+@click.command("load-demo")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already holds an organisation tree.")
+@with_appcontext
+def load_demo(if_empty: bool) -> None:
+    """Load the demo dataset (provinces in three time zones, one account per role, a month in progress)."""
+    from portal.demo import DEMO_PASSWORD, demo_logins, load_demo_data
+
+    loaded = load_demo_data(if_empty=if_empty)
+    click.echo("Data demo dimuat." if loaded else "Basis data sudah berisi data; data demo tidak dimuat ulang.")
+    click.echo(f"Kata sandi semua akun demo: {DEMO_PASSWORD}")
+    for role, email in demo_logins():
+        click.echo(f"  {role:<32} {email}")
+
+
+def main() -> None:
+    """``bp-portal [demo]``: migrate, load the demo data if the database is empty, and serve on 127.0.0.1."""
+    from portal import create_app
+
+    args = sys.argv[1:] or ["demo"]
+    if args[0] != "demo":
+        click.echo("Pemakaian: bp-portal demo [--port 5000]", err=True)
+        sys.exit(2)
+    port = int(args[args.index("--port") + 1]) if "--port" in args else int(os.environ.get("PORT", "5000"))
+    app = create_app({"AUTO_MIGRATE": True})
+    with app.app_context():
+        from portal.demo import DEMO_PASSWORD, demo_logins, load_demo_data
+
+        load_demo_data(if_empty=True)
+        click.echo("")
+        click.echo(f"Portal Best Practice berjalan di http://127.0.0.1:{port}/")
+        click.echo(f"Akun demo (kata sandi untuk semua: {DEMO_PASSWORD}):")
+        for role, email in demo_logins():
+            click.echo(f"  {role:<32} {email}")
+        click.echo("")
+    app.run(host="127.0.0.1", port=port, debug=False, threaded=True)

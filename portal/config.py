@@ -1,0 +1,77 @@
+"""Default settings. ``instance/config.py`` and environment variables override them.
+
+Environment variables read (all optional):
+``DATABASE_URL``, ``SECRET_KEY``, ``UPLOAD_DIR``, ``RATELIMIT_STORAGE_URI`` (e.g. ``redis://127.0.0.1:6379``),
+``PREFERRED_URL_SCHEME``, ``SESSION_COOKIE_SECURE``, ``BEHIND_PROXY``.
+"""
+from __future__ import annotations
+
+
+class DefaultConfig:
+    # Database: None means the embedded SQLite file in the instance folder.
+    SQLALCHEMY_DATABASE_URI: str | None = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    # Apply Alembic migrations at start-up (embedded quick start). Production runs `flask db-upgrade`.
+    AUTO_MIGRATE = False
+
+    SECRET_KEY: str | None = None  # generated into instance/secret_key when absent
+    WTF_CSRF_TIME_LIMIT = 8 * 3600  # a panel sitting can last a working day
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    PERMANENT_SESSION_LIFETIME = 14 * 24 * 3600
+    BEHIND_PROXY = False  # trust one X-Forwarded-* hop (gunicorn behind nginx)
+
+    BABEL_DEFAULT_LOCALE = "id"
+    BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
+    LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
+
+    # Uploads (photos, media, documents). None means instance/uploads.
+    UPLOAD_DIR: str | None = None
+    MAX_CONTENT_LENGTH = 60 * 1024 * 1024  # whole request; per-file limits below
+    PHOTO_MAX_BYTES = 15 * 1024 * 1024
+    PHOTO_MIN_SHORT_SIDE = 480
+    PHOTO_MIN_LONG_SIDE = 640
+    PHOTO_MAX_PIXELS = 50_000_000  # decompression-bomb guard (a 12 MP phone photo is far below)
+    PHOTO_DISPLAY_LONG_SIDE = 1600
+    PHOTO_THUMB_LONG_SIDE = 400
+    PHOTOS_MIN = 2
+    PHOTOS_MAX = 5
+    MEDIA_MAX_BYTES = 500 * 1024 * 1024
+    PIECE_MAX_BYTES = 600 * 1024 * 1024
+    MEDIA_MIN_SECONDS = 15 * 60
+    DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+    MIN_WORDS = 500
+
+    # Panels
+    PANEL_MIN_CITY = 3
+    PANEL_MIN_PROVINCE = 3
+    PANEL_MIN_NATIONAL = 5
+    RECUSE_SAME_CITY_AT_PROVINCE = True
+
+    # Rate limits (Flask-Limiter). memory:// only suits one process; set a redis:// URI for gunicorn.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = True
+    LOGIN_RATE_LIMIT = "10 per minute"
+    COMMENT_RATE_LIMIT = "5 per minute"
+
+    PASSWORD_MIN_LENGTH = 8
+    SET_PASSWORD_TOKEN_HOURS = 72
+
+    # Letters
+    LETTER_CITY_KMW = "Konsultan Manajemen Wilayah"
+    LETTER_CITY_KMP = "Konsultan Manajemen Pusat"
+
+    PUBLIC_CACHE_SECONDS = 300
+
+
+class TestConfig(DefaultConfig):
+    TESTING = True
+    WTF_CSRF_ENABLED = False  # tests that check CSRF turn it back on
+    RATELIMIT_ENABLED = False
+    PHOTO_MIN_SHORT_SIDE = 480
+    SECRET_KEY = "test-secret-key-not-for-production"
+    SERVER_NAME = None
+    PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # fast in tests; production keeps Werkzeug's default scrypt cost

@@ -1,0 +1,142 @@
+"""The demo dataset: three provinces in three time zones, cities above and below 8 teams, one account per role.
+
+Feature modules add their part of "a month in progress" through ``portal.<feature>.demo.seed(ctx)``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from portal.auth.passwords import hash_password
+from portal.extensions import db
+from portal.models.org import City, Kelurahan, Kmw, Province, Region, Team, TeamKind
+from portal.models.people import Role, RoleAssignment, User
+from portal.rubrics import ensure_default_rubric
+
+DEMO_PASSWORD = "demo-portal-2026"
+
+# (region, kmw code, kmw name, [(province code, name, tz, [(city code, name, facilitator teams)])])
+TREE = [
+    ("W1", "KMW-JTG", "KMW Jawa Tengah", [
+        ("33", "Jawa Tengah", "Asia/Jakarta", [("3374", "Kota Semarang", 9), ("3321", "Kabupaten Demak", 4)]),
+    ]),
+    ("W2", "KMW-SLP", "KMW Sulawesi Selatan dan Papua", [
+        ("73", "Sulawesi Selatan", "Asia/Makassar", [("7371", "Kota Makassar", 8), ("7372", "Kota Parepare", 3)]),
+        ("91", "Papua", "Asia/Jayapura", [("9171", "Kota Jayapura", 3)]),
+    ]),
+]
+
+
+@dataclass
+class DemoContext:
+    """What feature seeders need: the tree by code and the demo accounts by key."""
+
+    kmws: dict[str, Kmw] = field(default_factory=dict)
+    cities: dict[str, City] = field(default_factory=dict)
+    teams: dict[str, Team] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)
+
+
+def demo_logins() -> list[tuple[str, str]]:
+    return [(label, email) for key, label, email, _, _ in ACCOUNTS]
+
+
+# (key, label, email, role, scope code: "team:..", "city:..", "kmw:..", or None)
+ACCOUNTS: list[tuple[str, str, str, Role, str | None]] = [
+    ("admin", "Administrator", "admin@demo.bp.id", Role.ADMIN, None),
+    ("writer_tf1", "Penulis TF (Semarang TF-01)", "tf01.semarang@demo.bp.id", Role.WRITER, "team:3374-TF01"),
+    ("writer_tf2", "Penulis TF (Semarang TF-02)", "tf02.semarang@demo.bp.id", Role.WRITER, "team:3374-TF02"),
+    ("writer_korkot", "Penulis Tim Korkot (Semarang)", "korkot.semarang@demo.bp.id", Role.WRITER, "team:3374-KK"),
+    ("writer_makassar", "Penulis TF (Makassar TF-01)", "tf01.makassar@demo.bp.id", Role.WRITER, "team:7371-TF01"),
+    ("writer_jayapura", "Penulis TF (Jayapura TF-01)", "tf01.jayapura@demo.bp.id", Role.WRITER, "team:9171-TF01"),
+    ("expert", "Tenaga Ahli KMW (produk pengetahuan)", "ta.jateng@demo.bp.id", Role.WRITER, "kmw:KMW-JTG"),
+    ("dm_city", "Pengelola data Korkot Semarang", "data.semarang@demo.bp.id", Role.DATA_MANAGER, "city:3374"),
+    ("dm_kmw", "Pengelola data KMW Jawa Tengah", "data.jateng@demo.bp.id", Role.DATA_MANAGER, "kmw:KMW-JTG"),
+    ("dm_kmp", "Pengelola data KMP (Tim CB)", "data.kmp@demo.bp.id", Role.DATA_MANAGER, None),
+    ("panel_city1", "Tim Penilai Korkot Semarang (ketua)", "penilai1.semarang@demo.bp.id", Role.PANEL_MEMBER, "city:3374"),
+    ("panel_city2", "Tim Penilai Korkot Semarang", "penilai2.semarang@demo.bp.id", Role.PANEL_MEMBER, "city:3374"),
+    ("panel_city3", "Tim Penilai Korkot Semarang", "penilai3.semarang@demo.bp.id", Role.PANEL_MEMBER, "city:3374"),
+    ("panel_kmw1", "Tim Penilai KMW Jawa Tengah (ketua)", "penilai1.jateng@demo.bp.id", Role.PANEL_MEMBER, "kmw:KMW-JTG"),
+    ("panel_kmw2", "Tim Penilai KMW Jawa Tengah", "penilai2.jateng@demo.bp.id", Role.PANEL_MEMBER, "kmw:KMW-JTG"),
+    ("panel_kmw3", "Tim Penilai KMW Jawa Tengah", "penilai3.jateng@demo.bp.id", Role.PANEL_MEMBER, "kmw:KMW-JTG"),
+    ("panel_kmp1", "Tim Penilai KMP (ketua)", "penilai1.kmp@demo.bp.id", Role.PANEL_MEMBER, "national"),
+    ("panel_kmp2", "Tim Penilai KMP", "penilai2.kmp@demo.bp.id", Role.PANEL_MEMBER, "national"),
+    ("panel_kmp3", "Tim Penilai KMP", "penilai3.kmp@demo.bp.id", Role.PANEL_MEMBER, "national"),
+    ("panel_kmp4", "Tim Penilai KMP", "penilai4.kmp@demo.bp.id", Role.PANEL_MEMBER, "national"),
+    ("panel_kmp5", "Tim Penilai KMP", "penilai5.kmp@demo.bp.id", Role.PANEL_MEMBER, "national"),
+    ("reader", "Pembaca", "pembaca@demo.bp.id", Role.READER, None),
+]
+
+
+def load_demo_data(*, if_empty: bool = False) -> bool:
+    """Load the demo dataset in one transaction; returns False when skipped because data exists."""
+    if if_empty and db.session.scalar(db.select(Kmw.id).limit(1)) is not None:
+        return False
+    ctx = build_tree()
+    build_accounts(ctx)
+    ensure_default_rubric()
+    db.session.flush()
+    for seed in feature_seeders():
+        seed(ctx)
+    db.session.commit()
+    return True
+
+
+def feature_seeders():
+    """The features' demo seeders, in the order of the monthly cycle."""
+    return []
+
+
+def build_tree() -> DemoContext:
+    ctx = DemoContext()
+    for region_code, kmw_code, kmw_name, provinces in TREE:
+        region = db.session.scalar(db.select(Region).where(Region.code == region_code)) or Region(
+            code=region_code, name=f"Wilayah {'I' if region_code == 'W1' else 'II'}"
+        )
+        kmw = Kmw(code=kmw_code, name=kmw_name, region=region)
+        ctx.kmws[kmw_code] = kmw
+        for prov_code, prov_name, tz, cities in provinces:
+            province = Province(code=prov_code, name=prov_name, timezone=tz, kmw=kmw)
+            for city_code, city_name, team_count in cities:
+                city = City(code=city_code, name=city_name, province=province)
+                ctx.cities[city_code] = city
+                korkot = Team(code=f"{city_code}-KK", name=f"Tim Korkot {city_name}", kind=TeamKind.KORKOT, city=city)
+                ctx.teams[korkot.code] = korkot
+                for n in range(1, team_count + 1):
+                    team = Team(code=f"{city_code}-TF{n:02d}", name=f"Tim Fasilitator {n:02d} {city_name}",
+                                kind=TeamKind.TF, city=city)
+                    for k in range(1, 4):
+                        team.kelurahan.append(Kelurahan(code=f"{city_code}{n:02d}{k}",
+                                                        name=f"Kelurahan {city_name.split()[-1]} {n}-{k}"))
+                    ctx.teams[team.code] = team
+                db.session.add(city)
+        db.session.add(kmw)
+    db.session.flush()
+    return ctx
+
+
+def build_accounts(ctx: DemoContext) -> None:
+    password_hash = hash_password(DEMO_PASSWORD)
+    for key, label, email, role, scope in ACCOUNTS:
+        user = User(email=email, name=_person_name(key, label), phone="0812-0000-" + f"{len(ctx.users):04d}",
+                    position=label, password_hash=password_hash)
+        assignment = RoleAssignment(role=role)
+        if scope and scope.startswith("team:"):
+            assignment.team = ctx.teams[scope[5:]]
+        elif scope and scope.startswith("city:"):
+            assignment.city = ctx.cities[scope[5:]]
+        elif scope and scope.startswith("kmw:"):
+            assignment.kmw = ctx.kmws[scope[4:]]
+        user.roles.append(assignment)
+        db.session.add(user)
+        ctx.users[key] = user
+    db.session.flush()
+
+
+NAMES = ["Siti Rahmawati", "Budi Santoso", "Agus Prasetyo", "Dewi Lestari", "Andi Saputra", "Yohanes Wenda",
+         "Rina Wulandari", "Hendra Gunawan", "Nur Aini", "Made Wirawan", "Sri Mulyani", "Fajar Nugroho",
+         "Maria Kambu", "Rudi Hartono", "Lina Marlina", "Ahmad Fauzi", "Yusuf Latif", "Ratna Sari",
+         "Teguh Wibowo", "Wayan Sudarma", "Fitri Handayani", "Rahmat Hidayat"]
+
+
+def _person_name(key: str, label: str) -> str:
+    return NAMES[[a[0] for a in ACCOUNTS].index(key) % len(NAMES)]

@@ -1,0 +1,9 @@
+"""Placeholder until this feature lands; replaced by the feature's own views."""
+from flask import render_template
+
+from portal.elearning import bp
+
+
+@bp.route("/")
+def index():
+    return render_template("placeholder.html")

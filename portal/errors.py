@@ -1,0 +1,67 @@
+"""Friendly error pages in Indonesian; never a stack trace."""
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: ("Permintaan tidak dapat diproses", "Periksa isian Anda lalu coba lagi."),
+    403: ("Akses ditolak", "Anda tidak memiliki hak untuk membuka halaman ini."),
+    404: ("Halaman tidak ditemukan", "Alamat yang Anda buka tidak ada atau sudah dipindahkan."),
+    405: ("Cara akses tidak diizinkan", "Halaman ini tidak dapat dibuka dengan cara tersebut."),
+    410: ("Tautan tidak berlaku", "Tautan ini sudah dipakai atau kedaluwarsa."),
+    413: ("Berkas terlalu besar", "Berkas yang Anda kirim melebihi batas ukuran. Isian Anda yang sudah tersimpan tidak hilang; "
+          "kecilkan berkas lalu coba lagi."),
+    429: ("Terlalu banyak percobaan", "Tunggu sebentar lalu coba lagi."),
+    500: ("Terjadi kesalahan", "Maaf, terjadi kesalahan di server. Tim teknis sudah dapat melihat catatannya."),
+    503: ("Layanan sedang tidak tersedia", "Basis data sedang tidak dapat dihubungi. Isian Anda belum terkirim; "
+          "jangan tutup halaman ini dan coba kirim lagi beberapa saat lagi."),
+}
+
+
+def render_error(code: int):
+    title, text = MESSAGES.get(code, MESSAGES[500])
+    try:
+        body = render_template("error.html", code=code, title=_(title), text=_(text))
+    except Exception:  # the template layer itself may be what failed (e.g. database down in a context processor)
+        body = f"<!doctype html><title>{code}</title><h1>{title}</h1><p>{text}</p>"
+    return body, code
+
+
+def install_error_handlers(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def _http(exc: HTTPException):
+        if exc.code == 403:
+            from portal.audit import record_now
+
+            record_now("access_refused", target=request.path[:200], detail=request.method)
+        if exc.code in MESSAGES:
+            body, code = render_error(exc.code)
+            response = app.make_response((body, code))
+            if exc.code == 429 and getattr(exc, "retry_after", None):
+                response.headers["Retry-After"] = str(exc.retry_after)
+            return response
+        return exc
+
+    @app.errorhandler(OperationalError)
+    def _database_down(exc):
+        from portal.extensions import db
+
+        app.logger.error("database unavailable: %s", exc)
+        try:
+            db.session.rollback()
+        except Exception:
+            pass
+        body, code = render_error(503)
+        response = app.make_response((body, code))
+        response.headers["Retry-After"] = "30"
+        return response
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc):
+        if isinstance(exc, HTTPException):
+            return exc
+        app.logger.exception("unhandled error")
+        return render_error(500)

@@ -1,0 +1,29 @@
+"""The data model, one module per aggregate. Importing this package registers every table."""
+from portal.models.org import City, Kelurahan, Kmw, Province, Region, Team, TeamKind  # noqa: F401
+from portal.models.people import AuditLog, PasswordToken, Role, RoleAssignment, User  # noqa: F401
+from portal.models.pieces import (  # noqa: F401
+    Extension,
+    KnowledgeProduct,
+    MediaFile,
+    Photo,
+    Piece,
+    PieceForm,
+    PieceStatus,
+)
+from portal.models.reviews import (  # noqa: F401
+    Entry,
+    EntryStatus,
+    Panel,
+    PanelMember,
+    PanelMode,
+    PanelStatus,
+    Recusal,
+    RubricInstrument,
+    RubricVersion,
+    Score,
+    ScoreChange,
+    ScoreSheet,
+    SheetStatus,
+    Tier,
+)
+from portal.models.elearning import Award, Comment, CommentReport, Confirmation, Notification  # noqa: F401

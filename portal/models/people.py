@@ -1,0 +1,112 @@
+"""People, their scoped roles, one-time password links and the audit log."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.models._base import UTCDateTime, utcnow
+
+
+class Role(str, enum.Enum):
+    WRITER = "writer"  # scope: team (TF or Korkot team) or KMW (provincial expert, TA)
+    DATA_MANAGER = "data_manager"  # scope: city, KMW or national
+    PANEL_MEMBER = "panel_member"  # scope: city, KMW or national
+    READER = "reader"  # no scope
+    ADMIN = "admin"  # no scope
+
+
+def _enum(e):
+    return Enum(e, native_enum=False, length=20, values_callable=lambda x: [m.value for m in x])
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(160))
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    position: Mapped[str] = mapped_column(String(160), default="")  # jabatan, e.g. "Faskel Teknik"
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    # Bumped at logout, password change and disabling: every older session stops working.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    locale: Mapped[str | None] = mapped_column(String(5))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    roles: Mapped[list[RoleAssignment]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login
+        return self.active
+
+    def get_id(self) -> str:
+        # The session version travels with the id, so a bumped version invalidates old cookies.
+        return f"{self.id}:{self.session_version}"
+
+
+class RoleAssignment(db.Model):
+    """One role of one person at one node of the tree (none for national, reader and admin)."""
+
+    __tablename__ = "role_assignment"
+    __table_args__ = (
+        UniqueConstraint("user_id", "role", "team_id", "city_id", "kmw_id", name="uq_role_assignment_scope"),
+        CheckConstraint(
+            "(CASE WHEN team_id IS NULL THEN 0 ELSE 1 END + CASE WHEN city_id IS NULL THEN 0 ELSE 1 END"
+            " + CASE WHEN kmw_id IS NULL THEN 0 ELSE 1 END) <= 1",
+            name="one_scope",
+        ),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(_enum(Role))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    city_id: Mapped[int | None] = mapped_column(ForeignKey("city.id"), index=True)
+    kmw_id: Mapped[int | None] = mapped_column(ForeignKey("kmw.id"), index=True)
+    user: Mapped[User] = relationship(back_populates="roles")
+    team = relationship("Team", lazy="joined")
+    city = relationship("City", lazy="joined")
+    kmw = relationship("Kmw", lazy="joined")
+
+    @property
+    def level(self) -> str:
+        if self.team_id:
+            return "team"
+        if self.city_id:
+            return "city"
+        if self.kmw_id:
+            return "kmw"
+        return "national"
+
+
+class PasswordToken(db.Model):
+    """A one-time link to set a password; only the token's hash is stored."""
+
+    __tablename__ = "password_token"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    user: Mapped[User] = relationship()
+
+
+class AuditLog(db.Model):
+    """Logins, refused accesses, score changes and decisions, readable by administrators."""
+
+    __tablename__ = "audit_log"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    target: Mapped[str] = mapped_column(String(200), default="")
+    detail: Mapped[str] = mapped_column(Text, default="")
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    user: Mapped[User | None] = relationship()

@@ -1,0 +1,40 @@
+"""Jinja filters and globals shared by every template."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_login import current_user
+
+from portal import permissions, timeutil
+from portal.i18n import current_locale
+from portal.text import render_markdown
+
+
+def install_template_helpers(app: Flask) -> None:
+    @app.template_filter("tanggal")
+    def _date(value, tz_name: str | None = None):
+        return timeutil.format_date(value, current_locale(), tz_name)
+
+    @app.template_filter("waktu")
+    def _datetime(value, tz_name: str | None = None):
+        if tz_name is None:
+            tz_name = permissions.home_timezone(current_user)
+        return timeutil.format_datetime(value, tz_name, current_locale())
+
+    @app.template_filter("bulan")
+    def _period(value: str):
+        return timeutil.period_label(value, current_locale())
+
+    @app.template_filter("markdown")
+    def _markdown(value: str):
+        return render_markdown(value)
+
+    @app.template_filter("na")
+    def _na(value):
+        if value is None:
+            return "–"
+        return f"{value:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".") if current_locale() == "id" \
+            else f"{value:,.2f}"
+
+    @app.context_processor
+    def _globals():
+        return {"perm": permissions, "current_locale": current_locale, "Role": permissions.Role}

@@ -1,0 +1,214 @@
+"""Test fixtures. Every test gets its own database.
+
+SQLite (the default): a fresh file per test. PostgreSQL: set ``TEST_DATABASE_URL`` (for example
+``postgresql://postgres@127.0.0.1:5432/test``); the suite then creates its own throw-away database
+on that server, builds the schema once and empties every table between tests.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from dataclasses import dataclass, field
+
+import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from portal import create_app, normalise_database_url
+from portal.extensions import db as _db
+
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+PASSWORD = "kata-sandi-uji-9431"
+
+
+def on_postgres() -> bool:
+    return bool(TEST_DATABASE_URL)
+
+
+requires_postgres = pytest.mark.skipif(not on_postgres(), reason="needs PostgreSQL: set TEST_DATABASE_URL")
+
+
+def _admin_url(url: str):
+    return make_url(normalise_database_url(url))
+
+
+@pytest.fixture(scope="session")
+def postgres_database():
+    """A throw-away database on the PostgreSQL server named by TEST_DATABASE_URL, dropped at the end."""
+    if not on_postgres():
+        yield None
+        return
+    base = _admin_url(TEST_DATABASE_URL)
+    name = f"bp_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = base.set(database=name).render_as_string(hide_password=False)
+    yield url
+    engine_cleanup = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine_cleanup.connect() as conn:
+        conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
+    engine_cleanup.dispose()
+
+
+@pytest.fixture(scope="session")
+def _postgres_schema(postgres_database):
+    if postgres_database is None:
+        yield None
+        return
+    import portal.models  # noqa: F401
+
+    engine = create_engine(postgres_database)
+    _db.metadata.create_all(engine)
+    engine.dispose()
+    yield postgres_database
+
+
+@pytest.fixture
+def database_url(tmp_path, _postgres_schema) -> str:
+    if _postgres_schema:
+        return _postgres_schema
+    return f"sqlite:///{tmp_path / 'test.db'}"
+
+
+@pytest.fixture
+def app_config(tmp_path, database_url) -> dict:
+    """The settings of the test app; a test may change them before first using ``app``."""
+    return {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "UPLOAD_DIR": str(tmp_path / "uploads"),
+        "SECRET_KEY": "test-secret",
+    }
+
+
+@pytest.fixture
+def app(tmp_path, app_config):
+    app = create_app(dict(app_config), instance_path=str(tmp_path / "instance"))
+    with app.app_context():
+        if on_postgres():
+            _truncate_all()
+        else:
+            _db.create_all()
+        yield app
+        _db.session.remove()
+        if on_postgres():
+            _truncate_all()
+        _db.engine.dispose()
+
+
+def _truncate_all() -> None:
+    tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+    with _db.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+# --- builders --------------------------------------------------------------------------------------
+
+@dataclass
+class Tree:
+    """A small organisation tree: two KMWs, three provinces in three time zones, cities and teams."""
+
+    kmw: dict = field(default_factory=dict)
+    province: dict = field(default_factory=dict)
+    city: dict = field(default_factory=dict)
+    team: dict = field(default_factory=dict)
+
+
+@pytest.fixture
+def make_tree(app):
+    """``make_tree()`` builds: KMW A (Jawa Tengah, WIB: Semarang with 9 TF teams, Demak with 3) and
+    KMW B (Sulawesi Selatan, WITA: Makassar with 2 TF; Papua, WIT: Jayapura with 2 TF). Each city has a Korkot team.
+    Teams are keyed ``"<city>-TF01"`` / ``"<city>-KK"``, cities by name (``"semarang"``)."""
+    from portal.models.org import City, Kmw, Province, Region, Team, TeamKind
+
+    def build() -> Tree:
+        tree = Tree()
+        region = Region(code="W1", name="Wilayah I")
+        layout = [
+            ("A", "jateng", "Jawa Tengah", "Asia/Jakarta", [("semarang", "Kota Semarang", 9), ("demak", "Kabupaten Demak", 3)]),
+            ("B", "sulsel", "Sulawesi Selatan", "Asia/Makassar", [("makassar", "Kota Makassar", 2)]),
+            ("B", "papua", "Papua", "Asia/Jayapura", [("jayapura", "Kota Jayapura", 2)]),
+        ]
+        for kmw_key, prov_key, prov_name, tz, cities in layout:
+            kmw = tree.kmw.get(kmw_key) or Kmw(code=f"KMW-{kmw_key}", name=f"KMW {kmw_key}", region=region)
+            tree.kmw[kmw_key] = kmw
+            province = Province(code=prov_key.upper(), name=prov_name, timezone=tz, kmw=kmw)
+            tree.province[prov_key] = province
+            for city_key, city_name, n in cities:
+                city = City(code=city_key.upper(), name=city_name, province=province)
+                tree.city[city_key] = city
+                tree.team[f"{city_key}-KK"] = Team(code=f"{city_key.upper()}-KK", name=f"Tim Korkot {city_name}",
+                                                   kind=TeamKind.KORKOT, city=city)
+                for i in range(1, n + 1):
+                    tree.team[f"{city_key}-TF{i:02d}"] = Team(code=f"{city_key.upper()}-TF{i:02d}",
+                                                             name=f"TF {i:02d} {city_name}", kind=TeamKind.TF, city=city)
+        _db.session.add_all(tree.kmw.values())
+        _db.session.commit()
+        return tree
+
+    return build
+
+
+@pytest.fixture
+def make_user(app):
+    """``make_user(role, scope=None, email=None, **fields)``; scope is a Team, City or Kmw (None: national/unscoped).
+    ``roles=[(role, scope), ...]`` gives several roles. The password is ``conftest.PASSWORD``."""
+    from portal.auth.passwords import hash_password
+    from portal.models.org import City, Kmw, Team
+    from portal.models.people import RoleAssignment, User
+
+    counter = {"n": 0}
+    cached_hash = {}
+
+    def build(role=None, scope=None, *, email=None, roles=None, **fields):
+        counter["n"] += 1
+        if "h" not in cached_hash:
+            cached_hash["h"] = hash_password(PASSWORD)
+        user = User(email=email or f"user{counter['n']}@uji.bp.id", name=fields.pop("name", f"Pengguna {counter['n']}"),
+                    password_hash=cached_hash["h"], phone=fields.pop("phone", "0811-111-222"), **fields)
+        for r, s in (roles or [(role, scope)]):
+            a = RoleAssignment(role=r)
+            if isinstance(s, Team):
+                a.team = s
+            elif isinstance(s, City):
+                a.city = s
+            elif isinstance(s, Kmw):
+                a.kmw = s
+            user.roles.append(a)
+        _db.session.add(user)
+        _db.session.commit()
+        return user
+
+    return build
+
+
+@pytest.fixture
+def login(client):
+    """``login(user)`` signs the test client in through the real login form."""
+
+    def do(user, password: str = PASSWORD, c=None):
+        c = c or client
+        response = c.post("/akun/masuk", data={"email": user.email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        return c
+
+    return do
+
+
+def pytest_collection_modifyitems(config, items):
+    """In CI (REQUIRE_POSTGRES=1 with TEST_DATABASE_URL set) a PostgreSQL-only test may not be skipped."""
+    if os.environ.get("TEST_DATABASE_URL") is None and os.environ.get("REQUIRE_POSTGRES") == "1":
+        raise pytest.UsageError("REQUIRE_POSTGRES=1 but TEST_DATABASE_URL is not set")
