@@ -153,6 +153,38 @@ def panel_pool_covers(user, *, city_id: int | None = None, kmw_id: int | None = 
     return False
 
 
+# --- pieces ------------------------------------------------------------------------------------
+
+def can_view_piece(user, piece) -> bool:
+    """Published pieces are public. Otherwise: the team's writers, data managers above the team, panel members
+    of a panel the piece is before, and administrators."""
+    if piece.published_at is not None:
+        return True
+    if not _authenticated(user):
+        return False
+    if can_write_for_team(user, piece.team_id) or can_manage_team(user, piece.team):
+        return True
+    return is_panel_member_for_piece(user, piece.id)
+
+
+def is_panel_member_for_piece(user, piece_id: int) -> bool:
+    from portal.extensions import db
+    from portal.models.reviews import Entry, PanelMember
+
+    if not _authenticated(user):
+        return False
+    found = db.session.scalar(
+        db.select(PanelMember.id).join(Entry, Entry.panel_id == PanelMember.panel_id)
+        .where(Entry.piece_id == piece_id, PanelMember.user_id == user.id).limit(1)
+    )
+    return found is not None
+
+
+def can_edit_piece(user, piece) -> bool:
+    """Only the team's own writers edit its piece (the status rules live in the submissions feature)."""
+    return can_write_for_team(user, piece.team_id)
+
+
 # --- time zone ---------------------------------------------------------------------------------
 
 def home_timezone(user) -> str:

@@ -196,6 +196,39 @@ def make_user(app):
 
 
 @pytest.fixture
+def make_piece(app):
+    """``make_piece(team, period="2026-11", status="submitted", photos=3, words=600, **fields)``: a piece row
+    that meets the requirements, with photo rows (no files on disk). For tests that do not exercise uploads."""
+    from portal.models.pieces import Photo, Piece, PieceStatus
+    from portal.timeutil import now_utc
+
+    counter = {"n": 0}
+
+    def build(team, period: str = "2026-11", status: str = "submitted", photos: int = 3, words: int = 600, **fields):
+        counter["n"] += 1
+        n = counter["n"]
+        defaults = dict(
+            title=f"Tulisan {n}: gotong royong warga {team.city.name}", theme="Pemberdayaan",
+            body_md=" ".join(["Warga"] + ["bergotong-royong membangun jalan lingkungan."] * (words // 4)),
+            facts="120 KK terlibat", institution_name="BKM Sejahtera", institution_address="Jl. Merdeka 1",
+            institution_phone="024-123456", author_name="Penulis Uji", author_position="Faskel",
+            author_place=team.city.name, author_phone="0812-000-111",
+        )
+        defaults.update(fields)
+        piece = Piece(team=team, period=period, status=PieceStatus(status), **defaults)
+        if piece.status == PieceStatus.SUBMITTED:
+            piece.submitted_at = now_utc()
+        for i in range(photos):
+            piece.photos.append(Photo(position=i, caption=f"Foto {i + 1}", storage_key=f"t{n}p{i}-{team.id}",
+                                      width=1280, height=960, byte_size=1000))
+        _db.session.add(piece)
+        _db.session.commit()
+        return piece
+
+    return build
+
+
+@pytest.fixture
 def login(client):
     """``login(user)`` signs the test client in through the real login form."""
 
