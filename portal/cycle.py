@@ -1,0 +1,136 @@
+"""The monthly cycle: the one place that says what is open when.
+
+For month M (``period`` ``"YYYY-MM"``), all dates local to the province:
+
+=========  =====================  ==============================
+stage      due (local day)        who
+=========  =====================  ==============================
+writing    the 15th               TF and Korkot teams submit
+city       the 20th               the city panel sends up
+province   the 25th               the KMW panel sends to KMP
+national   the month's last day   the KMP panel decides
+=========  =====================  ==============================
+
+A stage is due at the *end* of its day: it closes at the local midnight that starts the next day.
+So 23:59:59.999 local on the 15th is on time and 00:00:00 on the 16th is late. Deadlines are returned
+as aware UTC instants so they compare with ``now_utc()`` and with database timestamps directly.
+
+Extensions (``portal.models.pieces.Extension``) push one team's, city's or KMW's deadline later;
+they never make it earlier.
+"""
+from __future__ import annotations
+
+import calendar
+from datetime import date, datetime, time, timedelta, timezone
+from zoneinfo import ZoneInfo
+
+from portal.timeutil import is_valid_period, next_period, now_utc
+
+STAGES = ("writing", "city", "province", "national")
+_DUE_DAY = {"writing": 15, "city": 20, "province": 25}
+
+
+def _split(period: str) -> tuple[int, int]:
+    if not is_valid_period(period):
+        raise ValueError(f"not a period (YYYY-MM): {period!r}")
+    year, month = (int(x) for x in period.split("-"))
+    return year, month
+
+
+def stage_due_day(period: str, stage: str) -> date:
+    """The local calendar day on which ``stage`` of ``period`` is due."""
+    year, month = _split(period)
+    if stage == "national":
+        return date(year, month, calendar.monthrange(year, month)[1])
+    if stage not in _DUE_DAY:
+        raise ValueError(f"unknown stage: {stage!r}")
+    return date(year, month, _DUE_DAY[stage])
+
+
+def stage_deadline(period: str, stage: str, tz_name: str) -> datetime:
+    """The aware UTC instant when the stage closes: local midnight starting the day after the due day."""
+    after = stage_due_day(period, stage) + timedelta(days=1)
+    local = datetime.combine(after, time(0, 0), tzinfo=ZoneInfo(tz_name))
+    return local.astimezone(timezone.utc)
+
+
+def _now(now: datetime | None) -> datetime:
+    if now is None:
+        return now_utc()
+    if now.tzinfo is None:
+        raise ValueError("naive datetime given; use timezone-aware UTC")
+    return now
+
+
+def _later(deadline: datetime, extended_until: datetime | None) -> datetime:
+    return max(deadline, extended_until) if extended_until is not None else deadline
+
+
+def is_open(period: str, stage: str, tz_name: str, now: datetime | None = None,
+            extended_until: datetime | None = None) -> bool:
+    """True while ``now`` is before the stage's deadline (or the extension, if later)."""
+    return _now(now) < _later(stage_deadline(period, stage, tz_name), extended_until)
+
+
+def current_period(tz_name: str, now: datetime | None = None) -> str:
+    """The month (``YYYY-MM``) it is now in the given time zone."""
+    local = _now(now).astimezone(ZoneInfo(tz_name))
+    return f"{local.year:04d}-{local.month:02d}"
+
+
+def writing_period(tz_name: str, now: datetime | None = None, extended_until: datetime | None = None) -> str:
+    """The period a piece written now belongs to: this month until its writing stage closes, else next month.
+
+    ``extended_until`` is an extension of this month's writing deadline for the team, if any.
+    """
+    now = _now(now)
+    period = current_period(tz_name, now)
+    return period if is_open(period, "writing", tz_name, now, extended_until) else next_period(period)
+
+
+def extension_for(period: str, stage: str, *, team_id: int | None = None, city_id: int | None = None,
+                  kmw_id: int | None = None):
+    """The latest recorded extension of ``stage`` in ``period`` for any of the given scopes (or None).
+
+    Pass every scope that applies: a team's writing deadline is extended by an extension for the team
+    or for its whole city.
+    """
+    from portal.extensions import db
+    from portal.models.pieces import Extension
+
+    scopes = []
+    if team_id is not None:
+        scopes.append(Extension.team_id == team_id)
+    if city_id is not None:
+        scopes.append(Extension.city_id == city_id)
+    if kmw_id is not None:
+        scopes.append(Extension.kmw_id == kmw_id)
+    if not scopes:
+        return None
+    return db.session.scalar(
+        db.select(Extension).where(Extension.period == period, Extension.stage == stage, db.or_(*scopes))
+        .order_by(Extension.granted_at.desc(), Extension.id.desc()).limit(1)
+    )
+
+
+def effective_deadline(period: str, stage: str, tz_name: str, *, team_id: int | None = None,
+                       city_id: int | None = None, kmw_id: int | None = None) -> datetime:
+    """The stage's deadline, or the latest extension for these scopes if that is later."""
+    ext = extension_for(period, stage, team_id=team_id, city_id=city_id, kmw_id=kmw_id)
+    return _later(stage_deadline(period, stage, tz_name), ext.until if ext else None)
+
+
+def is_late(period: str, stage: str, tz_name: str, at: datetime, **scope) -> bool:
+    """Was something done ``at`` this instant late for the stage (extensions for ``scope`` included)?"""
+    return _now(at) >= effective_deadline(period, stage, tz_name, **scope)
+
+
+def time_left(deadline: datetime, now: datetime | None = None) -> timedelta:
+    """Time until ``deadline``; zero once it has passed."""
+    return max(deadline - _now(now), timedelta(0))
+
+
+def format_time_left(delta: timedelta) -> tuple[int, int, int]:
+    """(days, hours, minutes) of a time span, for display."""
+    minutes = int(delta.total_seconds()) // 60
+    return minutes // (24 * 60), (minutes // 60) % 24, minutes % 60

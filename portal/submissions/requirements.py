@@ -1,0 +1,103 @@
+"""The formal requirements of a piece (POB 2010): what the writer must fix before submitting.
+
+The writer's submit button and the city panel's completeness check both call ``check_requirements``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import gettext as _
+
+from portal.text import word_count
+
+TIMED_MEDIA = ("audio", "video", "audiovisual")
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One unmet requirement: a stable ``code`` for programs and an Indonesian ``message`` for people."""
+
+    code: str
+    message: str
+
+
+def _config(name: str, given):
+    return given if given is not None else current_app.config[name]
+
+
+def _form_value(piece) -> str:
+    form = getattr(piece, "form", None)
+    return getattr(form, "value", form) or "artikel"
+
+
+def check_requirements(piece, *, min_words: int | None = None, photos_min: int | None = None,
+                       photos_max: int | None = None, min_short: int | None = None,
+                       min_long: int | None = None) -> list[Missing]:
+    """Every formal requirement ``piece`` does not meet, in the order of the form; empty when complete."""
+    min_words = _config("MIN_WORDS", min_words)
+    photos_min = _config("PHOTOS_MIN", photos_min)
+    photos_max = _config("PHOTOS_MAX", photos_max)
+    min_short = _config("PHOTO_MIN_SHORT_SIDE", min_short)
+    min_long = _config("PHOTO_MIN_LONG_SIDE", min_long)
+    missing: list[Missing] = []
+    if not (piece.title or "").strip():
+        missing.append(Missing("title", _("Judul tulisan belum diisi.")))
+    missing += _check_content(piece, min_words)
+    missing += _check_photos(list(piece.photos or []), photos_min, photos_max, min_short, min_long)
+    for code, attr, message in _REQUIRED_FIELDS:
+        if not (getattr(piece, attr) or "").strip():
+            missing.append(Missing(code, _(message)))
+    return missing
+
+
+def _check_content(piece, min_words: int) -> list[Missing]:
+    form = _form_value(piece)
+    if form in ("artikel", "narasi", "feature"):
+        words = word_count(piece.body_md or "")
+        if words < min_words:
+            return [Missing("words", _("Tulisan baru %(words)d kata; minimal %(min)d kata. Tambahkan %(more)d kata lagi.",
+                                       words=words, min=min_words, more=min_words - words))]
+        return []
+    media = getattr(piece, "media", None)
+    if media is None:
+        return [Missing("media", _("Berkas media belum diunggah. Unggah berkas audio, video, atau grafis karya Anda."))]
+    if form in TIMED_MEDIA:
+        min_seconds = current_app.config["MEDIA_MIN_SECONDS"]
+        seconds = media.duration_seconds or 0
+        if seconds < min_seconds:
+            return [Missing("media_duration", _(
+                "Durasi media %(have)s menit; minimal %(min)d menit. Unggah rekaman yang lebih panjang.",
+                have=f"{seconds / 60:.1f}".replace(".", ","), min=min_seconds // 60))]
+    return []
+
+
+def _check_photos(photos, photos_min: int, photos_max: int, min_short: int, min_long: int) -> list[Missing]:
+    missing = []
+    if len(photos) < photos_min:
+        missing.append(Missing("photos_min", _("Baru ada %(n)d foto; unggah minimal %(min)d foto kegiatan.",
+                                               n=len(photos), min=photos_min)))
+    if len(photos) > photos_max:
+        missing.append(Missing("photos_max", _("Ada %(n)d foto; maksimal %(max)d foto. Hapus %(more)d foto.",
+                                               n=len(photos), max=photos_max, more=len(photos) - photos_max)))
+    for number, photo in enumerate(photos, start=1):
+        short, long = sorted((photo.width or 0, photo.height or 0))
+        if short < min_short or long < min_long:
+            missing.append(Missing("photo_size", _(
+                "Foto %(n)d berukuran %(w)d x %(h)d piksel; minimal %(a)d x %(b)d piksel. Ganti dengan foto yang lebih besar.",
+                n=number, w=photo.width or 0, h=photo.height or 0, a=min_long, b=min_short)))
+        if not (photo.caption or "").strip():
+            missing.append(Missing("photo_caption", _("Foto %(n)d belum diberi keterangan.", n=number)))
+    return missing
+
+
+# (code, attribute, message) of the fields that must not be empty.
+_REQUIRED_FIELDS = [
+    ("institution_name", "institution_name", "Nama lembaga atau tokoh yang diangkat belum diisi."),
+    ("institution_address", "institution_address", "Alamat lembaga atau tokoh yang diangkat belum diisi."),
+    ("institution_phone", "institution_phone", "Nomor kontak lembaga atau tokoh yang diangkat belum diisi."),
+    ("author_name", "author_name", "Nama penulis belum diisi."),
+    ("author_position", "author_position", "Jabatan penulis belum diisi."),
+    ("author_place", "author_place", "Tempat tugas penulis (kota/kabupaten) belum diisi."),
+    ("author_phone", "author_phone", "Nomor telepon penulis belum diisi."),
+]
