@@ -39,7 +39,9 @@ def first_positions(ids: np.ndarray) -> np.ndarray:
     return np.flatnonzero(ids > seen_before)
 
 
-def sort_frame(frame: pd.DataFrame, by: Sequence[str], ascending: Sequence[bool] | bool = True) -> pd.DataFrame:
+def sort_frame(
+    frame: pd.DataFrame, by: Sequence[str], ascending: Sequence[bool] | bool = True
+) -> pd.DataFrame:
     """Sort deterministically, even when a key column mixes types (e.g. ints and strings)."""
     by = list(by)
     if not by:
@@ -62,4 +64,6 @@ def group_ranks(frame: pd.DataFrame, group_by: Sequence[str], column: str, metho
     values = frame[column]
     if not group_by:
         return values.rank(method=method, ascending=False)
-    return frame.groupby(list(group_by), sort=False, dropna=False)[column].rank(method=method, ascending=False)
+    return frame.groupby(list(group_by), sort=False, dropna=False)[column].rank(
+        method=method, ascending=False
+    )

@@ -89,7 +89,9 @@ def city_quota(facilitator_team_count: int) -> int:
     so it goes to the province directly and must not be among the ``results`` shortlisted.
     """
     if isinstance(facilitator_team_count, bool) or not isinstance(facilitator_team_count, (int, np.integer)):
-        raise ScoringError(f"jumlah tim fasilitator harus bilangan bulat (didapat: {facilitator_team_count!r})")
+        raise ScoringError(
+            f"jumlah tim fasilitator harus bilangan bulat (didapat: {facilitator_team_count!r})"
+        )
     if facilitator_team_count < 0:
         raise ScoringError(f"jumlah tim fasilitator tidak boleh negatif (didapat: {facilitator_team_count})")
     return CITY_QUOTA_LARGE if facilitator_team_count >= CITY_LARGE_TEAM_COUNT else CITY_QUOTA_SMALL

@@ -8,10 +8,11 @@ import numpy as np
 import pandas as pd
 
 from scoring._frame import REQUIRED_COLUMNS, as_columns, sort_frame
+from scoring._sheets import ScoreSheets
 from scoring.errors import Source
 from scoring.ranking import check_top, rank_entries, shortlist
 from scoring.rubric import Rubric
-from scoring.validate import ScoreSheets, read_sheets
+from scoring.validate import read_sheets
 
 # Columns the engine writes; an input column of the same name is not carried through.
 OUTPUT_COLUMNS = ("total", "reviewers", "NA", "passed", "rank", "tied", "shortlisted", "rubric_version")

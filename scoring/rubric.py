@@ -122,22 +122,34 @@ def _instrument_problems(instruments: tuple[Instrument, ...]) -> list[str]:
 
 
 _DEFAULT_INSTRUMENTS = (
-    (1, "Kondisi riil di lapangan",
-     "Situasi nyata di lapangan, diceritakan dengan jujur dan proporsional.", 10),
-    (2, "Inovasi, kreatif, dan menginspirasi",
-     "Inovasi dan kreativitas yang mencapai tujuan dan menginspirasi pelaku lain.", 20),
-    (3, "Kualitas fasilitasi konsultan",
-     "Mutu fasilitasi konsultan dan pengaruhnya.", 10),
-    (4, "Pengembangan kapasitas pelaku",
-     "Pengembangan kapasitas pelaku dan hasilnya.", 10),
-    (5, "Kesesuaian dengan bakuan program",
-     "Sejalan dengan pedoman dan standar (bakuan) program.", 10),
-    (6, "Perubahan yang terjadi",
-     "Perubahan pola pikir dan perilaku, yang berulang dalam kegiatan lain.", 20),
-    (7, "Peluang keberlanjutan",
-     "Keberlanjutan: berpola, melembaga, dan melibatkan pihak lain.", 10),
-    (8, "Kualitas tulisan",
-     "Kalimat efektif, padat, runtut, lengkap, dan jelas; ada foto, alamat, dan kontak.", 10),
+    (
+        1,
+        "Kondisi riil di lapangan",
+        "Situasi nyata di lapangan, diceritakan dengan jujur dan proporsional.",
+        10,
+    ),
+    (
+        2,
+        "Inovasi, kreatif, dan menginspirasi",
+        "Inovasi dan kreativitas yang mencapai tujuan dan menginspirasi pelaku lain.",
+        20,
+    ),
+    (3, "Kualitas fasilitasi konsultan", "Mutu fasilitasi konsultan dan pengaruhnya.", 10),
+    (4, "Pengembangan kapasitas pelaku", "Pengembangan kapasitas pelaku dan hasilnya.", 10),
+    (5, "Kesesuaian dengan bakuan program", "Sejalan dengan pedoman dan standar (bakuan) program.", 10),
+    (
+        6,
+        "Perubahan yang terjadi",
+        "Perubahan pola pikir dan perilaku, yang berulang dalam kegiatan lain.",
+        20,
+    ),
+    (7, "Peluang keberlanjutan", "Keberlanjutan: berpola, melembaga, dan melibatkan pihak lain.", 10),
+    (
+        8,
+        "Kualitas tulisan",
+        "Kalimat efektif, padat, runtut, lengkap, dan jelas; ada foto, alamat, dan kontak.",
+        10,
+    ),
 )
 
 
@@ -195,7 +207,5 @@ def rubric_from_mapping(data: Mapping[str, Any]) -> Rubric:
 
 def _unknown_keys(data: Mapping[str, Any], allowed: set[str], where: str) -> list[Problem]:
     return [
-        Problem(None, None, f"{where}: kunci {key!r} tidak dikenal")
-        for key in data
-        if key not in allowed
+        Problem(None, None, f"{where}: kunci {key!r} tidak dikenal") for key in data if key not in allowed
     ]

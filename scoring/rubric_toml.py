@@ -64,5 +64,7 @@ def load_rubric(path: str | PathLike[str]) -> Rubric:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
     except (OSError, UnicodeDecodeError) as error:
-        raise RubricError([Problem(None, None, f"berkas rubrik {path} tidak dapat dibaca: {error}")]) from error
+        raise RubricError(
+            [Problem(None, None, f"berkas rubrik {path} tidak dapat dibaca: {error}")]
+        ) from error
     return rubric_from_toml(text)

@@ -10,7 +10,9 @@ import pytest
 Sheet = int | Sequence[int]
 
 
-def build_scores(panels: Mapping[object, Sequence[Sheet]], codes: Sequence[int] = range(1, 9), **columns: object) -> pd.DataFrame:
+def build_scores(
+    panels: Mapping[object, Sequence[Sheet]], codes: Sequence[int] = range(1, 9), **columns: object
+) -> pd.DataFrame:
     """A tidy table: ``panels`` maps an entry to its sheets, one per reviewer R1, R2, ...
 
     A sheet is one int (that score on every instrument, so the default total is 100 x it)
@@ -21,7 +23,9 @@ def build_scores(panels: Mapping[object, Sequence[Sheet]], codes: Sequence[int] 
         for number, sheet in enumerate(sheets, start=1):
             scores = [sheet] * len(codes) if isinstance(sheet, int) else list(sheet)
             for code, score in zip(codes, scores, strict=True):
-                rows.append({"entry": entry, "reviewer": f"R{number}", "instrument": code, "score": score, **columns})
+                rows.append(
+                    {"entry": entry, "reviewer": f"R{number}", "instrument": code, "score": score, **columns}
+                )
     return pd.DataFrame(rows, columns=["entry", "reviewer", "instrument", "score", *columns])
 
 

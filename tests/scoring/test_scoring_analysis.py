@@ -11,9 +11,20 @@ RUBRIC = default_rubric()
 
 
 def test_disagreement_spread_std_and_flag(make_scores):
-    scores = make_scores({"A": [[3, 5, 5, 5, 5, 5, 5, 5], [7, 5, 5, 5, 5, 5, 5, 5], [5, 2, 5, 5, 5, 5, 5, 5]]})
+    scores = make_scores(
+        {"A": [[3, 5, 5, 5, 5, 5, 5, 5], [7, 5, 5, 5, 5, 5, 5, 5], [5, 2, 5, 5, 5, 5, 5, 5]]}
+    )
     table = disagreement(scores, RUBRIC)
-    assert list(table.columns) == ["entry", "instrument", "reviewers", "min", "max", "spread", "std", "flagged"]
+    assert list(table.columns) == [
+        "entry",
+        "instrument",
+        "reviewers",
+        "min",
+        "max",
+        "spread",
+        "std",
+        "flagged",
+    ]
     first, second = table.iloc[0], table.iloc[1]
     assert (first["instrument"], first["spread"], first["flagged"]) == (1, 4, True)
     assert first["std"] == pytest.approx(pd.Series([3, 7, 5]).std(ddof=0))
@@ -25,7 +36,8 @@ def test_disagreement_spread_std_and_flag(make_scores):
 
 def test_disagreement_per_group_and_single_reviewer(make_scores):
     scores = pd.concat(
-        [make_scores({"A": [7]}, month="2012-02"), make_scores({"A": [1, 10]}, month="2012-01")], ignore_index=True
+        [make_scores({"A": [7]}, month="2012-02"), make_scores({"A": [1, 10]}, month="2012-01")],
+        ignore_index=True,
     )
     table = disagreement(scores, RUBRIC, group_by="month")
     assert table["month"].tolist() == ["2012-01"] * 8 + ["2012-02"] * 8
@@ -50,13 +62,18 @@ def test_reviewer_calibration_z_is_a_diagnostic_only(make_scores):
     before = compute_results(both, RUBRIC, group_by="month")
     table = reviewer_calibration(both, RUBRIC, group_by="month", zscore=True)
     # January totals: 800, 600, 800, 600 -> std 100; R1 is 100 above the panel.
-    assert table[["month", "reviewer", "z"]].values.tolist()[:2] == [["2012-01", "R1", 1.0], ["2012-01", "R2", -1.0]]
+    assert table[["month", "reviewer", "z"]].values.tolist()[:2] == [
+        ["2012-01", "R1", 1.0],
+        ["2012-01", "R2", -1.0],
+    ]
     assert table["z"].iloc[2:].isna().all()  # February: no spread at all
     pd.testing.assert_frame_equal(compute_results(both, RUBRIC, group_by="month"), before)
 
 
 def test_reviewer_calibration_pools_groups_when_not_grouped(make_scores):
-    scores = pd.concat([make_scores({"A": [8, 6]}, kmw="1"), make_scores({"B": [9, 7]}, kmw="2")], ignore_index=True)
+    scores = pd.concat(
+        [make_scores({"A": [8, 6]}, kmw="1"), make_scores({"B": [9, 7]}, kmw="2")], ignore_index=True
+    )
     table = reviewer_calibration(scores, RUBRIC, zscore=True).set_index("reviewer")
     assert table.loc["R1", "sheets"] == 2 and table.loc["R1", "distance"] == 100.0
     assert table.loc["R1", "z"] == pytest.approx(100.0 / pd.Series([800, 600, 900, 700]).std(ddof=0))

@@ -27,9 +27,9 @@ def scores_csv(tmp_path, make_scores):
 
 def test_rank_writes_the_contract_columns(scores_csv, tmp_path, capsys):
     out = tmp_path / "results.csv"
-    status = main([
-        "rank", str(scores_csv), "--group-by", "month", "--min-panel", "3", "--top", "1", "--out", str(out)
-    ])
+    status = main(
+        ["rank", str(scores_csv), "--group-by", "month", "--min-panel", "3", "--top", "1", "--out", str(out)]
+    )
     assert status == 0
     assert capsys.readouterr().err == ""
     lines = out.read_text(encoding="utf-8").splitlines()
@@ -52,7 +52,22 @@ def test_na_is_written_with_two_decimals(tmp_path, make_scores):
 
 def test_rank_writes_xlsx(scores_csv, tmp_path):
     out = tmp_path / "results.xlsx"
-    assert main(["rank", str(scores_csv), "--group-by", "month", "--top", "2", "--require-pass", "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "rank",
+                str(scores_csv),
+                "--group-by",
+                "month",
+                "--top",
+                "2",
+                "--require-pass",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     table = pd.read_excel(out, dtype={"entry": str})
     assert table["entry"].tolist() == ["007", "B", "C", "D", "E"]
     assert table["shortlisted"].tolist() == ["yes", "tie", "tie", "no", "yes"]
@@ -65,8 +80,22 @@ def test_rank_with_a_rubric_file_and_consensus(tmp_path, make_scores):
     scores["reviewer"] = "konsensus"
     scores.to_csv(tmp_path / "s.csv", index=False)
     out = tmp_path / "r.csv"
-    assert main(["rank", str(tmp_path / "s.csv"), "--rubric", str(rubric), "--consensus", "--min-panel", "3",
-                 "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "rank",
+                str(tmp_path / "s.csv"),
+                "--rubric",
+                str(rubric),
+                "--consensus",
+                "--min-panel",
+                "3",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     assert pd.read_csv(out)["passed"].tolist() == [True, False]
 
 
@@ -94,7 +123,9 @@ def test_missing_columns_and_a_bad_rubric_are_reported_together(tmp_path, capsys
     (tmp_path / "s.csv").write_text("entry,reviewer,points\nA,R1,7\n", encoding="utf-8")
     (tmp_path / "r.toml").write_text('version = "x"\n', encoding="utf-8")
     out = tmp_path / "r.csv"
-    assert main(["rank", str(tmp_path / "s.csv"), "--rubric", str(tmp_path / "r.toml"), "--out", str(out)]) == 2
+    assert (
+        main(["rank", str(tmp_path / "s.csv"), "--rubric", str(tmp_path / "r.toml"), "--out", str(out)]) == 2
+    )
     err = capsys.readouterr().err
     assert "paling sedikit satu instrumen" in err
     assert not out.exists()
@@ -102,7 +133,10 @@ def test_missing_columns_and_a_bad_rubric_are_reported_together(tmp_path, capsys
 
 def test_missing_columns_are_named(tmp_path, capsys):
     (tmp_path / "s.csv").write_text("entry,reviewer,points\nA,R1,7\n", encoding="utf-8")
-    assert main(["rank", str(tmp_path / "s.csv"), "--group-by", "kmw,month", "--out", str(tmp_path / "r.csv")]) == 2
+    assert (
+        main(["rank", str(tmp_path / "s.csv"), "--group-by", "kmw,month", "--out", str(tmp_path / "r.csv")])
+        == 2
+    )
     err = capsys.readouterr().err.splitlines()[1:]
     assert err == [
         "  kolom kmw: kolom tidak ada",
@@ -140,10 +174,22 @@ def test_rubric_prints_the_default_rubric_as_toml(capsys):
 
 def test_python_dash_m_scoring(scores_csv, tmp_path):
     out = tmp_path / "r.csv"
-    command = [sys.executable, "-m", "scoring", "rank", str(scores_csv), "--min-panel", "9", "--out", str(out)]
+    command = [
+        sys.executable,
+        "-m",
+        "scoring",
+        "rank",
+        str(scores_csv),
+        "--min-panel",
+        "9",
+        "--out",
+        str(out),
+    ]
     refused = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
     assert refused.returncode == 2 and refused.stdout == ""
     assert len(refused.stderr.splitlines()) == 1 + 5
     assert not out.exists()
-    printed = subprocess.run([sys.executable, "-m", "scoring", "rubric"], cwd=ROOT, capture_output=True, text=True)
+    printed = subprocess.run(
+        [sys.executable, "-m", "scoring", "rubric"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     assert printed.returncode == 0 and rubric_from_toml(printed.stdout) == default_rubric()

@@ -38,7 +38,8 @@ def test_a_total_is_the_sum_of_score_times_weight(make_scores):
 
 def test_reviewer_totals_are_per_group_and_carry_sheet_columns(make_scores):
     scores = pd.concat(
-        [make_scores({"A": [7]}, month="2012-02"), make_scores({"A": [6]}, month="2012-01")], ignore_index=True
+        [make_scores({"A": [7]}, month="2012-02"), make_scores({"A": [6]}, month="2012-01")],
+        ignore_index=True,
     )
     scores["note"] = "ok"
     totals = reviewer_totals(scores, RUBRIC, group_by="month")
@@ -66,16 +67,34 @@ def test_reviewers_may_differ_per_piece_after_recusals(make_scores):
 def test_a_piece_passes_at_the_passing_grade(make_scores):
     scores = make_scores({"at": [7], "below": [[7, 7, 7, 7, 7, 7, 7, 6]], "above": [8]})
     results = by_entry(compute_results(scores, RUBRIC))
-    assert (results["at"]["passed"], results["below"]["passed"], results["above"]["passed"]) == (True, False, True)
+    assert (results["at"]["passed"], results["below"]["passed"], results["above"]["passed"]) == (
+        True,
+        False,
+        True,
+    )
 
 
 def test_results_columns_types_and_rubric_version(make_scores):
-    results = compute_results(make_scores({"A": [7], "B": [8]}, month="2012-01"), RUBRIC, group_by=["month"], top=1)
+    results = compute_results(
+        make_scores({"A": [7], "B": [8]}, month="2012-01"), RUBRIC, group_by=["month"], top=1
+    )
     assert list(results.columns) == [
-        "month", "entry", "reviewers", "NA", "passed", "rank", "tied", "shortlisted", "rubric_version",
+        "month",
+        "entry",
+        "reviewers",
+        "NA",
+        "passed",
+        "rank",
+        "tied",
+        "shortlisted",
+        "rubric_version",
     ]
     assert results.dtypes[["reviewers", "NA", "passed", "rank", "tied"]].astype(str).tolist() == [
-        "int64", "float64", "bool", "int64", "bool",
+        "int64",
+        "float64",
+        "bool",
+        "int64",
+        "bool",
     ]
     assert results.attrs["rubric_version"] == "pob-2010"
     assert set(results["rubric_version"]) == {"pob-2010"}
@@ -107,17 +126,22 @@ def test_equal_na_from_different_panel_sizes_is_a_tie(make_scores):
     scores = make_scores({"three": [6, 8, 7], "one": [7], "two": [6, 8], "next": [[7, 7, 7, 7, 7, 7, 7, 6]]})
     results = by_entry(compute_results(scores, RUBRIC))
     assert {e: (r["rank"], r["tied"]) for e, r in results.items()} == {
-        "three": (1, True), "one": (1, True), "two": (1, True), "next": (4, False),
+        "three": (1, True),
+        "one": (1, True),
+        "two": (1, True),
+        "next": (4, False),
     }
 
 
 def test_equality_is_exact_not_after_rounding(make_scores):
     # 2000/3 = 666.666..., 4000/6 is the same rational; 2001/3 = 667 and 666.67 differs from both.
-    scores = make_scores({
-        "a": [6, 7, 7],  # 600 + 700 + 700 = 2000 -> 666.666...
-        "b": [6, 6, 7, 7, 7, 7],  # 4000 / 6 -> 666.666...
-        "c": [[6, 7, 7, 7, 7, 7, 7, 7], 7],  # 690 + 700 = 1390 -> 695
-    })
+    scores = make_scores(
+        {
+            "a": [6, 7, 7],  # 600 + 700 + 700 = 2000 -> 666.666...
+            "b": [6, 6, 7, 7, 7, 7],  # 4000 / 6 -> 666.666...
+            "c": [[6, 7, 7, 7, 7, 7, 7, 7], 7],  # 690 + 700 = 1390 -> 695
+        }
+    )
     results = by_entry(compute_results(scores, RUBRIC))
     assert results["a"]["NA"] == results["b"]["NA"]
     assert results["a"]["tied"] and results["b"]["tied"] and not results["c"]["tied"]
@@ -140,11 +164,13 @@ def test_rank_entries_does_not_change_its_input():
 
 
 def _results(na: dict[str, float], passing: float = 700) -> pd.DataFrame:
-    return pd.DataFrame({"entry": list(na), "NA": list(na.values()), "passed": [v >= passing for v in na.values()]})
+    return pd.DataFrame(
+        {"entry": list(na), "NA": list(na.values()), "passed": [v >= passing for v in na.values()]}
+    )
 
 
 def _status(listed: pd.DataFrame) -> dict[str, str]:
-    return dict(zip(listed["entry"], listed["shortlisted"]))
+    return dict(zip(listed["entry"], listed["shortlisted"], strict=True))
 
 
 def test_shortlist_marks_yes_tie_and_no():
@@ -217,7 +243,13 @@ def test_province_tier_sends_its_best_three_that_passed():
 def test_national_tier_picks_five_that_passed_and_leaves_ties_to_the_panel():
     results = _results({"a": 990, "b": 980, "c": 970, "d": 960, "e": 950, "f": 950, "g": 600})
     assert _status(national_shortlist(results)) == {
-        "a": "yes", "b": "yes", "c": "yes", "d": "yes", "e": "tie", "f": "tie", "g": "no",
+        "a": "yes",
+        "b": "yes",
+        "c": "yes",
+        "d": "yes",
+        "e": "tie",
+        "f": "tie",
+        "g": "no",
     }
 
 

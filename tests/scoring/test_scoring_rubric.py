@@ -137,7 +137,7 @@ def test_toml_round_trip_of_the_default_rubric():
 def test_toml_strings_are_escaped():
     assert toml_string('a "b" \\ c\n\td\x01\x7f é') == '"a \\"b\\" \\\\ c\\n\\td\\u0001\\u007F é"'
     odd = Instrument(1, 'Kutip "ini"\\', "baris\nbaru\x00", 100)
-    rubric = Rubric("v1 \"x\"", instruments=(odd,))
+    rubric = Rubric('v1 "x"', instruments=(odd,))
     assert rubric_from_toml(rubric_to_toml(rubric)) == rubric
 
 

@@ -9,6 +9,7 @@ import pytest
 from scoring import Problem, ScoringError, ScoringInputError, default_rubric, validate_scores
 
 RUBRIC = default_rubric()
+KNOWN = "rubrik pob-2010 memakai kode 1, 2, 3, 4, 5, 6, 7, 8"
 
 
 def refusals(scores: pd.DataFrame, **options) -> list[str]:
@@ -19,7 +20,8 @@ def refusals(scores: pd.DataFrame, **options) -> list[str]:
 
 def test_problem_text_names_the_csv_line_or_the_dataframe_row():
     assert str(Problem(5, "score", "nilai kosong")) == "baris 5, kolom score: nilai kosong"
-    assert str(Problem(3, "score", "nilai kosong", "dataframe")) == "baris (indeks) 3, kolom score: nilai kosong"
+    in_frame = Problem(3, "score", "nilai kosong", "dataframe")
+    assert str(in_frame) == "baris (indeks) 3, kolom score: nilai kosong"
     assert str(Problem(None, "kmw", "kolom tidak ada")) == "kolom kmw: kolom tidak ada"
     assert str(Problem(None, None, "x")) == "x"
 
@@ -58,8 +60,8 @@ def test_unknown_instruments_are_refused(make_scores):
     scores.loc[[6, 7], "instrument"] = [9, "x"]
     assert refusals(scores, source="csv") == [
         "baris 2, kolom instrument: lembar penilai R1 untuk karya A tidak lengkap: instrumen 7, 8 tidak ada",
-        "baris 8, kolom instrument: instrumen 9 tidak dikenal; rubrik pob-2010 memakai kode 1, 2, 3, 4, 5, 6, 7, 8",
-        "baris 9, kolom instrument: instrumen 'x' tidak dikenal; rubrik pob-2010 memakai kode 1, 2, 3, 4, 5, 6, 7, 8",
+        f"baris 8, kolom instrument: instrumen 9 tidak dikenal; {KNOWN}",
+        f"baris 9, kolom instrument: instrumen 'x' tidak dikenal; {KNOWN}",
     ]
 
 
@@ -70,8 +72,8 @@ def test_duplicates_name_the_first_occurrence(make_scores):
         "baris 18, kolom instrument: duplikat: karya A, penilai R2, instrumen 2 sudah ada di baris 11"
     ]
     assert refusals(scores) == [
-        "baris (indeks) 16, kolom instrument: duplikat: karya A, penilai R2, instrumen 2 "
-        "sudah ada di baris (indeks) 9"
+        "baris (indeks) 16, kolom instrument: duplikat: karya A, penilai R2, instrumen 2 sudah ada di "
+        + "baris (indeks) 9"
     ]
 
 
@@ -111,14 +113,13 @@ def test_empty_keys_are_refused(make_scores):
     scores.loc[0, "entry"] = None
     scores.loc[8, "reviewer"] = np.nan
     scores.loc[9, "month"] = None
+    sheet = "lembar penilai {} untuk karya A (month=2012-01) tidak lengkap".format
     assert refusals(scores, group_by="month", source="csv") == [
         "baris 2, kolom entry: nilai kosong",
-        "baris 3, kolom instrument: lembar penilai R1 untuk karya A (month=2012-01) tidak lengkap: "
-        "instrumen 1 tidak ada",
+        f"baris 3, kolom instrument: {sheet('R1')}: instrumen 1 tidak ada",
         "baris 10, kolom reviewer: nilai kosong",
         "baris 11, kolom month: nilai kosong",
-        "baris 12, kolom instrument: lembar penilai R2 untuk karya A (month=2012-01) tidak lengkap: "
-        "instrumen 1, 2 tidak ada",
+        f"baris 12, kolom instrument: {sheet('R2')}: instrumen 1, 2 tidak ada",
     ]
 
 
@@ -128,7 +129,8 @@ def test_group_keys_tell_pieces_apart(make_scores):
         ignore_index=True,
     )
     validate_scores(scores, RUBRIC, group_by=["month"])
-    assert refusals(scores)[0].endswith("duplikat: karya TF-01, penilai R1, instrumen 1 sudah ada di baris (indeks) 0")
+    expected = "duplikat: karya TF-01, penilai R1, instrumen 1 sudah ada di baris (indeks) 0"
+    assert refusals(scores)[0].endswith(expected)
 
 
 def test_consensus_mode_needs_exactly_one_sheet_per_piece(make_scores):
