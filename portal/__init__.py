@@ -7,7 +7,23 @@ from pathlib import Path
 
 from flask import Flask
 
-from portal.config import DefaultConfig
+from portal import db as portal_db
+from portal.accounts import bp as accounts_bp
+from portal.auth import bp as auth_bp
+from portal.auth.sessions import configure_login_manager, forget_cached_user
+from portal.cli import register_cli
+from portal.config import DefaultConfig, TestConfig
+from portal.elearning import bp as elearning_bp
+from portal.errors import install_error_handlers
+from portal.extensions import babel, csrf, db, limiter, login_manager
+from portal.home import bp as home_bp
+from portal.i18n import select_locale, select_timezone
+from portal.org import bp as org_bp
+from portal.panels import bp as panels_bp
+from portal.reports import bp as reports_bp
+from portal.security import install_security_headers
+from portal.submissions import bp as submissions_bp
+from portal.templating import install_template_helpers
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -29,18 +45,14 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     register_template_helpers(app)
     register_commands(app)
     if app.config["AUTO_MIGRATE"]:
-        from portal.db import upgrade_database
-
         with app.app_context():
-            upgrade_database()
+            portal_db.upgrade_database()
     return app
 
 
 def load_config(app: Flask, overrides: dict | None) -> None:
     app.config.from_object(DefaultConfig)
     if overrides and overrides.get("TESTING"):
-        from portal.config import TestConfig
-
         app.config.from_object(TestConfig)
     else:
         app.config.from_pyfile("config.py", silent=True)
@@ -81,10 +93,6 @@ def _instance_secret(instance: Path) -> str:
 
 
 def register_extensions(app: Flask) -> None:
-    from portal import db as portal_db
-    from portal.extensions import babel, csrf, db, limiter, login_manager
-    from portal.i18n import select_locale, select_timezone
-
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
         options.setdefault("connect_args", {"timeout": 15})
@@ -95,8 +103,6 @@ def register_extensions(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     limiter.init_app(app)
     login_manager.init_app(app)
-    from portal.auth.sessions import configure_login_manager, forget_cached_user
-
     configure_login_manager(login_manager)
     app.before_request(forget_cached_user)
     if app.config["BEHIND_PROXY"]:
@@ -106,38 +112,21 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from portal.accounts import bp as accounts_bp
-    from portal.auth import bp as auth_bp
-    from portal.elearning import bp as elearning_bp
-    from portal.home import bp as home_bp
-    from portal.org import bp as org_bp
-    from portal.panels import bp as panels_bp
-    from portal.reports import bp as reports_bp
-    from portal.submissions import bp as submissions_bp
-
     for bp in (home_bp, auth_bp, org_bp, accounts_bp, submissions_bp, panels_bp, elearning_bp, reports_bp):
         app.register_blueprint(bp)
 
 
 def register_security(app: Flask) -> None:
-    from portal.security import install_security_headers
-
     install_security_headers(app)
 
 
 def register_errorhandlers(app: Flask) -> None:
-    from portal.errors import install_error_handlers
-
     install_error_handlers(app)
 
 
 def register_template_helpers(app: Flask) -> None:
-    from portal.templating import install_template_helpers
-
     install_template_helpers(app)
 
 
 def register_commands(app: Flask) -> None:
-    from portal.cli import register_cli
-
     register_cli(app)
