@@ -85,6 +85,7 @@ class Panel(db.Model):
     rubric_id: Mapped[int | None] = mapped_column(ForeignKey("rubric_version.id"))
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    closed_late: Mapped[bool | None] = mapped_column(Boolean)  # closed after the tier's date (extensions count)
     letter_number: Mapped[str | None] = mapped_column(String(80), unique=True)
     letter_date: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer, default=1)

@@ -1,0 +1,145 @@
+"""The formal letters of panel decisions, as PDF (fpdf2).
+
+* city tier: the berita acara of the city selection, listing what was sent to the province;
+* KMW: the letter declaring the provincial best practices (NA >= passing grade) and the ranked best 3 sent to KMP;
+* KMP: the letter declaring the national best practices.
+
+Numbers look like ``012/KMW-JTG/BP/XI/2026``: a sequence per issuer per calendar year, unique in the database.
+"""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from fpdf import FPDF
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.models.reviews import Entry, Panel, Tier
+from portal.timeutil import format_date, period_label
+
+ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
+DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
+
+
+def issuer_code(panel: Panel) -> str:
+    if panel.tier == Tier.CITY:
+        return f"KORKOT-{panel.city.code}"
+    if panel.tier == Tier.PROVINCE:
+        return panel.kmw.code
+    return "KMP"
+
+
+def next_letter_number(panel: Panel, day: date) -> str:
+    """The next free number of this issuer in the year of ``day``."""
+    issuer = issuer_code(panel)
+    pattern = f"%/{issuer}/BP/%/{day.year}"
+    used = db.session.scalars(select(Panel.letter_number).where(Panel.letter_number.like(pattern))).all()
+    seq = 1 + max((int(n.split("/", 1)[0]) for n in used if n and n.split("/", 1)[0].isdigit()), default=0)
+    return f"{seq:03d}/{issuer}/BP/{ROMAN[day.month - 1]}/{day.year}"
+
+
+class _Letter(FPDF):
+    def __init__(self) -> None:
+        super().__init__(format="A4")
+        self.set_margins(20, 18, 20)
+        self.set_auto_page_break(True, 18)
+        if (DEJAVU / "DejaVuSans.ttf").exists():
+            self.add_font("Body", "", str(DEJAVU / "DejaVuSans.ttf"))
+            self.add_font("Body", "B", str(DEJAVU / "DejaVuSans-Bold.ttf"))
+            self.family = "Body"
+            self.unicode = True
+        else:  # core font: latin-1 only
+            self.family = "Helvetica"
+            self.unicode = False
+        self.add_page()
+
+    def text_(self, value: str) -> str:
+        return value if self.unicode else value.encode("latin-1", "replace").decode("latin-1")
+
+    def para(self, value: str, *, bold: bool = False, size: int = 10, align: str = "L") -> None:
+        self.set_font(self.family, "B" if bold else "", size)
+        self.multi_cell(0, size * 0.55, self.text_(value), align=align, new_x="LMARGIN", new_y="NEXT")
+        self.ln(1.5)
+
+    def table_(self, header: list[str], rows: list[list[str]], widths: tuple[int, ...]) -> None:
+        self.set_font(self.family, "", 9)
+        with self.table(col_widths=widths, text_align="LEFT", line_height=5) as table:
+            row = table.row()
+            for cell in header:
+                row.cell(self.text_(cell))
+            for values in rows:
+                row = table.row()
+                for cell in values:
+                    row.cell(self.text_(cell))
+        self.ln(3)
+
+
+def _na(value: float | None) -> str:
+    return "-" if value is None else f"{value:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
+
+
+def _entries(panel: Panel) -> list[Entry]:
+    return sorted((e for e in panel.entries if e.na is not None), key=lambda e: (e.rank or 999, e.id))
+
+
+def _piece_row(entry: Entry, n: int) -> list[str]:
+    piece = entry.piece
+    return [str(n), piece.title, f"{piece.team.name}, {piece.team.city.name}", _na(entry.na)]
+
+
+def letter_pdf(panel: Panel, passing_grade: int = 700) -> bytes:
+    """The letter of a closed panel, as PDF bytes."""
+    pdf = _Letter()
+    month = period_label(panel.period)
+    issuer = {Tier.CITY: f"Korkot {panel.city.name}" if panel.city else "",
+              Tier.PROVINCE: panel.kmw.name if panel.kmw else "",
+              Tier.NATIONAL: "Konsultan Manajemen Pusat (KMP)"}[panel.tier]
+    title = {Tier.CITY: "BERITA ACARA SELEKSI BEST PRACTICE TINGKAT KOTA/KABUPATEN",
+             Tier.PROVINCE: "PENETAPAN BEST PRACTICE TINGKAT PROVINSI",
+             Tier.NATIONAL: "PENETAPAN BEST PRACTICE TINGKAT NASIONAL"}[panel.tier]
+    pdf.para("PNPM Mandiri Perkotaan", bold=True, size=11, align="C")
+    pdf.para(issuer, bold=True, size=11, align="C")
+    pdf.ln(2)
+    pdf.para(title, bold=True, size=12, align="C")
+    pdf.para(f"Nomor: {panel.letter_number or '-'}", align="C")
+    pdf.ln(2)
+    entries = _entries(panel)
+    date_text = format_date(panel.letter_date)
+    pdf.para(f"Pada tanggal {date_text}, tim penilai telah menilai {len(entries)} tulisan best practice "
+             f"periode {month} dengan 8 instrumen penilaian (nilai akhir/NA = jumlah nilai anggota penilai "
+             f"dibagi banyaknya penilai; batas lulus {passing_grade}).")
+    if panel.tier == Tier.CITY:
+        sent = [e for e in entries if e.selected]
+        pdf.para("Tulisan yang dikirim ke KMW (tingkat provinsi):", bold=True)
+        pdf.table_(["No", "Judul", "Tim", "NA"], [_piece_row(e, i) for i, e in enumerate(sent, 1)], (8, 90, 55, 17))
+    elif panel.tier == Tier.PROVINCE:
+        passed = [e for e in entries if e.passed]
+        pdf.para(f"Menetapkan sebagai best practice tingkat provinsi (NA sekurang-kurangnya {passing_grade}):",
+                 bold=True)
+        pdf.table_(["No", "Judul", "Tim", "NA"], [_piece_row(e, i) for i, e in enumerate(passed, 1)],
+                   (8, 90, 55, 17))
+        pdf.para("Tiga terbaik, berurutan menurut NA, dikirim ke KMP:", bold=True)
+        sent = [e for e in entries if e.selected]
+        pdf.table_(["Peringkat", "Judul", "Tim", "NA"], [_piece_row(e, e.rank) for e in sent], (16, 84, 53, 17))
+    else:
+        winners = [e for e in entries if e.selected]
+        pdf.para("Menetapkan sebagai best practice tingkat nasional:", bold=True)
+        pdf.table_(["Peringkat", "Judul", "Tim", "NA"], [_piece_row(e, e.rank) for e in winners], (16, 84, 53, 17))
+    ties = [e for e in entries if e.tie_reason]
+    for entry in ties:
+        pdf.para(f"Keputusan nilai seri untuk \"{entry.piece.title}\": {entry.tie_reason}", size=9)
+    pdf.para("Tim penilai:", bold=True)
+    members = sorted(panel.members, key=lambda m: (m.user_id != panel.chair_id, m.user.name))
+    pdf.table_(["No", "Nama", "Kedudukan"],
+               [[str(i), m.user.name, "Ketua" if m.user_id == panel.chair_id else "Anggota"]
+                for i, m in enumerate(members, 1)], (10, 110, 50))
+    pdf.ln(4)
+    pdf.para(f"Ditetapkan pada {date_text}", align="R")
+    pdf.para(f"Ketua Tim Penilai,\n\n\n{panel.chair.name if panel.chair else ''}", align="R")
+    return bytes(pdf.output())
+
+
+def letter_filename(panel: Panel) -> str:
+    number = (panel.letter_number or "surat").replace("/", "-")
+    return f"surat-{number}.pdf"

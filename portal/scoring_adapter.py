@@ -1,0 +1,184 @@
+"""The one adapter between the ORM and the scoring engine.
+
+Every score table the portal hands to ``scoring`` is built here, in one bulk query: tidy long rows
+``entry`` (Entry.id), ``piece`` (Piece.id), ``reviewer`` (user id), ``instrument``, ``score`` plus
+``panel``, ``period`` and ``tier``. No other portal code builds score tables by hand.
+
+Which sheets count:
+
+* only submitted sheets (``submitted_only``), never drafts;
+* never the sheet of a member recused from the entry (NA uses the members who scored);
+* in an individual-mode panel the members' own sheets; in a consensus-mode panel the chair's one
+  consensus sheet (``ScoreSheet.consensus``).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+import scoring
+from sqlalchemy import and_, select
+
+from portal.extensions import db
+from portal.models.org import Team, TeamKind
+from portal.models.pieces import Piece
+from portal.models.reviews import (
+    Entry,
+    EntryStatus,
+    Panel,
+    PanelMode,
+    Recusal,
+    Score,
+    ScoreSheet,
+    SheetStatus,
+    Tier,
+)
+from portal.rubrics import active_rubric, to_engine
+
+COLUMNS = ["entry", "piece", "reviewer", "instrument", "score", "panel", "period", "tier", "consensus"]
+RESULT_COLUMNS = ["entry", "piece", "reviewers", "NA", "passed", "rank", "tied", "shortlisted", "outside_quota",
+                  "selected"]
+
+
+def _entry_filter(panel_or_entries):
+    if isinstance(panel_or_entries, Panel):
+        return Entry.panel_id == panel_or_entries.id
+    ids = [e.id if isinstance(e, Entry) else int(e) for e in panel_or_entries]
+    return Entry.id.in_(ids)
+
+
+def scores_frame(panel_or_entries: Panel | Iterable[Entry | int], *, submitted_only: bool = True,
+                 consensus: bool | None = None) -> pd.DataFrame:
+    """The tidy score table of a panel (or of some entries), in one query.
+
+    ``consensus``: None keeps every sheet, True only consensus sheets, False only members' own sheets.
+    Sheets of recused members are left out. Rows with an empty score (a draft in progress) are left out.
+    """
+    recused = select(Recusal.id).where(and_(Recusal.entry_id == ScoreSheet.entry_id,
+                                            Recusal.user_id == ScoreSheet.user_id)).exists()
+    query = (
+        select(Entry.id, Entry.piece_id, ScoreSheet.user_id, Score.instrument_code, Score.score,
+               Entry.panel_id, Panel.period, Panel.tier, ScoreSheet.consensus)
+        .join(ScoreSheet, ScoreSheet.entry_id == Entry.id)
+        .join(Score, Score.sheet_id == ScoreSheet.id)
+        .join(Panel, Panel.id == Entry.panel_id)
+        .where(_entry_filter(panel_or_entries), Score.score.is_not(None), ~recused)
+        .order_by(Entry.id, ScoreSheet.user_id, Score.instrument_code)
+    )
+    if submitted_only:
+        query = query.where(ScoreSheet.status == SheetStatus.SUBMITTED)
+    if consensus is not None:
+        query = query.where(ScoreSheet.consensus.is_(consensus))
+    rows = db.session.execute(query).all()
+    frame = pd.DataFrame.from_records(
+        [(r[0], r[1], r[2], r[3], r[4], r[5], r[6], getattr(r[7], "value", r[7]), bool(r[8])) for r in rows],
+        columns=COLUMNS,
+    )
+    for col in ("entry", "piece", "reviewer", "instrument", "score", "panel"):
+        frame[col] = frame[col].astype("int64")
+    frame["consensus"] = frame["consensus"].astype(bool)
+    return frame
+
+
+def panel_rubric(panel: Panel) -> scoring.Rubric:
+    """The engine rubric of the panel (the active one when the panel has none recorded yet)."""
+    return to_engine(panel.rubric or active_rubric())
+
+
+def _panel_frame(panel: Panel) -> pd.DataFrame:
+    """Submitted sheets that count for the panel's decision, on eligible entries only."""
+    frame = scores_frame(panel, consensus=panel.mode == PanelMode.CONSENSUS)
+    eligible = _entries(panel, eligible_only=True)
+    return frame[frame["entry"].isin(list(eligible))].reset_index(drop=True)
+
+
+def _entries(panel: Panel, *, eligible_only: bool = False) -> dict[int, tuple[int, bool, bool | None]]:
+    """entry id -> (piece id, outside_quota, selected) for the panel, one query."""
+    query = select(Entry.id, Entry.piece_id, Entry.outside_quota, Entry.selected).where(Entry.panel_id == panel.id)
+    if eligible_only:
+        query = query.where(Entry.status == EntryStatus.ELIGIBLE)
+    return {r[0]: (r[1], bool(r[2]), r[3]) for r in db.session.execute(query)}
+
+
+def facilitator_team_count(city_id: int) -> int:
+    """How many TF teams the city has (the city quota depends on it)."""
+    return db.session.scalar(
+        select(db.func.count(Team.id)).where(Team.city_id == city_id, Team.kind == TeamKind.TF)
+    ) or 0
+
+
+def tier_quota(panel: Panel) -> tuple[int, bool]:
+    """(how many go up, whether they must pass) for the panel's tier."""
+    if panel.tier == Tier.CITY:
+        return scoring.city_quota(facilitator_team_count(panel.city_id)), False
+    if panel.tier == Tier.PROVINCE:
+        return scoring.ranking.PROVINCE_QUOTA, True
+    return scoring.ranking.NATIONAL_QUOTA, True
+
+
+def panel_results(panel: Panel) -> pd.DataFrame:
+    """Per eligible entry: reviewers, NA, passed, rank, tied, shortlisted ("yes"/"tie"/"no") and selected.
+
+    The tier rule: city, the best ``city_quota`` pieces (passing not required); province, the best 3 that
+    passed; national, the best 5 that passed. Entries outside the quota (a Korkot team's own piece) are
+    ranked but never shortlisted. ``selected`` is True for "yes", the chair's recorded decision for "tie"
+    (None while undecided) and False otherwise. Entries nobody has scored yet are listed last with NA empty.
+    Raises ``scoring.ScoringInputError`` when a sheet is incomplete.
+    """
+    rubric = panel_rubric(panel)
+    entries = _entries(panel, eligible_only=True)
+    frame = _panel_frame(panel)
+    consensus = panel.mode == PanelMode.CONSENSUS
+    top, require_pass = tier_quota(panel)
+    # Only the city quota has pieces outside it; at the province every piece competes for the best 3.
+    outside = {e for e, (_, out, _) in entries.items() if out} if panel.tier == Tier.CITY else set()
+    results = scoring.compute_results(frame[["entry", "piece", "reviewer", "instrument", "score"]], rubric,
+                                      consensus=consensus)
+    results["outside_quota"] = results["entry"].isin(list(outside))
+    inside = results[~results["outside_quota"]]
+    listed = scoring.shortlist(inside, top, require_pass=require_pass) if len(inside) else inside.assign(shortlisted=[])
+    results["shortlisted"] = "no"
+    results.loc[listed.index, "shortlisted"] = listed["shortlisted"]
+    unscored = [e for e in entries if e not in set(results["entry"])]
+    if unscored:
+        extra = pd.DataFrame({"entry": unscored, "piece": [entries[e][0] for e in unscored], "reviewers": 0,
+                              "NA": float("nan"), "passed": False, "rank": pd.NA, "tied": False,
+                              "shortlisted": "no", "outside_quota": [entries[e][1] for e in unscored]})
+        results = pd.concat([results, extra], ignore_index=True)
+    results["selected"] = [
+        True if s == "yes" else (entries[e][2] if s == "tie" else False)
+        for e, s in zip(results["entry"], results["shortlisted"])
+    ]
+    return results[RESULT_COLUMNS].reset_index(drop=True)
+
+
+def member_totals(panel: Panel) -> pd.DataFrame:
+    """entry, piece, reviewer, total: each member's submitted total per entry (Lampiran 2)."""
+    frame = scores_frame(panel, consensus=panel.mode == PanelMode.CONSENSUS)
+    totals = scoring.reviewer_totals(frame[["entry", "piece", "reviewer", "instrument", "score"]], panel_rubric(panel))
+    return totals[["entry", "piece", "reviewer", "total"]].reset_index(drop=True)
+
+
+def panel_disagreement(panel: Panel, spread_threshold: int = 4) -> pd.DataFrame:
+    """Per entry and instrument of the members' own sheets: reviewers, min, max, spread, std, flagged."""
+    frame = scores_frame(panel, consensus=False)
+    return scoring.disagreement(frame[["entry", "reviewer", "instrument", "score"]], panel_rubric(panel),
+                                spread_threshold)
+
+
+def panel_calibration(panel: Panel) -> pd.DataFrame:
+    """Per member: sheets, mean_total, panel_mean, distance (positive: more lenient than the panel)."""
+    frame = scores_frame(panel, consensus=False)
+    return scoring.reviewer_calibration(frame[["entry", "reviewer", "instrument", "score"]], panel_rubric(panel))
+
+
+def piece_ids(frame: pd.DataFrame) -> list[int]:
+    """The pieces in a results or score frame (for one bulk load of titles)."""
+    return [int(p) for p in frame["piece"].unique()] if len(frame) else []
+
+
+def load_pieces(ids: Iterable[int]) -> dict[int, Piece]:
+    ids = list(ids)
+    if not ids:
+        return {}
+    return {p.id: p for p in db.session.scalars(select(Piece).where(Piece.id.in_(ids)))}
