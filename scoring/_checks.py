@@ -26,18 +26,29 @@ def show(value: Any) -> str:
 
 def show_key(value: Any) -> str:
     """A key (entry, reviewer, group value) as it appears in messages."""
-    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+    if isinstance(value, (float, np.floating)) and float(value).is_integer() and abs(value) < 2**53:
         return str(int(value))
     return str(value)
 
 
-def _numbers(column: pd.Series) -> np.ndarray:
-    """The column as float64, NaN where a value is empty or not a number."""
+def _whole_numbers(column: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(the column as int64, where its value is a whole number); 0 where it is not.
+
+    Empty cells, text that is not a number, booleans and fractions are not whole numbers.
+    """
+    if column.dtype.kind in "iu" and isinstance(column.dtype, np.dtype):
+        # The common case costs no conversion; a huge uint64 wraps negative and is out of range.
+        return column.to_numpy().astype(np.int64, copy=False), np.ones(len(column), dtype=bool)
     if column.dtype.kind == "b":
-        return np.full(len(column), np.nan)
+        return np.zeros(len(column), dtype=np.int64), np.zeros(len(column), dtype=bool)
     if column.dtype.kind not in "iuf":
         column = pd.to_numeric(column, errors="coerce")
-    return column.to_numpy(dtype=np.float64, na_value=np.nan)
+    floats = column.to_numpy(dtype=np.float64, na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        whole = np.isfinite(floats) & (floats == np.floor(floats))
+        # Beyond 2**53 a float is whole but far outside any range: -1 says so without overflow.
+        exact = whole & (np.abs(floats) < 2.0**53)
+    return np.where(exact, floats, np.where(whole, -1, 0)).astype(np.int64), whole
 
 
 class TableReport:
@@ -90,11 +101,10 @@ class TableReport:
         return keys_ok, codes_by_column
 
     def check_whole_numbers(self, col: str, rubric: Rubric) -> np.ndarray:
-        values = _numbers(self.scores[col])
+        """The column as int64 (0 where refused); refuses values outside the score range."""
+        values, whole = _whole_numbers(self.scores[col])
         low, high = rubric.min_score, rubric.max_score
-        with np.errstate(invalid="ignore"):
-            whole = np.isfinite(values) & (values == np.floor(values))
-            ok = whole & (values >= low) & (values <= high)
+        ok = whole & (values >= low) & (values <= high)
         bad = np.flatnonzero(~ok)
         for position, raw in zip(bad, self.scores[col].to_numpy()[bad], strict=True):
             if pd.isna(raw):
@@ -104,20 +114,16 @@ class TableReport:
             else:
                 message = f"nilai {show(raw)} di luar rentang {low} sampai {high}"
             self.add(position, col, message)
-        return np.where(ok, values, 0).astype(np.int64)
+        return values if not len(bad) else np.where(ok, values, 0)
 
     def check_instruments(self, rubric: Rubric) -> np.ndarray:
         """Each row's position in ``rubric.instruments``; -1 where the code is unknown."""
-        values = _numbers(self.scores["instrument"])
+        values, whole = _whole_numbers(self.scores["instrument"])
         codes = rubric.codes
         lookup = np.full(max(codes) + 1, -1, dtype=np.int64)
         lookup[list(codes)] = np.arange(len(codes))
-        with np.errstate(invalid="ignore"):
-            usable = (
-                np.isfinite(values) & (values == np.floor(values)) & (values >= 0) & (values <= max(codes))
-            )
-        index = np.full(len(values), -1, dtype=np.int64)
-        index[usable] = lookup[values[usable].astype(np.int64)]
+        usable = whole & (values >= 0) & (values <= max(codes))
+        index = np.where(usable, lookup[np.clip(values, 0, max(codes))], -1)
         known = ", ".join(str(c) for c in codes)
         bad = np.flatnonzero(index < 0)
         for position, raw in zip(bad, self.scores["instrument"].to_numpy()[bad], strict=True):

@@ -184,3 +184,22 @@ def test_scores_must_be_a_dataframe():
 
 def test_an_empty_table_is_valid():
     validate_scores(pd.DataFrame(columns=["entry", "reviewer", "instrument", "score"]), RUBRIC)
+
+
+def test_boolean_scores_are_not_whole_numbers(make_scores):
+    scores = make_scores({"A": [1]})
+    scores["score"] = True
+    problems = refusals(scores)
+    assert len(problems) == 8 and problems[0].endswith("nilai True bukan bilangan bulat")
+
+
+def test_unsigned_and_huge_numbers_are_checked_by_range(make_scores):
+    scores = make_scores({"A": [7]}).astype({"score": "uint64"})
+    validate_scores(scores, RUBRIC)
+    scores.loc[0, "score"] = 2**64 - 1
+    assert refusals(scores) == [
+        f"baris (indeks) 0, kolom score: nilai {2**64 - 1} di luar rentang 1 sampai 10"
+    ]
+    floats = make_scores({"A": [7]}).astype({"score": float})
+    floats.loc[0, "score"] = 1e300
+    assert refusals(floats) == ["baris (indeks) 0, kolom score: nilai 1e+300 di luar rentang 1 sampai 10"]
