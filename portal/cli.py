@@ -11,7 +11,10 @@ from flask.cli import with_appcontext
 
 
 def register_cli(app: Flask) -> None:
-    for command in (db_upgrade, create_admin, import_tree, export_tree, import_accounts, load_demo, set_password_link):
+    from portal.maintenance import COMMANDS as maintenance_commands
+
+    for command in (db_upgrade, create_admin, import_tree, export_tree, import_accounts, load_demo, set_password_link,
+                    *maintenance_commands):
         app.cli.add_command(command)
 
 
