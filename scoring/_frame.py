@@ -64,6 +64,6 @@ def group_ranks(frame: pd.DataFrame, group_by: Sequence[str], column: str, metho
     values = frame[column]
     if not group_by:
         return values.rank(method=method, ascending=False)
-    return frame.groupby(list(group_by), sort=False, dropna=False)[column].rank(
+    return frame.groupby(list(group_by), sort=False, dropna=False, observed=True)[column].rank(
         method=method, ascending=False
     )

@@ -82,7 +82,7 @@ def reviewer_calibration(
     per_sheet = scores[keys].iloc[sheets.sheet_rows].reset_index(drop=True)
     per_sheet["total"] = totals
     per_sheet["NA"] = na[sheets.piece_of_sheet]
-    grouped = per_sheet.groupby(keys, sort=False, dropna=False)
+    grouped = per_sheet.groupby(keys, sort=False, dropna=False, observed=True)
     table = pd.DataFrame(
         {
             "sheets": grouped.size(),
@@ -99,7 +99,9 @@ def reviewer_calibration(
 def _group_spread(per_sheet: pd.DataFrame, table: pd.DataFrame, group_by: tuple[str, ...]) -> np.ndarray:
     """The standard deviation of all totals of each row's group; NaN where it is 0."""
     if group_by:
-        spread = per_sheet.groupby(list(group_by), sort=False, dropna=False)["total"].std(ddof=0)
+        spread = per_sheet.groupby(list(group_by), sort=False, dropna=False, observed=True)["total"].std(
+            ddof=0
+        )
         values = pd.MultiIndex.from_frame(table[list(group_by)]) if len(group_by) > 1 else table[group_by[0]]
         aligned = spread.reindex(values).to_numpy(dtype=np.float64)
     else:

@@ -294,3 +294,15 @@ def test_empty_input_gives_empty_results():
     empty = pd.DataFrame({"entry": [], "reviewer": [], "instrument": [], "score": []})
     results = compute_results(empty, RUBRIC, top=3)
     assert results.empty and "shortlisted" in results.columns
+
+
+def test_mixed_type_entries_and_categorical_groups(make_scores):
+    january = make_scores({1: [7], "A": [8]}, month="2012-01")
+    scores = pd.concat([january, make_scores({2: [7]}, month="2012-02")], ignore_index=True)
+    scores["month"] = scores["month"].astype("category")
+    results = compute_results(scores, RUBRIC, group_by="month", top=1)
+    assert results[["entry", "rank", "shortlisted"]].values.tolist() == [
+        ["A", 1, "yes"],
+        [1, 2, "no"],
+        [2, 1, "yes"],
+    ]
