@@ -199,8 +199,8 @@ class TableReport:
             return
         order = self.column_order
 
-        def key(problem: Problem) -> tuple[int, int, int]:
+        def key(problem: Problem) -> tuple[int, int]:
             row = -1 if problem.row is None else problem.row
-            return (row, order.get(problem.column or "", len(order)), 0)
+            return (row, order.get(problem.column or "", len(order)))
 
         raise ScoringInputError(sorted(self.problems, key=key))
