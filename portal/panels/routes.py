@@ -1,14 +1,302 @@
-"""Placeholder until this feature lands; replaced by the feature's own views."""
-from flask import render_template
+"""Panel pages: my panels, a panel, the check, the score sheet, results, decisions, the letter, management.
 
-from portal.panels import bp
+Objects a user may not know about answer 404; known objects without the right answer 403.
+"""
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.routing import BuildError
+
+from portal import cycle, letters, permissions
+from portal.extensions import db
+from portal.models.org import City, Kmw
+from portal.models.reviews import Entry, EntryStatus, PanelMode, PanelStatus, Tier
+from portal.panels import bp, operations, queries, rules
+from portal.panels.forms import ActionForm, CheckForm, MembersForm, OpenPanelForm, RecuseForm, SheetForm, TieForm
+from portal.timeutil import is_valid_period, previous_period
+
+
+def _panel_or_404(panel_id: int):
+    panel = queries.load_panel(panel_id)
+    if panel is None or not rules.can_view_panel(current_user, panel):
+        abort(404)
+    return panel
+
+
+def _entry_or_404(entry_id: int) -> Entry:
+    entry = db.session.get(Entry, entry_id)
+    if entry is None or not rules.can_view_panel(current_user, entry.panel):
+        abort(404)
+    return entry
+
+
+def photo_src(photo, variant: str = "display") -> str | None:
+    """The submissions feature's photo address, when that endpoint exists."""
+    for endpoint, args in (("submissions.photo", {"photo_id": photo.id, "variant": variant}),
+                           ("submissions.photo", {"key": photo.storage_key, "variant": variant})):
+        try:
+            return url_for(endpoint, **args)
+        except BuildError:
+            continue
+    return None
+
+
+@bp.app_context_processor
+def _helpers():
+    return {"panel_title": rules.panel_title, "photo_src": photo_src}
 
 
 @bp.route("/")
+@login_required
 def my_panels():
-    return render_template("placeholder.html")
+    return render_template("panels/my_panels.html", rows=queries.my_panels(current_user),
+                           manages=bool(queries.managed_nodes(current_user)))
 
 
-@bp.route("/kelola")
+@bp.route("/panel/<int:panel_id>")
+@login_required
+def panel(panel_id: int):
+    panel = _panel_or_404(panel_id)
+    return render_template("panels/panel.html", panel=panel, rows=queries.entry_rows(panel, current_user),
+                           member=rules.membership(current_user, panel), manager=rules.can_manage_panel(current_user, panel),
+                           chair=rules.is_chair(current_user, panel), problems=operations.readiness_problems(panel),
+                           min_size=rules.min_size(panel.tier), deadline=queries.deadline(panel),
+                           tz=rules.panel_timezone(panel), action=ActionForm(), recuse_form=RecuseForm())
+
+
+# --- city check --------------------------------------------------------------------------------------
+
+@bp.route("/entri/<int:entry_id>/periksa", methods=["GET", "POST"])
+@login_required
+def check(entry_id: int):
+    from portal.submissions.requirements import check_requirements
+
+    entry = _entry_or_404(entry_id)
+    panel = entry.panel
+    if panel.tier != Tier.CITY or rules.membership(current_user, panel) is None and \
+            not rules.can_manage_panel(current_user, panel):
+        abort(403)
+    if rules.writes_for_team(current_user, entry.piece.team_id):
+        abort(403)
+    form = CheckForm()
+    if form.validate_on_submit():
+        explained = {c: request.form.get(f"point_{c}") == "1" for c in range(1, 9)}
+        try:
+            operations.check_entry(entry.id, current_user, explained, form.note.data or "")
+        except operations.PanelError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("Tulisan dikembalikan ke penulis beserta alasannya.") if entry.status == EntryStatus.RETURNED
+                  else _("Tulisan lengkap dan masuk penilaian."), "success")
+            return redirect(url_for("panels.panel", panel_id=panel.id))
+    return render_template("panels/check.html", entry=entry, panel=panel, piece=entry.piece,
+                           missing=check_requirements(entry.piece), form=form,
+                           checklist=queries.checklist(entry), instruments=panel.rubric.instruments)
+
+
+@bp.route("/entri/<int:entry_id>/mundur", methods=["POST"])
+@login_required
+def recuse(entry_id: int):
+    entry = _entry_or_404(entry_id)
+    if rules.membership(current_user, entry.panel) is None:
+        abort(403)
+    form = RecuseForm()
+    if form.validate_on_submit():
+        try:
+            operations.recuse(entry.id, current_user, form.reason.data)
+            flash(_("Pengunduran diri Anda dicatat; tulisan ini dinilai oleh anggota lain."), "success")
+        except operations.PanelError as exc:
+            flash(exc.message, "error")
+    else:
+        flash(_("Tuliskan alasan konflik kepentingan Anda."), "error")
+    return redirect(url_for("panels.panel", panel_id=entry.panel_id))
+
+
+# --- score sheet -------------------------------------------------------------------------------------
+
+@bp.route("/entri/<int:entry_id>/nilai", methods=["GET", "POST"])
+@login_required
+def sheet(entry_id: int):
+    entry = _entry_or_404(entry_id)
+    panel = entry.panel
+    consensus = panel.mode == PanelMode.CONSENSUS
+    if rules.membership(current_user, panel) is None or not rules.may_score(current_user, entry):
+        abort(403)
+    if consensus and panel.chair_id != current_user.id:
+        abort(403)
+    if entry.status != EntryStatus.ELIGIBLE:
+        abort(404)
+    rubric = panel.rubric
+    codes = [i.code for i in rubric.instruments]
+    existing = operations.sheet_of(entry, current_user.id, consensus)
+    form = SheetForm()
+    values = {s.instrument_code: s.score for s in existing.scores} if existing else {c: None for c in codes}
+    errors: dict[int, str] = {}
+    status = 200
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        values, errors = operations.parse_scores(request.form, codes, rubric.min_score, rubric.max_score)
+        submit = bool(form.submit.data)
+        if errors:
+            flash(_("Periksa nilai yang ditandai: setiap instrumen diisi bilangan bulat %(a)d sampai %(b)d.",
+                    a=rubric.min_score, b=rubric.max_score), "error")
+            status = 422
+        else:
+            version = int(form.version.data) if (form.version.data or "").isdigit() else None
+            try:
+                operations.save_sheet(entry.id, current_user, values, version=version, submit=submit,
+                                      consensus=consensus, note=form.note.data or "")
+            except operations.PanelLocked as exc:
+                flash(exc.message, "error")
+                status = 409
+            except operations.StaleSheet as exc:
+                flash(exc.message, "error")
+                status = 409
+            except operations.PanelError as exc:
+                flash(exc.message, "error")
+                status = 422
+            else:
+                flash(_("Nilai terkirim. Terima kasih.") if submit else _("Draf nilai tersimpan."), "success")
+                return redirect(url_for("panels.sheet", entry_id=entry.id))
+        existing = operations.sheet_of(entry, current_user.id, consensus)
+    else:
+        form.note.data = existing.note if existing else ""
+    form.version.data = str(existing.version) if existing else ""
+    weights = {i.code: i.weight for i in rubric.instruments}
+    total = sum(weights[c] * v for c, v in values.items() if v is not None and c in weights)
+    return render_template("panels/sheet.html", entry=entry, panel=panel, piece=entry.piece, form=form,
+                           sheet=existing, values=values, errors=errors, total=total, rubric=rubric,
+                           locked=panel.status != PanelStatus.OPEN, consensus=consensus), status
+
+
+# --- results and decisions ---------------------------------------------------------------------------
+
+@bp.route("/panel/<int:panel_id>/hasil")
+@login_required
+def results(panel_id: int):
+    panel = _panel_or_404(panel_id)
+    chair = rules.is_chair(current_user, panel)
+    view = queries.results_view(panel, current_user, show_calibration=chair or rules.can_manage_panel(current_user, panel))
+    return render_template("panels/results.html", panel=panel, view=view, chair=chair, tie_form=TieForm(),
+                           action=ActionForm(), problems=operations.readiness_problems(panel))
+
+
+@bp.route("/entri/<int:entry_id>/seri", methods=["POST"])
+@login_required
+def tie(entry_id: int):
+    entry = _entry_or_404(entry_id)
+    if not rules.is_chair(current_user, entry.panel):
+        abort(403)
+    form = TieForm()
+    if form.validate_on_submit():
+        try:
+            operations.decide_tie(entry.id, current_user, form.decision.data == "yes", form.reason.data)
+            flash(_("Keputusan nilai seri dicatat."), "success")
+        except operations.PanelError as exc:
+            flash(exc.message, "error")
+    else:
+        flash(_("Pilih keputusan dan tuliskan alasannya."), "error")
+    return redirect(url_for("panels.results", panel_id=entry.panel_id))
+
+
+@bp.route("/panel/<int:panel_id>/tutup", methods=["POST"])
+@login_required
+def close(panel_id: int):
+    panel = _panel_or_404(panel_id)
+    if not rules.is_chair(current_user, panel):
+        abort(403)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        operations.close_panel(panel.id, current_user)
+    except operations.PanelError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("panels.results", panel_id=panel.id))
+    flash(_("Panel diputuskan. Nilai terkunci dan surat keputusan dapat diunduh."), "success")
+    return redirect(url_for("panels.results", panel_id=panel.id))
+
+
+@bp.route("/panel/<int:panel_id>/surat.pdf")
+@login_required
+def letter(panel_id: int):
+    panel = _panel_or_404(panel_id)
+    if panel.status != PanelStatus.CLOSED:
+        abort(404)
+    pdf = letters.letter_pdf(panel, passing_grade=panel.rubric.passing_grade if panel.rubric else 700)
+    return current_app.response_class(pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{letters.letter_filename(panel)}"',
+        "Cache-Control": "private, no-store"})
+
+
+# --- management --------------------------------------------------------------------------------------
+
+@bp.route("/kelola", methods=["GET", "POST"])
+@login_required
 def manage():
-    return render_template("placeholder.html")
+    nodes = queries.managed_nodes(current_user)
+    if not nodes:
+        abort(403)
+    period = request.args.get("bulan") or cycle.current_period(permissions.home_timezone(current_user))
+    if not is_valid_period(period):
+        period = cycle.current_period(permissions.home_timezone(current_user))
+    form = OpenPanelForm(period=period)
+    form.node.choices = [(queries.node_key(t, n), label) for t, n, label in nodes]
+    if form.validate_on_submit():
+        tier, node = next((t, n) for t, n, _l in nodes if queries.node_key(t, n) == form.node.data)
+        try:
+            panel = operations.open_panel(tier, form.period.data, current_user,
+                                          city=node if isinstance(node, City) else None,
+                                          kmw=node if isinstance(node, Kmw) else None)
+        except operations.PanelError as exc:
+            flash(exc.message, "error")
+        else:
+            return redirect(url_for("panels.members", panel_id=panel.id))
+    return render_template("panels/manage.html", form=form, nodes=nodes, period=period,
+                           panels=queries.panels_for_period(nodes, period), previous=previous_period(period),
+                           node_key=queries.node_key)
+
+
+@bp.route("/panel/<int:panel_id>/anggota", methods=["GET", "POST"])
+@login_required
+def members(panel_id: int):
+    panel = _panel_or_404(panel_id)
+    if not rules.can_manage_panel(current_user, panel):
+        abort(403)
+    pool = rules.pool(panel)
+    form = MembersForm()
+    form.members.choices = [(u.id, f"{u.name} ({u.position or u.email})") for u in pool]
+    form.chair.choices = [(0, _("— pilih ketua —"))] + [(u.id, u.name) for u in pool]
+    if request.method == "GET":
+        form.members.data = [m.user_id for m in panel.members]
+        form.chair.data = panel.chair_id or 0
+        form.mode.data = panel.mode.value
+    elif form.validate_on_submit():
+        try:
+            operations.set_members(panel.id, form.members.data or [], form.chair.data or None,
+                                   PanelMode(form.mode.data), current_user)
+        except operations.PanelError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(_("Susunan panel tersimpan."), "success")
+            return redirect(url_for("panels.panel", panel_id=panel.id))
+    return render_template("panels/members.html", panel=panel, form=form, min_size=rules.min_size(panel.tier),
+                           locked=panel.status != PanelStatus.OPEN)
+
+
+@bp.route("/panel/<int:panel_id>/kumpulkan", methods=["POST"])
+@login_required
+def collect(panel_id: int):
+    panel = _panel_or_404(panel_id)
+    if not rules.can_manage_panel(current_user, panel):
+        abort(403)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        added = operations.collect_city_entries(panel.id, current_user)
+        flash(_("%(n)d tulisan baru masuk panel.", n=added), "success")
+    except operations.PanelError as exc:
+        flash(exc.message, "error")
+    return redirect(url_for("panels.panel", panel_id=panel.id))
