@@ -28,9 +28,15 @@ def install_security_headers(app: Flask) -> None:
 
 
 def _private(req) -> bool:
+    from flask import session
     from flask_login import current_user
 
-    return bool(getattr(current_user, "is_authenticated", False)) or req.method != "GET"
+    if req.method != "GET" or "_user_id" in session:
+        return True
+    try:
+        return bool(getattr(current_user, "is_authenticated", False))
+    except Exception:  # loading the user failed (database down): the 503 page must still go out, privately
+        return True
 
 
 def is_safe_redirect(target: str | None) -> bool:
