@@ -98,10 +98,8 @@ def add_role(user_id: int):
             else:
                 flash(_("Peran ditambahkan."), "success")
                 return redirect(url_for("accounts.show", user_id=user.id))
-    elif form.role.errors and not form.csrf_token.errors:
+    elif form.role.errors:
         form.role.errors = [_("Pilih peran dari daftar.")]
-    if form.csrf_token.errors:
-        abort(400)
     return render_template("accounts/show.html", user=user, role_form=form, action=ActionForm(), rules=rules,
                            scope_hint=SCOPE_HINT), 422
 
