@@ -1,9 +1,191 @@
-"""Placeholder until this feature lands; replaced by the feature's own views."""
-from flask import render_template
+"""Thin views: parse the request, check permission (reports/rules.py), call one function, render."""
+from __future__ import annotations
 
-from portal.reports import bp
+from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from portal import cycle, permissions
+from portal.extensions import db
+from portal.models import City, Kmw, Panel, Tier
+from portal.reports import bp, dashboard, exports, jobs, recaps, rules
+from portal.reports.bundles import SCOPES, BundleSpec, safe_name
+from portal.reports.forms import BundleForm, FilterForm, PeriodForm
+from portal.reports.tracking import Scope, scope_of
+from portal.timeutil import is_valid_period
+
+FORMATS = ("xlsx", "csv", "pdf")
+
+
+def _default_period(tz_name: str | None = None) -> str:
+    return cycle.current_period(tz_name or permissions.home_timezone(current_user))
+
+
+def _period_arg() -> str:
+    """``?periode=`` or this month; a malformed value answers 400 with a message (exports have no form)."""
+    value = (request.args.get("periode") or "").strip()
+    if not value:
+        return _default_period()
+    if not is_valid_period(value):
+        abort(Response(_("Bulan tidak valid: tulis sebagai TTTT-BB, misalnya 2026-11."), 400,
+                       mimetype="text/plain"))
+    return value
+
+
+def _recap_response(recap: recaps.Recap, fmt: str):
+    renderers = {"xlsx": exports.to_xlsx, "csv": exports.to_csv, "pdf": exports.to_pdf}
+    if fmt not in renderers:
+        abort(404)
+    response = Response(renderers[fmt](recap), mimetype=exports.MIME[fmt])
+    response.headers.set("Content-Disposition", "attachment", filename=f"{safe_name(recap.file_stem, 100)}.{fmt}")
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _dm_required() -> None:
+    if not permissions.is_data_manager(current_user):
+        abort(403)
 
 
 @bp.route("/")
+@login_required
 def index():
-    return render_template("placeholder.html")
+    _dm_required()
+    scope = scope_of(current_user)
+    form = FilterForm(request.args)
+    provinces = dashboard.provinces_in(scope)
+    form.provinsi.choices = [(0, _("Semua provinsi"))] + [(p.id, p.name) for p in provinces]
+    valid = form.validate()
+    period = form.periode.data.strip() if valid and form.periode.data else _default_period()
+    province_id = form.provinsi.data if valid and form.provinsi.data else None
+    tier = Tier(form.tingkat.data) if valid and form.tingkat.data else Tier.PROVINCE
+    narrowed = scope.narrowed(province_id)
+    data = dashboard.build(narrowed, period, tier)
+    return render_template("reports/index.html", form=form, data=data, period=period, scope=scope,
+                           cities=dashboard.cities_in(narrowed), kmws=dashboard.kmws_in(scope),
+                           bundle_form=BundleForm(formdata=None, periode=period),
+                           chaired=dashboard.panels_chaired_by(current_user))
+
+
+@bp.route("/kepatuhan")
+@login_required
+def obligations():
+    _dm_required()
+    scope = scope_of(current_user)
+    form = FilterForm(request.args)
+    form.provinsi.choices = [(0, _("Semua provinsi"))] + [(p.id, p.name) for p in dashboard.provinces_in(scope)]
+    valid = form.validate()
+    period = form.periode.data.strip() if valid and form.periode.data else _default_period()
+    province_id = form.provinsi.data if valid and form.provinsi.data else None
+    data = dashboard.build(scope.narrowed(province_id), period, Tier.PROVINCE)
+    return render_template("reports/obligations.html", form=form, data=data, period=period)
+
+
+@bp.route("/lampiran3/<int:city_id>")
+@bp.route("/lampiran3/<int:city_id>/unduh/<fmt>")
+@login_required
+def lampiran3(city_id: int, fmt: str | None = None):
+    city = db.get_or_404(City, city_id)
+    if not rules.can_view_city_recap(current_user, city):
+        abort(403)
+    period = _period_arg()
+    recap = recaps.lampiran3(city, period)
+    if fmt is not None:
+        return _recap_response(recap, fmt)
+    return render_template("reports/recap.html", recap=recap, period=period, endpoint="reports.lampiran3",
+                           node_args={"city_id": city.id}, bundle_scope="city", node_id=city.id,
+                           bundle_form=BundleForm(formdata=None, periode=period), form=PeriodForm(request.args))
+
+
+@bp.route("/lampiran2/<int:kmw_id>")
+@bp.route("/lampiran2/<int:kmw_id>/unduh/<fmt>")
+@login_required
+def lampiran2(kmw_id: int, fmt: str | None = None):
+    kmw = db.get_or_404(Kmw, kmw_id)
+    if not rules.can_view_kmw_recap(current_user, kmw):
+        abort(403)
+    period = _period_arg()
+    recap = recaps.lampiran2(kmw, period)
+    if fmt is not None:
+        return _recap_response(recap, fmt)
+    return render_template("reports/recap.html", recap=recap, period=period, endpoint="reports.lampiran2",
+                           node_args={"kmw_id": kmw.id}, bundle_scope="kmw", node_id=kmw.id,
+                           bundle_form=BundleForm(formdata=None, periode=period), form=PeriodForm(request.args))
+
+
+@bp.route("/paket", methods=["POST"])
+@login_required
+def start_bundle():
+    form = BundleForm()
+    if not form.validate_on_submit() or form.cakupan.data not in SCOPES:
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+        if not form.errors:
+            flash(_("Permintaan paket tidak lengkap; pilih paket dari halaman rekap."), "error")
+        return redirect(url_for("reports.index"))
+    scope = form.cakupan.data
+    node = None
+    if scope in ("city", "kmw"):
+        node = db.session.get(City if scope == "city" else Kmw, form.simpul.data or 0)
+        if node is None:
+            abort(404)
+    if not rules.can_build_bundle(current_user, scope, node):
+        abort(403)
+    spec = BundleSpec(scope, node.id if node else None, form.periode.data.strip(), form.isi.data)
+    job_id = jobs.start_bundle_job(current_user.id, spec)
+    return redirect(url_for("reports.bundle_status", job_id=job_id))
+
+
+@bp.route("/paket/<job_id>")
+@login_required
+def bundle_status(job_id: str):
+    status = jobs.status_for(current_user, job_id)
+    if status is None:
+        abort(404)
+    return render_template("reports/bundle_status.html", status=status, job_id=job_id)
+
+
+@bp.route("/paket/<job_id>/unduh")
+@login_required
+def bundle_download(job_id: str):
+    status = jobs.status_for(current_user, job_id)
+    path = jobs.zip_path(job_id) if status else None
+    if status is None or status["state"] != "done" or not path.is_file():
+        abort(404)
+    return send_file(path, mimetype="application/zip", as_attachment=True, download_name=status["name"],
+                     max_age=0)
+
+
+@bp.route("/panel/<int:panel_id>/kalibrasi")
+@login_required
+def calibration(panel_id: int):
+    panel = db.get_or_404(Panel, panel_id)
+    if not rules.may_know_panel(current_user, panel):
+        abort(404)
+    if not rules.can_see_calibration(current_user, panel):
+        abort(403)
+    return render_template("reports/calibration.html", panel=panel, table=dashboard.calibration(panel))
+
+
+@bp.route("/kemajuan")
+def progress_index():
+    return render_template("reports/progress_index.html", kmws=dashboard.kmws_in(Scope("national")))
+
+
+@bp.route("/kemajuan/<int:kmw_id>")
+def progress(kmw_id: int):
+    kmw = db.get_or_404(Kmw, kmw_id)
+    form = PeriodForm(request.args)
+    tz = recaps.kmw_timezone(kmw)
+    period = form.periode.data.strip() if form.validate() and form.periode.data else cycle.current_period(tz)
+    data = dashboard.build(Scope("kmw", frozenset({kmw.id})), period, Tier.PROVINCE, with_contacts=False)
+    return render_template("reports/progress.html", kmw=kmw, label=recaps.kmw_label(kmw), data=data,
+                           period=period, form=form)
+
+
+
+@bp.app_template_filter("recap_number")
+def recap_number(value) -> str:
+    """A recap cell for the page: blanks stay blank, decimals use the comma, like the exports."""
+    return exports.cell_text(value)

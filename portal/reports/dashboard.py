@@ -1,0 +1,102 @@
+"""What the dashboards show: tracking tables and charts for one scope, month and tier (reads only)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from portal import charts
+from portal import scoring_adapter
+from portal.extensions import db
+from portal.models import City, Kmw, Panel, Province, Tier
+from portal.reports import stats
+from portal.reports.tracking import Obligations, Scope, obligations, percentages
+
+
+@dataclass
+class Dashboard:
+    period: str
+    tier: Tier
+    obligations: Obligations
+    per_city: pd.DataFrame
+    per_kmw: pd.DataFrame
+    per_region: pd.DataFrame
+    charts: dict[str, Markup]
+    headline: dict[str, float | int | None]
+
+
+def _percent(frame: pd.DataFrame, flag: str) -> float | None:
+    return round(float(frame[flag].mean()) * 100, 1) if len(frame) else None
+
+
+def build(scope: Scope, period: str, tier: Tier, *, with_contacts: bool = True) -> Dashboard:
+    """Everything a dashboard page renders for ``scope`` in ``period``; panel charts for ``tier``."""
+    found = obligations(period, scope, with_contacts=with_contacts)
+    periods = stats.last_periods(period, 6)
+    grade_line = _("batas lulus 700")
+    chart_set = {
+        "pieces": charts.column_chart(stats.pieces_per_month(periods, scope), title=_("Tulisan masuk per bulan")),
+        "compliance": charts.hbar_chart(stats.compliance_per_province(found.teams), unit="%", max_value=100,
+                                        title=_("Tim yang mengirim s.d. tanggal 15, per provinsi")),
+        "na": charts.histogram(stats.na_values(period, scope, tier), reference_label=grade_line,
+                               title=_("Sebaran NA dengan batas lulus 700")),
+        "pass_rate": charts.line_chart(stats.pass_rate(periods, scope, tier),
+                                       title=_("Persentase tulisan lulus (NA ≥ 700) per bulan")),
+        "agreement": charts.hbar_chart(stats.panel_agreement(period, scope, tier),
+                                       title=_("Rata-rata selisih nilai tertinggi dan terendah per panel")),
+    }
+    teams = found.teams
+    headline = {
+        "teams": len(teams), "submitted": int(teams["submitted"].sum()) if len(teams) else 0,
+        "late": int(teams["late"].sum()) if len(teams) else 0,
+        "teams_percent": _percent(teams, "submitted"), "cities_percent": _percent(found.cities, "sent"),
+        "kmws_percent": _percent(found.kmws, "sent"), "experts_percent": _percent(found.experts, "sent"),
+    }
+    return Dashboard(period, tier, found, percentages(teams, "submitted", "city", "city_id"),
+                     percentages(teams, "submitted", "kmw", "kmw_id"), percentages(teams, "submitted", "region"),
+                     chart_set, headline)
+
+
+def provinces_in(scope: Scope) -> list[Province]:
+    query = db.select(Province).join(Kmw).order_by(Province.name)
+    if scope.level == "kmw":
+        query = query.where(Province.kmw_id.in_(scope.ids or {-1}))
+    elif scope.level == "city":
+        query = query.join(City, City.province_id == Province.id).where(City.id.in_(scope.ids or {-1}))
+    return list(db.session.scalars(query).unique())
+
+
+def cities_in(scope: Scope) -> list[City]:
+    query = db.select(City).join(Province).order_by(City.name)
+    if scope.level == "kmw":
+        query = query.where(Province.kmw_id.in_(scope.ids or {-1}))
+    elif scope.level == "city":
+        query = query.where(City.id.in_(scope.ids or {-1}))
+    if scope.province_id:
+        query = query.where(Province.id == scope.province_id)
+    return list(db.session.scalars(query))
+
+
+def kmws_in(scope: Scope) -> list[Kmw]:
+    if scope.level == "city":
+        return []
+    query = db.select(Kmw).order_by(Kmw.code)
+    if scope.level == "kmw":
+        query = query.where(Kmw.id.in_(scope.ids or {-1}))
+    return list(db.session.scalars(query))
+
+
+def panels_chaired_by(user) -> list[Panel]:
+    return list(db.session.scalars(db.select(Panel).where(Panel.chair_id == user.id)
+                                   .order_by(Panel.period.desc()).limit(12)))
+
+
+def calibration(panel: Panel) -> pd.DataFrame:
+    """Per member: name, sheets, mean total, panel mean, distance (from scoring_adapter.panel_calibration)."""
+
+    table = scoring_adapter.panel_calibration(panel)
+    names = {m.user_id: m.user.name for m in panel.members}
+    table = table.assign(name=[names.get(int(r), "?") for r in table["reviewer"]])
+    return table.sort_values("distance", ascending=False).reset_index(drop=True)

@@ -1,0 +1,44 @@
+"""Filters (GET, validated) and the bundle request form (POST, CSRF)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Optional, ValidationError
+
+from portal.timeutil import is_valid_period
+
+TIERS = [("province", _l("Provinsi (KMW)")), ("city", _l("Kota (Korkot)")), ("national", _l("Nasional (KMP)"))]
+
+
+def _period(form, field) -> None:
+    if field.data and not is_valid_period(field.data.strip()):
+        raise ValidationError(_l("Tulis bulan sebagai TTTT-BB, misalnya 2026-11."))
+
+
+class FilterForm(FlaskForm):
+    """Dashboard filters read from the query string: ?periode=2026-11&provinsi=3&tingkat=province."""
+
+    class Meta:
+        csrf = False
+
+    periode = StringField(_l("Bulan (TTTT-BB)"), validators=[Optional(), _period])
+    provinsi = SelectField(_l("Provinsi"), coerce=int, validators=[Optional()])
+    tingkat = SelectField(_l("Tingkat penilaian"), choices=TIERS, validators=[Optional()])
+
+
+class PeriodForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    periode = StringField(_l("Bulan (TTTT-BB)"), validators=[Optional(), _period])
+
+
+class BundleForm(FlaskForm):
+    """Ask for a monthly bundle; the permission to the node is checked in the view."""
+
+    cakupan = HiddenField(validators=[DataRequired()])
+    simpul = IntegerField(validators=[Optional()])
+    periode = StringField(_l("Bulan (TTTT-BB)"), validators=[DataRequired(_l("Isi bulan paket.")), _period])
+    isi = SelectField(_l("Isi paket"), choices=[("sent", _l("Tulisan yang dikirim ke atas")),
+                                                 ("all", _l("Semua tulisan bulan ini"))], default="sent")

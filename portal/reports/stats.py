@@ -1,0 +1,84 @@
+"""Numbers behind the dashboards' charts, each scoped like the pages (see :class:`tracking.Scope`)."""
+from __future__ import annotations
+
+from portal import scoring_adapter
+from portal.extensions import db
+from portal.models import City, Entry, Panel, Piece, PieceStatus, Province, Team, Tier
+from portal.reports.tracking import Scope, apply_scope, percentages, teams_frame
+from portal.timeutil import MONTHS_ID, previous_period
+
+MAX_PANELS_IN_CHART = 30
+
+
+def last_periods(period: str, count: int = 6) -> list[str]:
+    periods = [period]
+    while len(periods) < count:
+        periods.insert(0, previous_period(periods[0]))
+    return periods
+
+
+def short_label(period: str) -> str:
+    return f"{MONTHS_ID[int(period[5:]) - 1][:3]} {period[2:4]}"
+
+
+def _entries(scope: Scope, tier: Tier, periods: list[str]):
+    query = (db.select(Entry, Panel.period).join(Panel, Entry.panel_id == Panel.id)
+             .join(Piece, Entry.piece_id == Piece.id).join(Team, Piece.team_id == Team.id)
+             .join(City, Team.city_id == City.id).join(Province, City.province_id == Province.id)
+             .where(Panel.tier == tier, Panel.period.in_(periods)))
+    return db.session.execute(apply_scope(query, scope)).all()
+
+
+def pieces_per_month(periods: list[str], scope: Scope) -> list[tuple[str, int]]:
+    """Submitted pieces (returned ones included: they were submitted) per month."""
+    query = (db.select(Piece.period, db.func.count(Piece.id)).join(Team, Piece.team_id == Team.id)
+             .join(City, Team.city_id == City.id).join(Province, City.province_id == Province.id)
+             .where(Piece.period.in_(periods), Piece.status != PieceStatus.DRAFT).group_by(Piece.period))
+    counts = dict(db.session.execute(apply_scope(query, scope)).all())
+    return [(short_label(p), int(counts.get(p, 0))) for p in periods]
+
+
+def compliance_per_province(teams) -> list[tuple[str, float]]:
+    """Percent of teams that submitted by the 15th, per province (``teams`` from ``team_compliance``)."""
+    table = percentages(teams, "submitted", "province", "province_id")
+    return [(row.province, float(row.percent)) for row in table.itertuples()]
+
+
+def na_values(period: str, scope: Scope, tier: Tier) -> list[float]:
+    return [e.na for e, _ in _entries(scope, tier, [period]) if e.na is not None]
+
+
+def pass_rate(periods: list[str], scope: Scope, tier: Tier) -> list[tuple[str, float | None]]:
+    """Percent of decided entries (NA known) that passed, per month; None for a month with none decided."""
+    decided: dict[str, list[bool]] = {p: [] for p in periods}
+    for entry, period in _entries(scope, tier, periods):
+        if entry.passed is not None:
+            decided[period].append(bool(entry.passed))
+    return [(short_label(p), round(100 * sum(v) / len(v), 1) if v else None) for p, v in decided.items()]
+
+
+def panel_agreement(period: str, scope: Scope, tier: Tier) -> list[tuple[str, float]]:
+    """Mean spread (highest minus lowest member total) over each panel's pieces, largest first."""
+
+    panel_ids = {entry.panel_id for entry, _ in _entries(scope, tier, [period])}
+    panels = db.session.scalars(db.select(Panel).where(Panel.id.in_(panel_ids or {-1}))).all()
+    result = []
+    for panel in panels:
+        totals = scoring_adapter.member_totals(panel)
+        if totals.empty:
+            continue
+        spread = totals.groupby("entry")["total"].agg(lambda s: s.max() - s.min())
+        result.append((_panel_name(panel), round(float(spread.mean()), 1)))
+    return sorted(result, key=lambda r: -r[1])[:MAX_PANELS_IN_CHART]
+
+
+def _panel_name(panel: Panel) -> str:
+    if panel.tier == Tier.CITY and panel.city is not None:
+        return panel.city.name
+    if panel.tier == Tier.PROVINCE and panel.kmw is not None:
+        return panel.kmw.name
+    return "KMP"
+
+
+def team_counts(scope: Scope) -> int:
+    return len(teams_frame(scope))
