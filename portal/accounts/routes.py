@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from portal import permissions
 from portal.accounts import bp, csvio, rules
@@ -23,7 +24,7 @@ def _manageable(user_id: int) -> User:
 
 
 def _with_roles(form):
-    form.role.choices = [(r.value, rules.ROLE_LABELS[r]) for r in rules.grantable_roles(current_user)]
+    form.role.choices = [SelectChoice(r.value, rules.ROLE_LABELS[r]) for r in rules.grantable_roles(current_user)]
     return form
 
 

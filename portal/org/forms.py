@@ -3,12 +3,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.models.org import TIMEZONES
 
-TIMEZONE_CHOICES = [(tz, f"{tz} ({label})") for tz, label in TIMEZONES.items()]
-KIND_CHOICES = [("tf", _l("Tim Fasilitator (TF)")), ("korkot", _l("Tim Korkot"))]
+TIMEZONE_CHOICES = [SelectChoice(tz, f"{tz} ({label})") for tz, label in TIMEZONES.items()]
+KIND_CHOICES = [SelectChoice("tf", _l("Tim Fasilitator (TF)")), SelectChoice("korkot", _l("Tim Korkot"))]
 
 
 class NodeForm(FlaskForm):
