@@ -1,9 +1,165 @@
-"""Placeholder until this feature lands; replaced by the feature's own views."""
-from flask import render_template
+"""Public reading pages: landing, national and provincial lists, a piece, search, feeds, honour roll.
 
-from portal.elearning import bp
+No login needed. Anything not published answers 404, whatever the URL. Anonymous pages are publicly cacheable
+with an ETag (see ``web.cached``); pages for signed-in users are not.
+"""
+from __future__ import annotations
+
+from flask import abort, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal import search as search_module
+from portal.elearning import bp, queries, rules
+from portal.elearning.feeds import build_feed, summary_of
+from portal.elearning.forms import CommentForm, EmptyForm, ModerateForm, ReportForm
+from portal.elearning.web import cached, photo_tag_data, photo_url
+from portal.models.pieces import BestPractice
+from portal.text import render_plain_with_links
+from portal.timeutil import is_valid_period, period_label
+
+MAX_QUERY_CHARS = 200
+FEED_ENTRIES = 30
+
+
+def _page() -> int:
+    try:
+        return max(1, min(int(request.args.get("halaman", 1)), 10_000))
+    except ValueError:
+        return 1
+
+
+def _period_arg() -> str | None:
+    value = request.args.get("bulan", "")
+    return value if is_valid_period(value) else None
+
+
+@bp.context_processor
+def _elearning_helpers():
+    signed_in = getattr(current_user, "is_authenticated", False)
+    return {"photo_tag": photo_tag_data, "photo_url": photo_url, "render_plain": render_plain_with_links,
+            "unread_notifications": queries.unread_count(current_user.id) if signed_in else 0}
 
 
 @bp.route("/")
 def index():
-    return render_template("placeholder.html")
+    return cached(render_template(
+        "elearning/index.html",
+        national=queries.latest(BestPractice.NATIONAL, 6),
+        provincial=queries.latest(BestPractice.PROVINCE, 6),
+        provinces=queries.provinces_with_counts(),
+        periods=queries.published_periods()[:12],
+        products=queries.latest_knowledge_products(5),
+    ))
+
+
+@bp.route("/nasional")
+def national():
+    period = _period_arg()
+    return cached(render_template(
+        "elearning/list.html", heading=_("Best practice nasional"), period=period,
+        result=queries.national_pieces(period, _page()),
+        periods=queries.published_periods(BestPractice.NATIONAL), endpoint="elearning.national", args={},
+        feed_url=url_for("elearning.feed_national"),
+    ))
+
+
+@bp.route("/provinsi")
+def provinces():
+    return cached(render_template("elearning/provinces.html", provinces=queries.provinces_with_counts(),
+                                  periods=queries.published_periods()))
+
+
+@bp.route("/provinsi/<int:province_id>")
+def province(province_id: int):
+    prov = queries.province(province_id) or abort(404)
+    period = _period_arg()
+    return cached(render_template(
+        "elearning/list.html", heading=_("Best practice provinsi %(name)s", name=prov.name), period=period, province=prov,
+        result=queries.provincial_pieces(prov.id, period, _page()),
+        periods=queries.published_periods(None, prov.id), endpoint="elearning.province",
+        args={"province_id": prov.id}, feed_url=url_for("elearning.feed_province", province_id=prov.id),
+    ))
+
+
+@bp.route("/bulan/<period>")
+def month(period: str):
+    """Every provincial and national best practice of one month, all provinces."""
+    if not is_valid_period(period):
+        abort(404)
+    return cached(render_template(
+        "elearning/list.html", heading=_("Best practice %(month)s", month=period_label(period)), period=period,
+        result=queries.provincial_pieces(None, period, _page()), periods=queries.published_periods(),
+        endpoint="elearning.month", args={"period": period}, fixed_period=True,
+    ))
+
+
+def render_piece(piece, comment_form: CommentForm | None = None, status: int = 200):
+    """The piece page (also re-rendered with a refused comment, keeping what the user typed)."""
+    user_id = current_user.id if current_user.is_authenticated else None
+    display = piece.photos[0] if piece.photos else None
+    body = render_template(
+        "elearning/piece.html", piece=piece, results=queries.tier_results(piece.id),
+        comments=queries.comments_of(piece.id), confirmations=queries.confirmation_count(piece.id),
+        confirmed=queries.has_confirmed(piece.id, user_id), awards=queries.awards_of([piece.id])[piece.id],
+        can_moderate=rules.can_moderate(current_user, piece), form=comment_form or CommentForm(),
+        report_form=ReportForm(), moderate_form=ModerateForm(), empty_form=EmptyForm(),
+        description=summary_of(piece.body_md, 200),
+        og_image=photo_url(display, "display", external=True) if display else "",
+    )
+    return cached(body, status)
+
+
+@bp.route("/tulisan/<int:piece_id>")
+def piece(piece_id: int):
+    found = queries.public_piece(piece_id) or abort(404)
+    return render_piece(found)
+
+
+@bp.route("/cari")
+def search():
+    query = request.args.get("q", "")[:MAX_QUERY_CHARS].strip()
+    try:
+        province_id = int(request.args.get("provinsi") or 0) or None
+    except ValueError:
+        province_id = None
+    tier = request.args.get("tingkat") if request.args.get("tingkat") in ("province", "national") else None
+    period = _period_arg()
+    searched = bool(query or province_id or tier or period)
+    result = search_module.search_pieces(query, province_id=province_id, period=period, tier=tier, page=_page()) \
+        if searched else None
+    args = {k: v for k, v in {"q": query, "provinsi": province_id, "bulan": period, "tingkat": tier}.items() if v}
+    return cached(render_template(
+        "elearning/search.html", query=query, province_id=province_id, tier=tier, period=period, result=result,
+        provinces=queries.provinces_with_counts(), periods=queries.published_periods(), args=args,
+    ))
+
+
+def _feed(title: str, pieces, alternate: str):
+    body = build_feed(title, request.base_url, alternate, pieces)
+    return cached(body, mimetype="application/atom+xml")
+
+
+@bp.route("/feed/nasional.atom")
+def feed_national():
+    pieces = queries.national_pieces(None, 1).items[:FEED_ENTRIES]
+    pieces.sort(key=lambda p: p.published_at, reverse=True)
+    return _feed(_("Best practice nasional"), pieces, url_for("elearning.national", _external=True))
+
+
+@bp.route("/feed/provinsi/<int:province_id>.atom")
+def feed_province(province_id: int):
+    prov = queries.province(province_id) or abort(404)
+    pieces = queries.provincial_pieces(prov.id, None, 1).items[:FEED_ENTRIES]
+    pieces.sort(key=lambda p: p.published_at, reverse=True)
+    return _feed(_("Best practice provinsi %(name)s", name=prov.name), pieces,
+                 url_for("elearning.province", province_id=prov.id, _external=True))
+
+
+@bp.route("/penghargaan")
+def honour_roll():
+    result = queries.honour_roll(_page())
+    return cached(render_template(
+        "elearning/honour_roll.html", result=result, awards=queries.awards_of([p.id for p in result.items]),
+        endpoint="elearning.honour_roll", args={},
+    ))

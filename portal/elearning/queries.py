@@ -1,0 +1,237 @@
+"""Read-only queries of the public pages. Only published pieces ever leave this module.
+
+A piece is public iff ``Piece.published_at IS NOT NULL`` (set by the panels' decision). Lists are loaded with
+joins and ``selectinload`` so a page costs a fixed number of queries, never one per row.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+from sqlalchemy import distinct, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from portal.extensions import db
+from portal.models.elearning import Award, Comment, Confirmation, Notification
+from portal.models.org import City, Province, Team
+from portal.models.pieces import BestPractice, KnowledgeProduct, Piece
+from portal.models.reviews import Entry, Panel, PanelStatus, Tier
+
+PER_PAGE = 20
+BEST_PRACTICES = (BestPractice.PROVINCE, BestPractice.NATIONAL)
+
+
+@dataclass
+class Page:
+    items: list = field(default_factory=list)
+    total: int = 0
+    page: int = 1
+    per_page: int = PER_PAGE
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+
+def _piece_options():
+    return (joinedload(Piece.team).joinedload(Team.city).joinedload(City.province), selectinload(Piece.photos))
+
+
+def _published(listed: bool = True):
+    """Published pieces; ``listed`` keeps those with a best-practice level (what the lists show)."""
+    stmt = select(Piece).join(Team, Piece.team_id == Team.id).join(City, Team.city_id == City.id) \
+        .where(Piece.published_at.is_not(None))
+    return stmt.where(Piece.best_practice.is_not(None)) if listed else stmt
+
+
+def _paginate(stmt, page: int, order) -> Page:
+    page = max(1, page)
+    total = db.session.scalar(select(func.count()).select_from(stmt.with_only_columns(Piece.id).subquery())) or 0
+    items = db.session.scalars(
+        stmt.order_by(*order).limit(PER_PAGE).offset((page - 1) * PER_PAGE).options(*_piece_options())
+    ).unique().all()
+    return Page(items=list(items), total=total, page=page)
+
+
+def national_pieces(period: str | None = None, page: int = 1) -> Page:
+    """National best practices, newest month first (one month if ``period`` is given)."""
+    stmt = _published().where(Piece.best_practice == BestPractice.NATIONAL)
+    if period:
+        stmt = stmt.where(Piece.period == period)
+    return _paginate(stmt, page, [Piece.period.desc(), Piece.published_at.desc(), Piece.id.desc()])
+
+
+def provincial_pieces(province_id: int | None = None, period: str | None = None, page: int = 1) -> Page:
+    """Provincial best practices (a national winner was declared provincial first, so it is listed too)."""
+    stmt = _published().where(Piece.best_practice.in_(BEST_PRACTICES))
+    if province_id:
+        stmt = stmt.where(City.province_id == province_id)
+    if period:
+        stmt = stmt.where(Piece.period == period)
+    return _paginate(stmt, page, [Piece.period.desc(), Piece.published_at.desc(), Piece.id.desc()])
+
+
+def latest(best_practice: BestPractice, limit: int = 6) -> list[Piece]:
+    stmt = _published().where(Piece.best_practice == best_practice)
+    return list(db.session.scalars(
+        stmt.order_by(Piece.published_at.desc(), Piece.id.desc()).limit(limit).options(*_piece_options())
+    ).unique().all())
+
+
+def published_periods(best_practice: BestPractice | None = None, province_id: int | None = None) -> list[str]:
+    """Months that have published best practices, newest first."""
+    stmt = select(distinct(Piece.period)).join(Team, Piece.team_id == Team.id).join(City, Team.city_id == City.id) \
+        .where(Piece.published_at.is_not(None), Piece.best_practice.is_not(None))
+    if best_practice is not None:
+        stmt = stmt.where(Piece.best_practice == best_practice)
+    if province_id:
+        stmt = stmt.where(City.province_id == province_id)
+    return sorted(db.session.scalars(stmt).all(), reverse=True)
+
+
+def provinces_with_counts() -> list[tuple[Province, int]]:
+    """Every province with its number of published best practices (zero included), by name."""
+    counts = dict(db.session.execute(
+        select(City.province_id, func.count(Piece.id)).join(Team, Team.city_id == City.id)
+        .join(Piece, Piece.team_id == Team.id)
+        .where(Piece.published_at.is_not(None), Piece.best_practice.is_not(None))
+        .group_by(City.province_id)
+    ).all())
+    provinces = db.session.scalars(select(Province).order_by(Province.name)).all()
+    return [(p, counts.get(p.id, 0)) for p in provinces]
+
+
+def province(province_id: int) -> Province | None:
+    return db.session.get(Province, province_id)
+
+
+def public_piece(piece_id: int) -> Piece | None:
+    """The piece if it is published, else None (the caller answers 404)."""
+    return db.session.scalars(
+        _published(listed=False).where(Piece.id == piece_id).options(*_piece_options())
+    ).unique().first()
+
+
+@dataclass
+class TierResult:
+    tier: Tier
+    period: str
+    na: float | None
+    rank: int | None
+    passed: bool | None
+    selected: bool | None
+
+
+def tier_results(piece_id: int) -> list[TierResult]:
+    """The piece's results at each tier whose panel has decided (closed). No reviewer's name or sheet."""
+    rows = db.session.execute(
+        select(Panel.tier, Panel.period, Entry.na, Entry.rank, Entry.passed, Entry.selected)
+        .join(Panel, Entry.panel_id == Panel.id)
+        .where(Entry.piece_id == piece_id, Panel.status == PanelStatus.CLOSED)
+    ).all()
+    order = {Tier.CITY: 0, Tier.PROVINCE: 1, Tier.NATIONAL: 2}
+    results = [TierResult(*row) for row in rows]
+    return sorted(results, key=lambda r: order.get(r.tier, 9))
+
+
+def comments_of(piece_id: int) -> list[Comment]:
+    """Top-level comments (oldest first) with their replies, in two queries."""
+    return list(db.session.scalars(
+        select(Comment).where(Comment.piece_id == piece_id, Comment.parent_id.is_(None))
+        .order_by(Comment.created_at, Comment.id).options(selectinload(Comment.replies))
+    ).all())
+
+
+def confirmation_count(piece_id: int) -> int:
+    return db.session.scalar(select(func.count(Confirmation.id)).where(Confirmation.piece_id == piece_id)) or 0
+
+
+def has_confirmed(piece_id: int, user_id: int | None) -> bool:
+    if user_id is None:
+        return False
+    return db.session.scalar(
+        select(Confirmation.id).where(Confirmation.piece_id == piece_id, Confirmation.user_id == user_id)
+    ) is not None
+
+
+def awards_of(piece_ids: list[int]) -> dict[int, list[Award]]:
+    out: dict[int, list[Award]] = {i: [] for i in piece_ids}
+    if piece_ids:
+        for award in db.session.scalars(
+            select(Award).where(Award.piece_id.in_(piece_ids)).order_by(Award.recorded_at, Award.id)
+        ):
+            out[award.piece_id].append(award)
+    return out
+
+
+def honour_roll(page: int = 1) -> Page:
+    """National winners, newest month first."""
+    return national_pieces(None, page)
+
+
+def knowledge_products(page: int = 1) -> Page:
+    page = max(1, page)
+    stmt = select(KnowledgeProduct).where(KnowledgeProduct.published_at.is_not(None))
+    total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+    items = db.session.scalars(
+        stmt.order_by(KnowledgeProduct.published_at.desc(), KnowledgeProduct.id.desc())
+        .limit(PER_PAGE).offset((page - 1) * PER_PAGE)
+    ).unique().all()
+    return Page(items=list(items), total=total, page=page)
+
+
+def latest_knowledge_products(limit: int = 5) -> list[KnowledgeProduct]:
+    return knowledge_products(1).items[:limit]
+
+
+def public_knowledge_product(product_id: int) -> KnowledgeProduct | None:
+    return db.session.scalars(
+        select(KnowledgeProduct).where(KnowledgeProduct.id == product_id, KnowledgeProduct.published_at.is_not(None))
+    ).unique().first()
+
+
+def pending_knowledge_products(kmw_ids: set[int] | None) -> list[KnowledgeProduct]:
+    """Submitted, not yet published knowledge products (``kmw_ids`` None: every KMW)."""
+    stmt = select(KnowledgeProduct).where(KnowledgeProduct.submitted_at.is_not(None),
+                                          KnowledgeProduct.published_at.is_(None))
+    if kmw_ids is not None:
+        stmt = stmt.where(KnowledgeProduct.kmw_id.in_(kmw_ids))
+    return list(db.session.scalars(stmt.order_by(KnowledgeProduct.submitted_at)).unique().all())
+
+
+def notifications_of(user_id: int, limit: int = 50) -> list[Notification]:
+    return list(db.session.scalars(
+        select(Notification).where(Notification.user_id == user_id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)
+    ).all())
+
+
+def unread_count(user_id: int) -> int:
+    return db.session.scalar(
+        select(func.count(Notification.id)).where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    ) or 0
+
+
+def reported_comments(city_ids: set[int] | None, kmw_ids: set[int] | None) -> list[Comment]:
+    """Comments with unresolved reports, within a moderator's scope (both None: national)."""
+    from portal.models.elearning import CommentReport
+
+    stmt = (
+        select(Comment).join(CommentReport, CommentReport.comment_id == Comment.id)
+        .join(Piece, Comment.piece_id == Piece.id).join(Team, Piece.team_id == Team.id)
+        .join(City, Team.city_id == City.id).join(Province, City.province_id == Province.id)
+        .where(CommentReport.resolved.is_(False))
+    )
+    if city_ids is not None or kmw_ids is not None:
+        from sqlalchemy import or_
+
+        stmt = stmt.where(or_(City.id.in_(city_ids or set()), Province.kmw_id.in_(kmw_ids or set())))
+    return list(db.session.scalars(stmt.order_by(Comment.created_at.desc()).distinct()).unique().all())

@@ -1,0 +1,72 @@
+"""View helpers of the public pages: HTTP caching and responsive photo markup."""
+from __future__ import annotations
+
+import hashlib
+
+from flask import current_app, g, make_response, request, url_for
+from flask_login import current_user
+from werkzeug.routing import BuildError
+
+# The submissions feature serves photo variants ("thumb", "phone", "display") to anyone allowed by
+# permissions.can_view_piece (published pieces are public).
+PHOTO_ENDPOINT = "submissions.photo"
+PHONE_LONG_SIDE = 800
+
+
+def cached(body, status: int = 200, mimetype: str | None = None):
+    """A GET response with explicit caching.
+
+    Anonymous readers: ``Cache-Control: public, max-age=PUBLIC_CACHE_SECONDS`` with an ETag, and 304 when the
+    browser's copy is unchanged. Signed-in users: ``private, no-store`` (their page shows their own name,
+    notifications and forms). The ETag is computed over the page without the per-session CSRF token of the
+    language switch, so the same content gets the same validator."""
+    response = make_response(body, status)
+    if mimetype:
+        response.mimetype = mimetype
+    response.vary.add("Cookie")
+    if getattr(current_user, "is_authenticated", False) or request.method not in ("GET", "HEAD"):
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+    response.cache_control.public = True
+    response.cache_control.max_age = int(current_app.config["PUBLIC_CACHE_SECONDS"])
+    data = response.get_data()
+    token = g.get("csrf_token")
+    if token:
+        data = data.replace(str(token).encode(), b"")
+    response.set_etag(hashlib.sha256(data).hexdigest()[:32])
+    return response.make_conditional(request)
+
+
+def _long_side(variant: str) -> int:
+    config = current_app.config
+    return {
+        "thumb": config.get("PHOTO_THUMB_LONG_SIDE", 400),
+        "phone": config.get("PHOTO_PHONE_LONG_SIDE", PHONE_LONG_SIDE),
+        "display": config.get("PHOTO_DISPLAY_LONG_SIDE", 1600),
+    }[variant]
+
+
+def scaled(photo, variant: str) -> tuple[int, int]:
+    """Width and height of a variant: the original scaled down to the variant's long side, never up."""
+    width, height = photo.width or 1, photo.height or 1
+    scale = min(1.0, _long_side(variant) / max(width, height))
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def photo_url(photo, variant: str = "display", external: bool = False) -> str:
+    try:
+        return url_for(PHOTO_ENDPOINT, photo_id=photo.id, variant=variant, _external=external)
+    except BuildError:
+        return ""
+
+
+def photo_tag_data(photo, variant: str, sizes: str) -> dict:
+    """What a template needs for a responsive, lazily loaded <img>: src, srcset, sizes, width, height."""
+    srcset = []
+    for v in ("thumb", "phone", "display"):
+        url = photo_url(photo, v)
+        if url:
+            srcset.append(f"{url} {scaled(photo, v)[0]}w")
+    width, height = scaled(photo, variant)
+    return {"src": photo_url(photo, variant), "srcset": ", ".join(srcset), "sizes": sizes,
+            "width": width, "height": height}
