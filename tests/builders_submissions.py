@@ -87,3 +87,24 @@ def mp3_with_xing(seconds: float) -> bytes:
 
 def pdf_document() -> bytes:
     return b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def long_text(words: int = 560) -> str:
+    base = ("Warga kelurahan bergotong royong memperbaiki saluran drainase bersama BKM dan KSM setempat "
+            "sehingga banjir tidak lagi menggenangi permukiman ketika musim hujan tiba. ")
+    out = []
+    while len(" ".join(out).split()) < words:
+        out.append(base)
+    return "\n\n".join(out)
+
+
+def complete_fields(**over) -> dict:
+    fields = dict(
+        form="artikel", title="Saluran bersih, kampung sehat", theme="Lingkungan", body_md=long_text(),
+        facts="Panjang saluran 420 m; 96 KK", institution_name="BKM Sejahtera Bersama",
+        institution_address="Jl. Kenari 12, Kelurahan Tandang", institution_phone="024-7654321",
+        author_name="Siti Rahmawati", author_position="Faskel Teknik", author_place="Kota Semarang",
+        author_phone="0812-3456-7890",
+    )
+    fields.update(over)
+    return fields

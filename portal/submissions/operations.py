@@ -1,0 +1,331 @@
+"""Writes of the submissions feature: one business operation per function, one transaction each.
+
+Operations raise ``SubmissionError`` (an Indonesian message for the writer) and commit on success.
+Views have checked who may act; operations re-check the rules of the cycle (``portal.cycle``).
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal import audit, cycle, permissions, photos, storage
+from portal.extensions import db
+from portal.models.org import City, Kmw, Team
+from portal.models.pieces import Extension, MediaFile, Photo, Piece, PieceForm, PieceStatus
+from portal.models.reviews import Entry
+from portal.submissions import media as media_files
+from portal.submissions.requirements import Missing, check_requirements
+from portal.timeutil import now_utc, period_label
+
+TEXT_FIELDS = ("title", "theme", "body_md", "facts", "institution_name", "institution_address", "institution_phone",
+               "author_name", "author_position", "author_place", "author_phone")
+
+
+class SubmissionError(Exception):
+    """Refused; ``str(error)`` is the message for the user."""
+
+
+class ExistingPiece(SubmissionError):
+    def __init__(self, message: str, piece: Piece):
+        super().__init__(message)
+        self.piece = piece
+
+
+class RequirementsNotMet(SubmissionError):
+    def __init__(self, missing: list[Missing]):
+        super().__init__(_("Tulisan belum dapat dikirim. Lengkapi dulu:"))
+        self.missing = missing
+
+
+class VersionConflict(SubmissionError):
+    def __init__(self, piece_id: int):
+        super().__init__(_("Tulisan ini sudah diubah di jendela atau perangkat lain. Teks Anda belum disimpan dan "
+                           "tetap ada di formulir: salin dulu, muat ulang halaman, lalu gabungkan perubahan Anda."))
+        self.piece_id = piece_id
+
+
+# --- the cycle of one team ----------------------------------------------------------------------
+
+def team_timezone(team: Team) -> str:
+    return team.city.province.timezone
+
+
+def writing_deadline(team: Team, period: str) -> datetime:
+    """When writing for ``period`` closes for this team (its own or its city's extension included)."""
+    return cycle.effective_deadline(period, "writing", team_timezone(team), team_id=team.id, city_id=team.city_id)
+
+
+def team_writing_period(team: Team, now: datetime | None = None) -> str:
+    """The period a piece this team writes now belongs to (this month's extension included)."""
+    now = now or now_utc()
+    tz = team_timezone(team)
+    period = cycle.current_period(tz, now)
+    return period if now < writing_deadline(team, period) else cycle.next_period(period)
+
+
+def is_writing_open(piece: Piece, now: datetime | None = None) -> bool:
+    return (now or now_utc()) < writing_deadline(piece.team, piece.period)
+
+
+def _move_if_late(piece: Piece, now: datetime) -> bool:
+    """Move an unsubmitted piece whose writing stage has closed to the team's current writing period."""
+    if piece.status == PieceStatus.SUBMITTED or is_writing_open(piece, now):
+        return False
+    target = team_writing_period(piece.team, now)
+    taken = db.session.scalar(db.select(Piece.id).where(Piece.team_id == piece.team_id, Piece.period == target))
+    if taken is not None and taken != piece.id:
+        return False  # the team already started next month's piece; this one stays as it was
+    piece.moved_from_period = piece.moved_from_period or piece.period
+    piece.period = target
+    piece.status = PieceStatus.DRAFT
+    return True
+
+
+def roll_over_late_drafts(team: Team, now: datetime | None = None) -> list[Piece]:
+    """Move the team's drafts whose deadline has passed into the next open month (lazily, when the writer
+    opens or saves). Returned pieces are moved when the writer edits them again. Returns the moved pieces."""
+    now = now or now_utc()
+    drafts = db.session.scalars(
+        db.select(Piece).where(Piece.team_id == team.id, Piece.status == PieceStatus.DRAFT).order_by(Piece.period)
+    ).all()
+    moved = [p for p in drafts if _move_if_late(p, now)]
+    if moved:
+        for piece in moved:
+            audit.record("piece_moved", target=f"piece:{piece.id}", detail=f"{piece.moved_from_period}->{piece.period}")
+        db.session.commit()
+    return moved
+
+
+# --- pieces --------------------------------------------------------------------------------------
+
+def _require_writer(user, team: Team) -> None:
+    if not permissions.can_write_for_team(user, team):
+        raise PermissionError("not a writer of this team")
+
+
+def _require_editable(piece: Piece) -> None:
+    if piece.status == PieceStatus.SUBMITTED:
+        raise SubmissionError(_("Tulisan sudah dikirim. Tarik kembali dulu jika ingin mengubahnya."))
+
+
+def start_piece(user, team: Team, now: datetime | None = None) -> Piece:
+    """Start this month's piece for the team, author fields pre-filled from the account."""
+    _require_writer(user, team)
+    now = now or now_utc()
+    roll_over_late_drafts(team, now)
+    period = team_writing_period(team, now)
+    existing = db.session.scalar(db.select(Piece).where(Piece.team_id == team.id, Piece.period == period))
+    if existing is not None:
+        raise ExistingPiece(_("Tim ini sudah punya tulisan untuk %(month)s: \u201c%(title)s\u201d. Lanjutkan tulisan itu.",
+                              month=period_label(period), title=existing.title or _("(belum berjudul)")), existing)
+    piece = Piece(team=team, period=period, status=PieceStatus.DRAFT, created_by_id=user.id,
+                  author_name=user.name, author_position=user.position or "", author_phone=user.phone or "",
+                  author_place=team.city.name)
+    db.session.add(piece)
+    try:
+        db.session.commit()
+    except Exception:  # a concurrent start won the unique (team, period) race
+        db.session.rollback()
+        existing = db.session.scalar(db.select(Piece).where(Piece.team_id == team.id, Piece.period == period))
+        if existing is None:
+            raise
+        raise ExistingPiece(_("Tim ini sudah punya tulisan untuk %(month)s. Lanjutkan tulisan itu.",
+                              month=period_label(period)), existing) from None
+    return piece
+
+
+def save_draft(user, piece: Piece, fields: dict, *, expected_version: int | None = None,
+               captions: dict[int, str] | None = None, now: datetime | None = None) -> Piece:
+    """Save the text fields and photo captions of a draft. Always allowed (requirements are checked at submit);
+    refused only for a submitted piece or when ``expected_version`` is stale (someone saved in between)."""
+    _require_writer(user, piece.team)
+    _require_editable(piece)
+    if expected_version is not None and expected_version != piece.version:
+        raise VersionConflict(piece.id)
+    now = now or now_utc()
+    with db.session.no_autoflush:  # one UPDATE per save, so the version moves by exactly one
+        for name in TEXT_FIELDS:
+            if name in fields and fields[name] is not None:
+                setattr(piece, name, _clip(piece, name, fields[name]))
+        if fields.get("form"):
+            piece.form = PieceForm(fields["form"])
+        for photo in piece.photos:
+            if captions and photo.id in captions:
+                photo.caption = (captions[photo.id] or "")[:300]
+        piece.updated_at = now
+        _move_if_late(piece, now)  # a late draft (or a returned piece being revised) joins the next month
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise VersionConflict(piece.id) from None
+    return piece
+
+
+def _clip(piece: Piece, name: str, value: str) -> str:
+    length = getattr(Piece.__table__.c[name].type, "length", None)
+    value = value.replace("\r\n", "\n")
+    return value[:length] if length else value
+
+
+def submit_piece(user, piece: Piece, now: datetime | None = None) -> Piece:
+    """Submit for the city panel. A piece whose month has closed goes to the next month's cycle first."""
+    _require_writer(user, piece.team)
+    _require_editable(piece)
+    now = now or now_utc()
+    _move_if_late(piece, now)
+    if not is_writing_open(piece, now):
+        db.session.rollback()
+        raise SubmissionError(_("Batas pengiriman sudah lewat dan tim sudah punya tulisan bulan berikutnya."))
+    missing = check_requirements(piece)
+    if missing:
+        db.session.commit()  # keeps a move to the next month; nothing else changed
+        raise RequirementsNotMet(missing)
+    piece.status = PieceStatus.SUBMITTED
+    piece.submitted_at = now
+    audit.record("piece_submitted", target=f"piece:{piece.id}", detail=piece.period)
+    db.session.commit()
+    return piece
+
+
+def withdraw_piece(user, piece: Piece, now: datetime | None = None) -> Piece:
+    """Take a submitted piece back to draft; allowed until the deadline and before any panel has it."""
+    _require_writer(user, piece.team)
+    if piece.status != PieceStatus.SUBMITTED:
+        raise SubmissionError(_("Hanya tulisan yang sudah dikirim yang dapat ditarik kembali."))
+    if not is_writing_open(piece, now):
+        raise SubmissionError(_("Batas pengiriman sudah lewat; tulisan tidak dapat ditarik kembali lagi."))
+    if db.session.scalar(db.select(Entry.id).where(Entry.piece_id == piece.id).limit(1)) is not None:
+        raise SubmissionError(_("Tulisan sudah diterima tim penilai dan tidak dapat ditarik kembali."))
+    piece.status = PieceStatus.DRAFT
+    piece.submitted_at = None
+    audit.record("piece_withdrawn", target=f"piece:{piece.id}", detail=piece.period)
+    db.session.commit()
+    return piece
+
+
+# --- photos and media -----------------------------------------------------------------------------
+
+def _piece_bytes(piece: Piece) -> int:
+    return sum(p.byte_size or 0 for p in piece.photos) + (piece.media.byte_size if piece.media else 0)
+
+
+def _check_piece_size(piece: Piece, adding: int) -> None:
+    limit = current_app.config["PIECE_MAX_BYTES"]
+    if _piece_bytes(piece) + adding > limit:
+        raise SubmissionError(_("Ukuran seluruh berkas tulisan melebihi %(mb)d MB. Hapus atau kecilkan berkas lain dulu.",
+                                mb=limit // (1024 * 1024)))
+
+
+def add_photo(user, piece: Piece, data: bytes, caption: str = "") -> Photo:
+    """Store one photo (files first, then the row); on failure nothing is left behind."""
+    _require_writer(user, piece.team)
+    _require_editable(piece)
+    limit = current_app.config["PHOTOS_MAX"]
+    if len(piece.photos) >= limit:
+        raise SubmissionError(_("Sudah ada %(n)d foto, batas maksimal. Hapus satu foto sebelum menambah foto lain.", n=limit))
+    _check_piece_size(piece, len(data))
+    try:
+        stored = photos.store_photo(data)
+    except photos.PhotoError as exc:
+        raise SubmissionError(str(exc)) from None
+    try:
+        photo = Photo(piece=piece, position=max((p.position for p in piece.photos), default=-1) + 1,
+                      caption=(caption or "")[:300], storage_key=stored.key, width=stored.width,
+                      height=stored.height, byte_size=stored.byte_size)
+        db.session.add(photo)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        photos.remove_photo(stored.key)
+        raise
+    return photo
+
+
+def delete_photo(user, photo: Photo) -> None:
+    piece = photo.piece
+    _require_writer(user, piece.team)
+    _require_editable(piece)
+    key = photo.storage_key
+    db.session.delete(photo)
+    db.session.commit()
+    photos.remove_photo(key)
+
+
+def attach_media(user, piece: Piece, data: bytes) -> MediaFile:
+    """Store (or replace) the file of a media piece: audio/video checked for 15 minutes, graphics as a photo."""
+    _require_writer(user, piece.team)
+    _require_editable(piece)
+    if piece.form.is_written:
+        raise SubmissionError(_("Tulisan berbentuk teks tidak memerlukan berkas media. Ubah bentuk karya dulu."))
+    max_bytes = current_app.config["MEDIA_MAX_BYTES"]
+    if len(data) > max_bytes:
+        raise SubmissionError(_("Berkas media melebihi %(mb)d MB.", mb=max_bytes // (1024 * 1024)))
+    old = piece.media
+    _check_piece_size(piece, len(data) - (old.byte_size if old else 0))
+    key = storage.new_key()
+    if piece.form.value in media_files.TIMED_FORMS:
+        try:
+            kind, seconds = media_files.check_timed_media(data, current_app.config["MEDIA_MIN_SECONDS"])
+        except media_files.MediaError as exc:
+            raise SubmissionError(str(exc)) from None
+        path, payload, ctype, ext = storage.path_for("media", key, f".{kind.extension}"), data, kind.content_type, kind.extension
+    else:
+        try:
+            image = photos.decode(data, check_min_size=False)
+        except photos.PhotoError as exc:
+            raise SubmissionError(str(exc)) from None
+        payload = photos.encode_variants(image)["original"]
+        path, ctype, ext, seconds = storage.path_for("media", key, ".jpg"), "image/jpeg", "jpg", None
+    storage.write_atomic(path, payload)
+    old_path = media_path(old) if old else None
+    try:
+        if old is not None:
+            db.session.delete(old)
+            db.session.flush()
+        piece.media = MediaFile(storage_key=key, content_type=ctype, extension=ext, byte_size=len(payload),
+                                duration_seconds=seconds)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        storage.remove_files([path])
+        raise
+    if old_path:
+        storage.remove_files([old_path])
+    return piece.media
+
+
+def media_path(media: MediaFile):
+    return storage.path_for("media", media.storage_key, f".{media.extension}")
+
+
+# --- extensions ------------------------------------------------------------------------------------
+
+def grant_extension(by, period: str, stage: str, until: datetime, reason: str, team: Team | None = None,
+                    city: City | None = None, kmw: Kmw | None = None) -> Extension:
+    """Record a deadline extension for one team, city or KMW, with who granted it, when and why."""
+    if stage not in cycle.STAGES:
+        raise SubmissionError(_("Tahap tidak dikenal."))
+    if sum(x is not None for x in (team, city, kmw)) != 1:
+        raise SubmissionError(_("Pilih tepat satu tim, kota, atau KMW."))
+    allowed = (team is not None and permissions.can_manage_team(by, team)) or \
+        (city is not None and permissions.can_manage_city(by, city)) or \
+        (kmw is not None and permissions.can_manage_kmw(by, kmw))
+    if not allowed:
+        raise PermissionError("not a data manager of this scope")
+    if not (reason or "").strip():
+        raise SubmissionError(_("Alasan perpanjangan wajib diisi."))
+    if until.tzinfo is None:
+        raise ValueError("naive datetime given; use timezone-aware UTC")
+    ext = Extension(period=period, stage=stage, until=until, reason=reason.strip(), granted_by_id=by.id,
+                    granted_at=now_utc(), team_id=team.id if team else None, city_id=city.id if city else None,
+                    kmw_id=kmw.id if kmw else None)
+    db.session.add(ext)
+    scope = f"team:{team.id}" if team else f"city:{city.id}" if city else f"kmw:{kmw.id}"
+    audit.record("extension_granted", target=scope, detail=f"{period} {stage} until {until.isoformat()}: {reason}",
+                 user_id=by.id)
+    db.session.commit()
+    return ext

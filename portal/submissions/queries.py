@@ -1,0 +1,99 @@
+"""Read-only views of a team's cycle for the writer's home. No reviewer names or scores, only decisions."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from portal import cycle
+from portal.extensions import db
+from portal.models.org import Team
+from portal.models.pieces import Piece, PieceStatus
+from portal.models.reviews import Entry, EntryStatus, Panel, PanelStatus, Tier
+from portal.submissions.operations import team_timezone, team_writing_period, writing_deadline
+from portal.timeutil import now_utc, tz_label
+
+TIER_ORDER = {Tier.CITY: 0, Tier.PROVINCE: 1, Tier.NATIONAL: 2}
+
+
+@dataclass
+class MonthStatus:
+    period: str
+    piece: Piece | None
+    status: str  # not_started | draft | submitted | returned | moved
+    deadline: datetime
+    time_left: timedelta
+    tz_name: str
+    tz_label: str
+    extended: bool
+    due_day: date
+
+    @property
+    def left(self) -> tuple[int, int, int]:
+        """(days, hours, minutes) left."""
+        return cycle.format_time_left(self.time_left)
+
+
+def month_status(team: Team, now: datetime | None = None) -> MonthStatus:
+    """This month's piece of the team and the time left to submit it."""
+    now = now or now_utc()
+    tz = team_timezone(team)
+    period = team_writing_period(team, now)
+    piece = db.session.scalar(db.select(Piece).where(Piece.team_id == team.id, Piece.period == period))
+    deadline = writing_deadline(team, period)
+    if piece is None:
+        status = "not_started"
+    elif piece.status == PieceStatus.SUBMITTED:
+        status = "submitted"
+    elif piece.status == PieceStatus.RETURNED:
+        status = "returned"
+    else:
+        status = "moved" if piece.moved_from_period else "draft"
+    return MonthStatus(period=period, piece=piece, status=status, deadline=deadline,
+                       time_left=cycle.time_left(deadline, now), tz_name=tz, tz_label=tz_label(tz),
+                       extended=deadline != cycle.stage_deadline(period, "writing", tz),
+                       due_day=cycle.stage_due_day(period, "writing"))
+
+
+@dataclass
+class Step:
+    tier: str
+    na: float | None
+    passed: bool | None
+    selected: bool | None
+    returned: bool
+    return_reasons: str
+
+
+@dataclass
+class Journey:
+    piece: Piece
+    steps: list[Step] = field(default_factory=list)
+
+
+def earlier_pieces(team: Team, exclude_period: str) -> list[Journey]:
+    """The team's other pieces, newest first, each with the decisions of closed panels (NA at each tier)."""
+    pieces = db.session.scalars(
+        db.select(Piece).where(Piece.team_id == team.id, Piece.period != exclude_period).order_by(Piece.period.desc())
+    ).all()
+    journeys = {p.id: Journey(p) for p in pieces}
+    if not journeys:
+        return []
+    rows = db.session.execute(
+        db.select(Entry, Panel.tier).join(Panel, Panel.id == Entry.panel_id)
+        .where(Entry.piece_id.in_(journeys), Panel.status == PanelStatus.CLOSED)
+    ).all()
+    for entry, tier in sorted(rows, key=lambda r: TIER_ORDER[r[1]]):
+        journeys[entry.piece_id].steps.append(Step(
+            tier=tier.value, na=entry.na, passed=entry.passed, selected=entry.selected,
+            returned=entry.status == EntryStatus.RETURNED, return_reasons=entry.return_reasons or ""))
+    return list(journeys.values())
+
+
+def return_reasons(piece: Piece) -> str:
+    """Why the city panel returned the piece: the piece's own note, else the (closed or open) entry's."""
+    if piece.return_reasons:
+        return piece.return_reasons
+    return db.session.scalar(
+        db.select(Entry.return_reasons).where(Entry.piece_id == piece.id, Entry.status == EntryStatus.RETURNED)
+        .order_by(Entry.id.desc()).limit(1)
+    ) or ""
