@@ -1,4 +1,5 @@
 """Accounts: one by one and by CSV, roles, one-time links, disabling."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,8 +19,13 @@ def audit_actions() -> list[str]:
 
 def test_create_account_with_link_and_audit(app, make_tree):
     tree = make_tree()
-    user, token = create_account(email=" Siti@Contoh.ID ", name="Siti", roles=[(Role.WRITER, tree.team["semarang-TF01"])],
-                                 phone="0812", position="Faskel Teknik")
+    user, token = create_account(
+        email=" Siti@Contoh.ID ",
+        name="Siti",
+        roles=[(Role.WRITER, tree.team["semarang-TF01"])],
+        phone="0812",
+        position="Faskel Teknik",
+    )
     assert user.email == "siti@contoh.id" and user.password_hash is None
     assert [(a.role, a.team_id) for a in user.roles] == [(Role.WRITER, tree.team["semarang-TF01"].id)]
     assert find_token(token).user_id == user.id
@@ -42,10 +48,11 @@ def test_create_account_refusals(app, make_tree):
 
 
 def test_one_time_link_works_once(app, client, make_tree):
-    user, token = create_account(email="baru@contoh.id", name="Baru", roles=[(Role.READER, None)])
+    _user, token = create_account(email="baru@contoh.id", name="Baru", roles=[(Role.READER, None)])
     assert client.get(f"/akun/atur-sandi/{token}").status_code == 200
-    response = client.post(f"/akun/atur-sandi/{token}", data={"password": "gotong-royong-2026",
-                                                              "confirm": "gotong-royong-2026"})
+    response = client.post(
+        f"/akun/atur-sandi/{token}", data={"password": "gotong-royong-2026", "confirm": "gotong-royong-2026"}
+    )
     assert response.status_code == 302
     assert client.get(f"/akun/atur-sandi/{token}").status_code == 410
     with pytest.raises(AccountError):
@@ -80,17 +87,24 @@ def test_add_and_remove_roles(app, make_tree, make_user):
 
 def test_csv_import_creates_accounts_with_several_roles(app, make_tree):
     tree = make_tree()
-    csv = (HEADER
-           + "siti@contoh.id,Siti Rahmawati,0812,Faskel,writer,SEMARANG-TF01\n"
-           + "siti@contoh.id,Siti Rahmawati,0812,Faskel,panel_member,DEMAK\n"
-           + "budi@contoh.id,Budi,,Askot,pengelola_data,kota:SEMARANG\n"
-           + "ta@contoh.id,TA,,TA Sosialisasi,data_manager,KMW-B\n"
-           + "kmp@contoh.id,KMP,,Tim CB,panel_member,\n"
-           + "baca@contoh.id,Pembaca,,,reader,\n")
+    csv = (
+        HEADER
+        + "siti@contoh.id,Siti Rahmawati,0812,Faskel,writer,SEMARANG-TF01\n"
+        + "siti@contoh.id,Siti Rahmawati,0812,Faskel,panel_member,DEMAK\n"
+        + "budi@contoh.id,Budi,,Askot,pengelola_data,kota:SEMARANG\n"
+        + "ta@contoh.id,TA,,TA Sosialisasi,data_manager,KMW-B\n"
+        + "kmp@contoh.id,KMP,,Tim CB,panel_member,\n"
+        + "baca@contoh.id,Pembaca,,,reader,\n"
+    )
     result = import_accounts_csv(csv.encode())
     assert result.problems == []
-    assert [e for e, _ in result.links] == ["siti@contoh.id", "budi@contoh.id", "ta@contoh.id", "kmp@contoh.id",
-                                            "baca@contoh.id"]
+    assert [e for e, _ in result.links] == [
+        "siti@contoh.id",
+        "budi@contoh.id",
+        "ta@contoh.id",
+        "kmp@contoh.id",
+        "baca@contoh.id",
+    ]
     siti = db.session.scalar(db.select(User).where(User.email == "siti@contoh.id"))
     assert {(a.role, a.level) for a in siti.roles} == {(Role.WRITER, "team"), (Role.PANEL_MEMBER, "city")}
     ta = db.session.scalar(db.select(User).where(User.email == "ta@contoh.id"))
@@ -102,14 +116,16 @@ def test_csv_import_creates_accounts_with_several_roles(app, make_tree):
 def test_csv_bad_rows_reported_by_line_and_nothing_created(app, make_tree, make_user):
     make_tree()
     make_user(Role.READER, email="ada@contoh.id")
-    csv = (HEADER
-           + "ok@contoh.id,Oke,,,writer,SEMARANG-TF01\n"
-           + "bukan-email,Salah,,,writer,SEMARANG-TF01\n"
-           + "ada@contoh.id,Sudah Ada,,,reader,\n"
-           + "p@contoh.id,P,,,juri,\n"
-           + "q@contoh.id,Q,,,writer,TIDAK-ADA\n"
-           + "r@contoh.id,,,,reader,\n"
-           + "s@contoh.id,S,,,writer,\n")
+    csv = (
+        HEADER
+        + "ok@contoh.id,Oke,,,writer,SEMARANG-TF01\n"
+        + "bukan-email,Salah,,,writer,SEMARANG-TF01\n"
+        + "ada@contoh.id,Sudah Ada,,,reader,\n"
+        + "p@contoh.id,P,,,juri,\n"
+        + "q@contoh.id,Q,,,writer,TIDAK-ADA\n"
+        + "r@contoh.id,,,,reader,\n"
+        + "s@contoh.id,S,,,writer,\n"
+    )
     result = import_accounts_csv(csv.encode("utf-8"))
     texts = [str(p) for p in result.problems]
     assert texts[0].startswith("Baris 3, kolom email")
@@ -125,12 +141,17 @@ def test_csv_bad_rows_reported_by_line_and_nothing_created(app, make_tree, make_
 def test_csv_import_by_city_data_manager_is_limited_to_the_city(app, make_tree, make_user):
     tree = make_tree()
     manager = make_user(Role.DATA_MANAGER, tree.city["demak"])
-    csv = (HEADER + "a@contoh.id,A,,,writer,DEMAK-TF01\n" + "b@contoh.id,B,,,writer,SEMARANG-TF01\n"
-           + "c@contoh.id,C,,,admin,\n")
+    csv = (
+        HEADER
+        + "a@contoh.id,A,,,writer,DEMAK-TF01\n"
+        + "b@contoh.id,B,,,writer,SEMARANG-TF01\n"
+        + "c@contoh.id,C,,,admin,\n"
+    )
     result = import_accounts_csv(csv.encode(), by=manager)
     assert [(p.line, p.column) for p in result.problems] == [(3, "peran"), (4, "peran")]
-    ok = import_accounts_csv((HEADER + "a@contoh.id,A,,,writer,DEMAK-TF01\n").replace(",", ";").encode("utf-8-sig"),
-                             by=manager)
+    ok = import_accounts_csv(
+        (HEADER + "a@contoh.id,A,,,writer,DEMAK-TF01\n").replace(",", ";").encode("utf-8-sig"), by=manager
+    )
     assert ok.problems == [] and len(ok.links) == 1
 
 

@@ -1,4 +1,5 @@
 """Account pages as an administrator: create one by one, import by CSV, roles, links."""
+
 from __future__ import annotations
 
 import io
@@ -10,15 +11,27 @@ from portal.models.people import Role, User
 def test_admin_creates_an_account_and_the_link_works_once(app, client, login, make_user, make_tree):
     make_tree()
     login(make_user(Role.ADMIN))
-    page = client.post("/akun-pengguna/baru", data={"email": "Dewi@Contoh.id", "name": "Dewi Lestari",
-                                                     "phone": "0813", "position": "Askot CD",
-                                                     "role": "data_manager", "scope_code": "kota:DEMAK"})
+    page = client.post(
+        "/akun-pengguna/baru",
+        data={
+            "email": "Dewi@Contoh.id",
+            "name": "Dewi Lestari",
+            "phone": "0813",
+            "position": "Askot CD",
+            "role": "data_manager",
+            "scope_code": "kota:DEMAK",
+        },
+    )
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "dewi@contoh.id" in text
     token = text.split("/akun/atur-sandi/")[1].split('"')[0]
     other = app.test_client()
-    assert other.post(f"/akun/atur-sandi/{token}", data={"password": "sungai-musi-2026",
-                                                         "confirm": "sungai-musi-2026"}).status_code == 302
+    assert (
+        other.post(
+            f"/akun/atur-sandi/{token}", data={"password": "sungai-musi-2026", "confirm": "sungai-musi-2026"}
+        ).status_code
+        == 302
+    )
     assert other.get(f"/akun/atur-sandi/{token}").status_code == 410
     dewi = db.session.scalar(db.select(User).where(User.email == "dewi@contoh.id"))
     assert dewi.roles[0].city.code == "DEMAK" and dewi.position == "Askot CD"
@@ -26,12 +39,15 @@ def test_admin_creates_an_account_and_the_link_works_once(app, client, login, ma
 
 def test_admin_creation_refusals_keep_the_form(client, login, make_user):
     login(make_user(Role.ADMIN, email="admin@contoh.id"))
-    page = client.post("/akun-pengguna/baru", data={"email": "admin@contoh.id", "name": "Nama Saya",
-                                                     "role": "reader", "scope_code": ""})
+    page = client.post(
+        "/akun-pengguna/baru",
+        data={"email": "admin@contoh.id", "name": "Nama Saya", "role": "reader", "scope_code": ""},
+    )
     text = page.get_data(as_text=True)
     assert "sudah terdaftar" in text and "Nama Saya" in text
-    page = client.post("/akun-pengguna/baru", data={"email": "w@contoh.id", "name": "W", "role": "writer",
-                                                     "scope_code": ""})
+    page = client.post(
+        "/akun-pengguna/baru", data={"email": "w@contoh.id", "name": "W", "role": "writer", "scope_code": ""}
+    )
     assert "perlu kode lingkup" in page.get_data(as_text=True)
 
 
@@ -39,13 +55,15 @@ def test_account_import_page(client, login, make_user, make_tree):
     make_tree()
     login(make_user(Role.ADMIN))
     bad = b"email,nama,peran,lingkup_kode\nx@contoh.id,X,writer,DEMAK-TF01\nrusak,Y,writer,DEMAK-TF01\n"
-    page = client.post("/akun-pengguna/impor", data={"file": (io.BytesIO(bad), "a.csv")},
-                       content_type="multipart/form-data").get_data(as_text=True)
+    page = client.post(
+        "/akun-pengguna/impor", data={"file": (io.BytesIO(bad), "a.csv")}, content_type="multipart/form-data"
+    ).get_data(as_text=True)
     assert "Baris 3, kolom email" in page
     assert db.session.scalar(db.select(User.id).where(User.email == "x@contoh.id")) is None
     good = bad.replace(b"rusak", b"y@contoh.id")
-    page = client.post("/akun-pengguna/impor", data={"file": (io.BytesIO(good), "a.csv")},
-                       content_type="multipart/form-data").get_data(as_text=True)
+    page = client.post(
+        "/akun-pengguna/impor", data={"file": (io.BytesIO(good), "a.csv")}, content_type="multipart/form-data"
+    ).get_data(as_text=True)
     assert page.count("/akun/atur-sandi/") == 2
 
 

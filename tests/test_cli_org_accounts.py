@@ -1,4 +1,5 @@
 """Command line: import-tree, export-tree, create-admin, import-accounts, set-password-link."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -39,7 +40,7 @@ def test_create_admin_prints_a_working_link(app, runner):
     assert result.exit_code == 0, result.output
     user = db.session.scalar(db.select(User).where(User.email == "admin@contoh.id"))
     assert [a.role for a in user.roles] == [Role.ADMIN]
-    link_line = [line for line in result.output.splitlines() if "/akun/atur-sandi/" in line][0]
+    link_line = next(line for line in result.output.splitlines() if "/akun/atur-sandi/" in line)
     assert find_token(token_of(link_line)).user_id == user.id
     fresh = runner.invoke(args=["set-password-link", "admin@contoh.id"])
     assert fresh.exit_code == 0 and find_token(token_of(fresh.output)).user_id == user.id
@@ -49,9 +50,12 @@ def test_create_admin_prints_a_working_link(app, runner):
 def test_import_accounts_prints_links_or_problems(app, runner, make_tree, tmp_path):
     make_tree()
     good = tmp_path / "akun.csv"
-    good.write_text("email;nama;telepon;jabatan;peran;lingkup_kode\n"
-                    "a@contoh.id;Ani;0812;Faskel;writer;DEMAK-TF01\n"
-                    "b@contoh.id;Budi;;Askot;data_manager;DEMAK\n", encoding="utf-8-sig")
+    good.write_text(
+        "email;nama;telepon;jabatan;peran;lingkup_kode\n"
+        "a@contoh.id;Ani;0812;Faskel;writer;DEMAK-TF01\n"
+        "b@contoh.id;Budi;;Askot;data_manager;DEMAK\n",
+        encoding="utf-8-sig",
+    )
     result = runner.invoke(args=["import-accounts", str(good)])
     assert result.exit_code == 0, result.output
     lines = result.output.strip().splitlines()

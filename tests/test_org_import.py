@@ -1,4 +1,5 @@
 """Tree CSV import and export: good files, bad rows, separators, idempotence, round trip."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,13 +10,17 @@ from portal.models.people import AuditLog
 from portal.org.csvio import export_tree_csv, import_tree_csv
 
 DATA = Path(__file__).parent / "data"
-HEADER = ("wilayah_kode,wilayah_nama,kmw_kode,kmw_nama,provinsi_kode,provinsi_nama,zona_waktu,kota_kode,kota_nama,"
-          "tim_kode,tim_nama,tim_jenis,kelurahan_kode,kelurahan_nama\n")
+HEADER = (
+    "wilayah_kode,wilayah_nama,kmw_kode,kmw_nama,provinsi_kode,provinsi_nama,zona_waktu,kota_kode,kota_nama,"
+    "tim_kode,tim_nama,tim_jenis,kelurahan_kode,kelurahan_nama\n"
+)
 
 
 def counts() -> dict:
-    return {m.__name__: db.session.scalar(db.select(db.func.count(m.id))) for m in
-            (Region, Kmw, Province, City, Team, Kelurahan)}
+    return {
+        m.__name__: db.session.scalar(db.select(db.func.count(m.id)))
+        for m in (Region, Kmw, Province, City, Team, Kelurahan)
+    }
 
 
 def snapshot() -> list:
@@ -67,7 +72,9 @@ def test_reimport_changes_nothing_and_renames_update(app):
     assert snapshot() == before
     renamed = import_tree_csv(data.replace(b"Sukaluyu", b"Sukaluyu Baru"))
     assert renamed.updated["kelurahan"] == 1 and sum(renamed.created.values()) == 0
-    assert db.session.scalar(db.select(Kelurahan.name).where(Kelurahan.code == "3273010001")) == "Sukaluyu Baru"
+    assert (
+        db.session.scalar(db.select(Kelurahan.name).where(Kelurahan.code == "3273010001")) == "Sukaluyu Baru"
+    )
 
 
 def test_export_then_reimport_round_trips(app, make_tree):
@@ -96,7 +103,11 @@ def test_export_imports_into_an_empty_database(app, make_tree, tmp_path):
 
 def test_conflict_with_database_parent_is_an_error(app, make_tree):
     make_tree()
-    csv = HEADER + "W1,Wilayah I,KMW-A,KMW A,JATENG,Jawa Tengah,Asia/Jakarta,DEMAK,Kabupaten Demak,SEMARANG-TF01,TF,tf,,\n"
+    csv = (
+        HEADER
+        + "W1,Wilayah I,KMW-A,KMW A,JATENG,Jawa Tengah,Asia/Jakarta,"
+        + "DEMAK,Kabupaten Demak,SEMARANG-TF01,TF,tf,,\n"
+    )
     result = import_tree_csv(csv.encode())
     assert len(result.problems) == 1
     assert str(result.problems[0]).startswith("Baris 2, kolom tim_kode")
@@ -108,12 +119,14 @@ def test_header_and_cell_problems(app):
     texts = [str(p) for p in missing.problems]
     assert any(t.startswith("Baris 1, kolom provinsi_kode") for t in texts)
     assert any(t.startswith("Baris 1, kolom kolom_aneh") for t in texts)
-    rows = (HEADER
-            + ",,K1,KMW 1,P1,,WIB,,,,,,,\n"  # province without name
-            + ",,K1,KMW 1,,,,C1,Kota,,,,,\n"  # city without province
-            + ",,K1,KMW 1,P2,Prov,WIB,C2,Kota 2,T2,Tim,lain,,\n"  # bad team kind
-            + ",,K1,=HYPERLINK(1),,,,,,,,,,\n"  # formula
-            + ",,K1,KMW satu,,,,,,,,,,\n")  # same code, other name
+    rows = (
+        HEADER
+        + ",,K1,KMW 1,P1,,WIB,,,,,,,\n"  # province without name
+        + ",,K1,KMW 1,,,,C1,Kota,,,,,\n"  # city without province
+        + ",,K1,KMW 1,P2,Prov,WIB,C2,Kota 2,T2,Tim,lain,,\n"  # bad team kind
+        + ",,K1,=HYPERLINK(1),,,,,,,,,,\n"  # formula
+        + ",,K1,KMW satu,,,,,,,,,,\n"
+    )  # same code, other name
     result = import_tree_csv(rows.encode())
     texts = [str(p) for p in result.problems]
     assert texts[0].startswith("Baris 2, kolom provinsi_nama")
@@ -131,7 +144,11 @@ def test_not_utf8_and_empty(app):
 
 def test_two_korkot_teams_for_one_city_refused(app, make_tree):
     make_tree()
-    csv = HEADER + "W1,Wilayah I,KMW-A,KMW A,JATENG,Jawa Tengah,Asia/Jakarta,DEMAK,Kabupaten Demak,DEMAK-K2,K2,korkot,,\n"
+    csv = (
+        HEADER
+        + "W1,Wilayah I,KMW-A,KMW A,JATENG,Jawa Tengah,Asia/Jakarta,"
+        + "DEMAK,Kabupaten Demak,DEMAK-K2,K2,korkot,,\n"
+    )
     result = import_tree_csv(csv.encode())
     assert [p.column for p in result.problems] == ["tim_jenis"]
 
@@ -143,11 +160,15 @@ def test_large_file_is_checked_in_bulk(app):
     lines = [HEADER]
     for i in range(11000):
         city, team = i // 396, i // 9
-        lines.append(f"W1,Wilayah I,K{city // 10},KMW {city // 10},P{city // 5},Prov {city // 5},WIB,"
-                     f"C{city},Kota {city},T{team},Tim {team},tf,KEL{i:05d},Kelurahan {i}\n")
+        lines.append(
+            f"W1,Wilayah I,K{city // 10},KMW {city // 10},P{city // 5},Prov {city // 5},WIB,"
+            f"C{city},Kota {city},T{team},Tim {team},tf,KEL{i:05d},Kelurahan {i}\n"
+        )
     data = "".join(lines).encode()
     selects = []
-    listener = lambda *args: selects.append(args[2]) if args[2].lstrip().upper().startswith("SELECT") else None  # noqa: E731
+    listener = lambda *args: (
+        selects.append(args[2]) if args[2].lstrip().upper().startswith("SELECT") else None
+    )
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
         result = import_tree_csv(data)

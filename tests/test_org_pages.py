@@ -1,4 +1,5 @@
 """Tree pages as an administrator: browse, create, edit, move, delete, web import and export; CSRF."""
+
 from __future__ import annotations
 
 import io
@@ -41,8 +42,15 @@ def test_create_the_chain_down_to_a_kelurahan(admin_client):
     steps = [
         ("wilayah", {"code": "W1", "name": "Wilayah I"}),
         ("kmw", {"code": "KMW-07", "name": "KMW 7", "parent_code": "W1"}),
-        ("provinsi", {"code": "63", "name": "Kalimantan Selatan", "parent_code": "KMW-07",
-                      "timezone": "Asia/Makassar"}),
+        (
+            "provinsi",
+            {
+                "code": "63",
+                "name": "Kalimantan Selatan",
+                "parent_code": "KMW-07",
+                "timezone": "Asia/Makassar",
+            },
+        ),
         ("kota", {"code": "6371", "name": "Kota Banjarmasin", "parent_code": "63"}),
         ("tim", {"code": "6371-TF01", "name": "TF 01 Banjarmasin", "parent_code": "6371", "kind": "tf"}),
         ("kelurahan", {"code": "6371010001", "name": "Kelayan", "parent_code": "6371-TF01"}),
@@ -51,26 +59,39 @@ def test_create_the_chain_down_to_a_kelurahan(admin_client):
         response = admin_client.post(f"/admin/struktur/{level}/baru", data=data)
         assert response.status_code == 302, (level, response.get_data(as_text=True)[:2000])
     city = one(City, "6371")
-    assert [(t.code, t.kind) for t in city.teams] == [("6371-KK", TeamKind.KORKOT), ("6371-TF01", TeamKind.TF)]
+    assert [(t.code, t.kind) for t in city.teams] == [
+        ("6371-KK", TeamKind.KORKOT),
+        ("6371-TF01", TeamKind.TF),
+    ]
     assert one(Province, "63").timezone == "Asia/Makassar"
     assert one(Kelurahan, "6371010001").team.code == "6371-TF01"
-    assert db.session.scalar(db.select(db.func.count(AuditLog.id)).where(AuditLog.action == "org_node_created")) == 6
+    assert (
+        db.session.scalar(db.select(db.func.count(AuditLog.id)).where(AuditLog.action == "org_node_created"))
+        == 6
+    )
 
 
 def test_create_refusals_keep_what_was_typed(admin_client, make_tree):
     make_tree()
-    taken = admin_client.post("/admin/struktur/tim/baru", data={"code": "DEMAK-TF01", "name": "Ketikan Saya",
-                                                                "parent_code": "DEMAK", "kind": "tf"})
+    taken = admin_client.post(
+        "/admin/struktur/tim/baru",
+        data={"code": "DEMAK-TF01", "name": "Ketikan Saya", "parent_code": "DEMAK", "kind": "tf"},
+    )
     page = taken.get_data(as_text=True)
     assert taken.status_code == 200 and "sudah dipakai" in page and "Ketikan Saya" in page
-    missing = admin_client.post("/admin/struktur/tim/baru", data={"code": "X-TF01", "name": "X",
-                                                                  "parent_code": "TIDAK-ADA", "kind": "tf"})
+    missing = admin_client.post(
+        "/admin/struktur/tim/baru",
+        data={"code": "X-TF01", "name": "X", "parent_code": "TIDAK-ADA", "kind": "tf"},
+    )
     assert "tidak ditemukan" in missing.get_data(as_text=True)
-    second_korkot = admin_client.post("/admin/struktur/tim/baru", data={"code": "DEMAK-K2", "name": "K2",
-                                                                        "parent_code": "DEMAK", "kind": "korkot"})
+    second_korkot = admin_client.post(
+        "/admin/struktur/tim/baru",
+        data={"code": "DEMAK-K2", "name": "K2", "parent_code": "DEMAK", "kind": "korkot"},
+    )
     assert "sudah punya tim Korkot" in second_korkot.get_data(as_text=True)
-    long_code = admin_client.post("/admin/struktur/kota/baru", data={"code": "K" * 25, "name": "Kota",
-                                                                     "parent_code": "JATENG"})
+    long_code = admin_client.post(
+        "/admin/struktur/kota/baru", data={"code": "K" * 25, "name": "Kota", "parent_code": "JATENG"}
+    )
     assert "paling panjang 20" in long_code.get_data(as_text=True)
     assert one(Team, "DEMAK-K2") is None and one(Team, "X-TF01") is None
 
@@ -80,18 +101,24 @@ def test_edit_and_move(admin_client, make_tree):
     team = tree.team["demak-TF01"]
     db.session.add(Kelurahan(code="K1", name="Kel 1", team=team))
     db.session.commit()
-    response = admin_client.post(f"/admin/struktur/tim/{team.id}/ubah",
-                                 data={"code": "DEMAK-TF01", "name": "TF Satu", "parent_code": "SEMARANG", "kind": "tf"})
+    response = admin_client.post(
+        f"/admin/struktur/tim/{team.id}/ubah",
+        data={"code": "DEMAK-TF01", "name": "TF Satu", "parent_code": "SEMARANG", "kind": "tf"},
+    )
     assert response.status_code == 302
     moved = one(Team, "DEMAK-TF01")
     assert moved.name == "TF Satu" and moved.city.code == "SEMARANG" and moved.kelurahan[0].code == "K1"
     province = tree.province["papua"]
-    admin_client.post(f"/admin/struktur/provinsi/{province.id}/ubah",
-                      data={"code": "PAPUA", "name": "Papua", "parent_code": "KMW-A", "timezone": "Asia/Jayapura"})
+    admin_client.post(
+        f"/admin/struktur/provinsi/{province.id}/ubah",
+        data={"code": "PAPUA", "name": "Papua", "parent_code": "KMW-A", "timezone": "Asia/Jayapura"},
+    )
     assert one(Province, "PAPUA").kmw.code == "KMW-A"
     assert db.session.scalar(db.select(AuditLog.id).where(AuditLog.action == "org_node_moved")) is not None
     kmw = tree.kmw["B"]
-    admin_client.post(f"/admin/struktur/kmw/{kmw.id}/ubah", data={"code": "KMW-B", "name": "KMW B", "parent_code": ""})
+    admin_client.post(
+        f"/admin/struktur/kmw/{kmw.id}/ubah", data={"code": "KMW-B", "name": "KMW B", "parent_code": ""}
+    )
     assert one(Kmw, "KMW-B").region_id is None
 
 
@@ -101,26 +128,40 @@ def test_delete_only_when_nothing_hangs_below(admin_client, make_tree, make_piec
     refused = admin_client.post(f"/admin/struktur/kota/{city.id}/hapus", follow_redirects=True)
     assert "masih ada 2 Tim" in refused.get_data(as_text=True)
     make_piece(tree.team["jayapura-TF01"])
-    refused = admin_client.post(f"/admin/struktur/tim/{tree.team['jayapura-TF01'].id}/hapus", follow_redirects=True)
+    refused = admin_client.post(
+        f"/admin/struktur/tim/{tree.team['jayapura-TF01'].id}/hapus", follow_redirects=True
+    )
     assert "tulisan" in refused.get_data(as_text=True)
     make_user(Role.WRITER, tree.team["jayapura-TF02"])
-    refused = admin_client.post(f"/admin/struktur/tim/{tree.team['jayapura-TF02'].id}/hapus", follow_redirects=True)
+    refused = admin_client.post(
+        f"/admin/struktur/tim/{tree.team['jayapura-TF02'].id}/hapus", follow_redirects=True
+    )
     assert "peran akun" in refused.get_data(as_text=True)
     assert one(Team, "JAYAPURA-TF02") is not None
-    admin_client.post("/admin/struktur/kota/baru", data={"code": "KOSONG", "name": "Kota Kosong", "parent_code": "PAPUA"})
+    admin_client.post(
+        "/admin/struktur/kota/baru", data={"code": "KOSONG", "name": "Kota Kosong", "parent_code": "PAPUA"}
+    )
     empty = one(City, "KOSONG")
     assert admin_client.post(f"/admin/struktur/kota/{empty.id}/hapus").status_code == 302
-    assert one(City, "KOSONG") is None and one(Team, "KOSONG-KK") is None  # its own empty Korkot team went too
+    assert (
+        one(City, "KOSONG") is None and one(Team, "KOSONG-KK") is None
+    )  # its own empty Korkot team went too
 
 
 def test_web_import_lists_every_problem_or_summary(admin_client):
-    bad = admin_client.post("/admin/struktur/impor", data={"file": (io.BytesIO((DATA / "tree_bad_row.csv").read_bytes()),
-                                                                    "bad.csv")}, content_type="multipart/form-data")
+    bad = admin_client.post(
+        "/admin/struktur/impor",
+        data={"file": (io.BytesIO((DATA / "tree_bad_row.csv").read_bytes()), "bad.csv")},
+        content_type="multipart/form-data",
+    )
     page = bad.get_data(as_text=True)
     assert "2 masalah" in page and "Baris 3, kolom zona_waktu" in page and "Baris 4, kolom tim_kode" in page
     assert db.session.scalar(db.select(db.func.count(City.id))) == 0
-    good = admin_client.post("/admin/struktur/impor", data={"file": (io.BytesIO((DATA / "tree_good.csv").read_bytes()),
-                                                                     "good.csv")}, content_type="multipart/form-data")
+    good = admin_client.post(
+        "/admin/struktur/impor",
+        data={"file": (io.BytesIO((DATA / "tree_good.csv").read_bytes()), "good.csv")},
+        content_type="multipart/form-data",
+    )
     assert "5 baru" in good.get_data(as_text=True)
     export = admin_client.get("/admin/struktur/ekspor")
     assert export.mimetype == "text/csv" and "Sukaluyu" in export.get_data(as_text=True)
@@ -135,8 +176,10 @@ def test_csrf_is_required_on_tree_and_account_forms(app, client, login, make_use
     team = tree.team["demak-TF01"]
     posts = [
         ("/admin/struktur/tim/baru", {"code": "N1", "name": "N", "parent_code": "DEMAK", "kind": "tf"}),
-        (f"/admin/struktur/tim/{team.id}/ubah", {"code": "DEMAK-TF01", "name": "Ganti", "parent_code": "DEMAK",
-                                                 "kind": "tf"}),
+        (
+            f"/admin/struktur/tim/{team.id}/ubah",
+            {"code": "DEMAK-TF01", "name": "Ganti", "parent_code": "DEMAK", "kind": "tf"},
+        ),
         (f"/admin/struktur/tim/{tree.team['demak-TF03'].id}/hapus", {}),
         ("/admin/struktur/impor", {"file": (io.BytesIO(b"x"), "x.csv")}),
         ("/akun-pengguna/baru", {"email": "n@contoh.id", "name": "N", "role": "reader"}),

@@ -4,6 +4,7 @@ One row per role: a person with two roles has two rows with the same email. Ever
 (emails, roles, scope codes, and whether the importing manager may grant that role there); a file with
 any problem creates nothing.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -66,8 +67,9 @@ def import_accounts_csv(data: bytes, by: User | None = None) -> AccountImportRes
         return result
     created = []
     for email, person in people.items():
-        user = build_account(email=email, name=person.name, roles=person.roles, phone=person.phone,
-                             position=person.position)
+        user = build_account(
+            email=email, name=person.name, roles=person.roles, phone=person.phone, position=person.position
+        )
         created.append(user)
         result.links.append((email, issue_password_token(user)))
     db.session.flush()
@@ -97,8 +99,13 @@ def _check_row(line, row, people, taken, scopes: ScopeLookup, by, problems: list
     role = parse_role(row.get("peran", ""))
     node = None
     if role is None:
-        problems.append(Problem(line, "peran", _("peran tidak dikenal; isi writer, data_manager, panel_member, "
-                                                 "reader atau admin.")))
+        problems.append(
+            Problem(
+                line,
+                "peran",
+                _("peran tidak dikenal; isi writer, data_manager, panel_member, reader atau admin."),
+            )
+        )
     else:
         try:
             node = scopes.resolve(role, row.get("lingkup_kode", ""))
@@ -106,7 +113,9 @@ def _check_row(line, row, people, taken, scopes: ScopeLookup, by, problems: list
             problems.append(Problem(line, "lingkup_kode", str(exc)))
         else:
             if not can_grant(by, role, node):
-                problems.append(Problem(line, "peran", _("Anda tidak berwenang memberi peran ini pada lingkup ini.")))
+                problems.append(
+                    Problem(line, "peran", _("Anda tidak berwenang memberi peran ini pada lingkup ini."))
+                )
     if len(problems) > before:
         return
     person = people.setdefault(email, _Person(line, name, row.get("telepon", ""), row.get("jabatan", "")))

@@ -3,6 +3,7 @@
 Every new account gets a one-time link to set its password; the raw token is returned to the caller
 (shown on the page, printed by the command line) because there is no mail server.
 """
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -19,8 +20,16 @@ from portal.timeutil import now_utc
 
 PER_PAGE = 50
 
-__all__ = ["AccountError", "create_account", "reissue_link", "add_role", "remove_role", "set_account_active",
-           "list_accounts", "build_account"]
+__all__ = [
+    "AccountError",
+    "add_role",
+    "build_account",
+    "create_account",
+    "list_accounts",
+    "reissue_link",
+    "remove_role",
+    "set_account_active",
+]
 
 
 def _level_of(node) -> str:
@@ -44,7 +53,9 @@ def _describe(role: Role, node) -> str:
 
 def build_account(*, email: str, name: str, roles, phone: str = "", position: str = "") -> User:
     """A new User with its role assignments, added to the session (no commit, no checks of the granter)."""
-    user = User(email=normalise_email(email), name=name.strip(), phone=phone.strip(), position=position.strip())
+    user = User(
+        email=normalise_email(email), name=name.strip(), phone=phone.strip(), position=position.strip()
+    )
     seen = set()
     for role, node in roles:
         check_role_scope(role, node)
@@ -57,8 +68,9 @@ def build_account(*, email: str, name: str, roles, phone: str = "", position: st
     return user
 
 
-def create_account(*, email: str, name: str, roles, by: User | None = None, phone: str = "",
-                   position: str = "") -> tuple[User, str]:
+def create_account(
+    *, email: str, name: str, roles, by: User | None = None, phone: str = "", position: str = ""
+) -> tuple[User, str]:
     """Create one account with ``roles`` [(Role, Team|City|Kmw|None)]; returns (user, raw one-time token).
 
     The caller has checked that ``by`` may grant these roles (the command line passes ``by=None``).
@@ -75,8 +87,12 @@ def create_account(*, email: str, name: str, roles, by: User | None = None, phon
     user = build_account(email=email, name=name, roles=roles, phone=phone, position=position)
     token = auth_ops.issue_password_token(user)
     db.session.flush()
-    audit.record("account_created", target=f"user:{user.id}",
-                 detail=", ".join(_describe(r, n) for r, n in roles), user_id=getattr(by, "id", None))
+    audit.record(
+        "account_created",
+        target=f"user:{user.id}",
+        detail=", ".join(_describe(r, n) for r, n in roles),
+        user_id=getattr(by, "id", None),
+    )
     db.session.commit()
     return user, token
 
@@ -84,8 +100,9 @@ def create_account(*, email: str, name: str, roles, by: User | None = None, phon
 def _retire_tokens(user: User) -> None:
     """Only the newest link works: older unused links of this user stop working."""
     now = now_utc()
-    for token in db.session.scalars(db.select(PasswordToken).where(PasswordToken.user_id == user.id,
-                                                                     PasswordToken.used_at.is_(None))):
+    for token in db.session.scalars(
+        db.select(PasswordToken).where(PasswordToken.user_id == user.id, PasswordToken.used_at.is_(None))
+    ):
         token.used_at = now
 
 
@@ -105,12 +122,18 @@ def add_role(user: User, role: Role, node, by: User | None) -> RoleAssignment:
     check_role_scope(role, node)
     kwargs = scope_kwargs(node)
     for a in user.roles:
-        if a.role == role and a.team is kwargs.get("team") and a.city is kwargs.get("city") \
-                and a.kmw is kwargs.get("kmw"):
+        if (
+            a.role == role
+            and a.team is kwargs.get("team")
+            and a.city is kwargs.get("city")
+            and a.kmw is kwargs.get("kmw")
+        ):
             raise AccountError(_("Akun ini sudah memiliki peran tersebut."))
     assignment = RoleAssignment(role=role, **kwargs)
     user.roles.append(assignment)
-    audit.record("role_added", target=f"user:{user.id}", detail=_describe(role, node), user_id=getattr(by, "id", None))
+    audit.record(
+        "role_added", target=f"user:{user.id}", detail=_describe(role, node), user_id=getattr(by, "id", None)
+    )
     db.session.commit()
     return assignment
 
@@ -120,8 +143,12 @@ def remove_role(user: User, assignment: RoleAssignment, by: User | None) -> None
         raise AccountError(_("Anda tidak dapat mencabut peran administrator Anda sendiri."))
     node = assignment.team or assignment.city or assignment.kmw
     user.roles.remove(assignment)
-    audit.record("role_removed", target=f"user:{user.id}", detail=_describe(assignment.role, node),
-                 user_id=getattr(by, "id", None))
+    audit.record(
+        "role_removed",
+        target=f"user:{user.id}",
+        detail=_describe(assignment.role, node),
+        user_id=getattr(by, "id", None),
+    )
     db.session.commit()
 
 

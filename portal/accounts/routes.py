@@ -1,4 +1,5 @@
 """Account pages: list in the manager's scope, create one or from CSV, roles, disable, one-time links."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -24,7 +25,9 @@ def _manageable(user_id: int) -> User:
 
 
 def _with_roles(form):
-    form.role.choices = [SelectChoice(r.value, rules.ROLE_LABELS[r]) for r in rules.grantable_roles(current_user)]
+    form.role.choices = [
+        SelectChoice(r.value, rules.ROLE_LABELS[r]) for r in rules.grantable_roles(current_user)
+    ]
     return form
 
 
@@ -38,7 +41,8 @@ def _resolve_role(form):
         return None
     if not rules.can_grant(current_user, role, node):
         form.scope_code.errors = list(form.scope_code.errors) + [
-            _("Anda tidak berwenang memberi peran ini pada lingkup ini.")]
+            _("Anda tidak berwenang memberi peran ini pada lingkup ini.")
+        ]
         return None
     return role, node
 
@@ -64,9 +68,14 @@ def create():
         resolved = _resolve_role(form)
         if resolved is not None:
             try:
-                user, token = ops.create_account(email=form.email.data, name=form.name.data, roles=[resolved],
-                                                 by=current_user, phone=form.phone.data or "",
-                                                 position=form.position.data or "")
+                user, token = ops.create_account(
+                    email=form.email.data,
+                    name=form.name.data,
+                    roles=[resolved],
+                    by=current_user,
+                    phone=form.phone.data or "",
+                    position=form.position.data or "",
+                )
             except ops.AccountError as exc:
                 db.session.rollback()
                 form.email.errors = list(form.email.errors) + [str(exc)]
@@ -79,8 +88,14 @@ def create():
 @require_manager
 def show(user_id: int):
     user = _manageable(user_id)
-    return render_template("accounts/show.html", user=user, role_form=_with_roles(RoleForm()), action=ActionForm(),
-                           rules=rules, scope_hint=SCOPE_HINT)
+    return render_template(
+        "accounts/show.html",
+        user=user,
+        role_form=_with_roles(RoleForm()),
+        action=ActionForm(),
+        rules=rules,
+        scope_hint=SCOPE_HINT,
+    )
 
 
 @bp.route("/<int:user_id>/peran", methods=["POST"])
@@ -101,8 +116,14 @@ def add_role(user_id: int):
                 return redirect(url_for("accounts.show", user_id=user.id))
     elif form.role.errors:
         form.role.errors = [_("Pilih peran dari daftar.")]
-    return render_template("accounts/show.html", user=user, role_form=form, action=ActionForm(), rules=rules,
-                           scope_hint=SCOPE_HINT), 422
+    return render_template(
+        "accounts/show.html",
+        user=user,
+        role_form=form,
+        action=ActionForm(),
+        rules=rules,
+        scope_hint=SCOPE_HINT,
+    ), 422
 
 
 @bp.route("/<int:user_id>/peran/<int:assignment_id>/hapus", methods=["POST"])
@@ -137,7 +158,9 @@ def _set_active(user_id: int, active: bool):
         db.session.rollback()
         flash(str(exc), "error")
     else:
-        flash(_("Akun diaktifkan.") if active else _("Akun dinonaktifkan; semua sesinya diakhiri."), "success")
+        flash(
+            _("Akun diaktifkan.") if active else _("Akun dinonaktifkan; semua sesinya diakhiri."), "success"
+        )
     return redirect(url_for("accounts.show", user_id=user.id))
 
 
@@ -171,5 +194,7 @@ def import_accounts():
     if form.validate_on_submit():
         result = csvio.import_accounts_csv(form.file.data.read(), by=current_user)
         if result.ok:
-            return render_template("accounts/links.html", links=[(e, _link(t)) for e, t in result.links], user=None)
+            return render_template(
+                "accounts/links.html", links=[(e, _link(t)) for e, t in result.links], user=None
+            )
     return render_template("accounts/import.html", form=form, result=result)

@@ -3,6 +3,7 @@
 The general rules (who may manage whom, who may grant what) live in portal/permissions.py;
 this module adds what only the account pages need.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,11 +33,18 @@ ROLE_SCOPES = {
     Role.ADMIN: ("national",),
 }
 ROLE_NAMES = {
-    "writer": Role.WRITER, "penulis": Role.WRITER,
-    "data_manager": Role.DATA_MANAGER, "pengelola_data": Role.DATA_MANAGER, "pengelola data": Role.DATA_MANAGER,
-    "panel_member": Role.PANEL_MEMBER, "penilai": Role.PANEL_MEMBER, "anggota_panel": Role.PANEL_MEMBER,
-    "reader": Role.READER, "pembaca": Role.READER,
-    "admin": Role.ADMIN, "administrator": Role.ADMIN,
+    "writer": Role.WRITER,
+    "penulis": Role.WRITER,
+    "data_manager": Role.DATA_MANAGER,
+    "pengelola_data": Role.DATA_MANAGER,
+    "pengelola data": Role.DATA_MANAGER,
+    "panel_member": Role.PANEL_MEMBER,
+    "penilai": Role.PANEL_MEMBER,
+    "anggota_panel": Role.PANEL_MEMBER,
+    "reader": Role.READER,
+    "pembaca": Role.READER,
+    "admin": Role.ADMIN,
+    "administrator": Role.ADMIN,
 }
 PREFIXES = {"tim": "team", "kota": "city", "kmw": "kmw"}
 MODELS = {"team": Team, "city": City, "kmw": Kmw}
@@ -64,11 +72,17 @@ class ScopeLookup:
 
     def __init__(self, codes: set[str]):
         bare = {split_code(c)[1] for c in codes if c.strip()}
-        self.nodes = {level: {n.code: n for n in db.session.scalars(db.select(model).where(model.code.in_(bare)))}
-                      for level, model in MODELS.items()} if bare else {level: {} for level in MODELS}
+        self.nodes = (
+            {
+                level: {n.code: n for n in db.session.scalars(db.select(model).where(model.code.in_(bare)))}
+                for level, model in MODELS.items()
+            }
+            if bare
+            else {level: {} for level in MODELS}
+        )
 
     def resolve(self, role: Role, code: str):
-        """The node this role gets at ``code`` (None: national or unscoped); ScopeError when it does not fit."""
+        """The node this role gets at ``code`` (None: national or unscoped); ScopeError if it does not fit."""
         allowed = ROLE_SCOPES[role]
         if not code.strip():
             if "national" in allowed:
@@ -80,11 +94,20 @@ class ScopeLookup:
         levels = [lvl for lvl in ("team", "city", "kmw") if lvl in allowed and prefix in (None, lvl)]
         found = [self.nodes[lvl][bare] for lvl in levels if bare in self.nodes[lvl]]
         if not found:
-            raise ScopeError(_("kode lingkup %(code)s tidak ditemukan untuk peran ini (%(levels)s).", code=code,
-                               levels=", ".join(scope_level_label(lvl) for lvl in allowed)))
+            raise ScopeError(
+                _(
+                    "kode lingkup %(code)s tidak ditemukan untuk peran ini (%(levels)s).",
+                    code=code,
+                    levels=", ".join(scope_level_label(lvl) for lvl in allowed),
+                )
+            )
         if len(found) > 1:
-            raise ScopeError(_("kode %(code)s dipakai lebih dari satu tingkat; tulis kota:%(code)s atau "
-                               "kmw:%(code)s.", code=bare))
+            raise ScopeError(
+                _(
+                    "kode %(code)s dipakai lebih dari satu tingkat; tulis kota:%(code)s atau kmw:%(code)s.",
+                    code=bare,
+                )
+            )
         return found[0]
 
 
@@ -137,12 +160,17 @@ def manageable_accounts_clause(user):
         return not_(User.id.in_(admins))
     ids = list(ids)
     kmw_ids = ids if kind == "kmw" else []
-    cities = (db.select(City.id).join(Province).where(Province.kmw_id.in_(kmw_ids)) if kind == "kmw"
-              else db.select(City.id).where(City.id.in_(ids)))
+    cities = (
+        db.select(City.id).join(Province).where(Province.kmw_id.in_(kmw_ids))
+        if kind == "kmw"
+        else db.select(City.id).where(City.id.in_(ids))
+    )
     teams = db.select(Team.id).where(Team.city_id.in_(cities))
-    inside = or_(and_(RoleAssignment.team_id.is_not(None), RoleAssignment.team_id.in_(teams)),
-                 and_(RoleAssignment.city_id.is_not(None), RoleAssignment.city_id.in_(cities)),
-                 and_(RoleAssignment.kmw_id.is_not(None), RoleAssignment.kmw_id.in_(kmw_ids)))
+    inside = or_(
+        and_(RoleAssignment.team_id.is_not(None), RoleAssignment.team_id.in_(teams)),
+        and_(RoleAssignment.city_id.is_not(None), RoleAssignment.city_id.in_(cities)),
+        and_(RoleAssignment.kmw_id.is_not(None), RoleAssignment.kmw_id.in_(kmw_ids)),
+    )
     some_inside = db.select(RoleAssignment.user_id).where(inside)
     some_outside = db.select(RoleAssignment.user_id).where(RoleAssignment.role != Role.READER, not_(inside))
     return and_(User.id.in_(some_inside), not_(User.id.in_(some_outside)))

@@ -6,6 +6,7 @@ one per row) and writes nothing when any problem is found. Nodes are matched by 
 same file twice changes nothing; changed names (and time zones) are updated. A node never moves by
 import: a code that already hangs under another parent is an error (moves are done on the tree pages).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -19,8 +20,22 @@ from portal.models.org import TIMEZONES, City, Kelurahan, Kmw, Province, Region,
 from portal.org.csvtable import Problem, TableError, looks_like_formula, read_table, write_table
 from portal.org.levels import LEVELS, ORDER, korkot_code, korkot_name
 
-COLUMNS = ["wilayah_kode", "wilayah_nama", "kmw_kode", "kmw_nama", "provinsi_kode", "provinsi_nama", "zona_waktu",
-           "kota_kode", "kota_nama", "tim_kode", "tim_nama", "tim_jenis", "kelurahan_kode", "kelurahan_nama"]
+COLUMNS = [
+    "wilayah_kode",
+    "wilayah_nama",
+    "kmw_kode",
+    "kmw_nama",
+    "provinsi_kode",
+    "provinsi_nama",
+    "zona_waktu",
+    "kota_kode",
+    "kota_nama",
+    "tim_kode",
+    "tim_nama",
+    "tim_jenis",
+    "kelurahan_kode",
+    "kelurahan_nama",
+]
 REQUIRED = [c for c in COLUMNS if not c.startswith("wilayah_") and c != "tim_jenis"]
 TZ_ALIASES = {"wib": "Asia/Jakarta", "wita": "Asia/Makassar", "wit": "Asia/Jayapura"}
 KIND_ALIASES = {"": TeamKind.TF, "tf": TeamKind.TF, "korkot": TeamKind.KORKOT, "kk": TeamKind.KORKOT}
@@ -49,8 +64,15 @@ class TreeImportResult:
     def summary(self) -> str:
         if self.problems:
             return _("%(n)s masalah ditemukan; tidak ada yang diimpor.", n=len(self.problems))
-        parts = [_("%(level)s: %(c)s baru, %(u)s diperbarui", level=LEVELS[k].plural, c=self.created[k],
-                   u=self.updated[k]) for k in ORDER]
+        parts = [
+            _(
+                "%(level)s: %(c)s baru, %(u)s diperbarui",
+                level=LEVELS[k].plural,
+                c=self.created[k],
+                u=self.updated[k],
+            )
+            for k in ORDER
+        ]
         return _("%(rows)s baris diperiksa. ", rows=self.rows) + "; ".join(parts) + "."
 
     @property
@@ -83,7 +105,10 @@ def import_tree_csv(data: bytes, by=None) -> TreeImportResult:
 
 # --- checking -----------------------------------------------------------------------------------
 
-def _check_row(line: int, row: dict[str, str], nodes: dict[str, dict[str, _Node]], problems: list[Problem]) -> None:
+
+def _check_row(
+    line: int, row: dict[str, str], nodes: dict[str, dict[str, _Node]], problems: list[Problem]
+) -> None:
     filled = [i for i, key in enumerate(ORDER) if row.get(f"{key}_kode")]
     if not filled:
         problems.append(Problem(line, "kmw_kode", _("baris tanpa kode; isi paling sedikit kode KMW.")))
@@ -95,7 +120,9 @@ def _check_row(line: int, row: dict[str, str], nodes: dict[str, dict[str, _Node]
         code, name = row.get(f"{key}_kode", ""), row.get(f"{key}_nama", "")
         if not code:
             if i < deepest and key != "wilayah":
-                problems.append(Problem(line, f"{key}_kode", _("wajib diisi karena kolom di kanannya terisi.")))
+                problems.append(
+                    Problem(line, f"{key}_kode", _("wajib diisi karena kolom di kanannya terisi."))
+                )
                 return
             if name:
                 problems.append(Problem(line, f"{key}_kode", _("nama terisi tetapi kodenya kosong.")))
@@ -110,17 +137,43 @@ def _check_row(line: int, row: dict[str, str], nodes: dict[str, dict[str, _Node]
         if seen is None:
             nodes[key][code] = _Node(line, name, parent, extra)
         elif seen.parent != parent:
-            problems.append(Problem(line, f"{key}_kode", _(
-                "kode %(code)s sudah muncul di baris %(other)s di bawah induk \"%(p1)s\", di sini di bawah \"%(p2)s\".",
-                code=code, other=seen.line, p1=seen.parent or "-", p2=parent or "-")))
+            problems.append(
+                Problem(
+                    line,
+                    f"{key}_kode",
+                    _(
+                        'kode %(code)s sudah muncul di baris %(other)s di bawah induk "%(p1)s", '
+                        'di sini di bawah "%(p2)s".',
+                        code=code,
+                        other=seen.line,
+                        p1=seen.parent or "-",
+                        p2=parent or "-",
+                    ),
+                )
+            )
             return
         elif seen.name != name:
-            problems.append(Problem(line, f"{key}_nama", _(
-                "kode %(code)s bernama \"%(n1)s\" di baris %(other)s, di sini \"%(n2)s\".",
-                code=code, n1=seen.name, other=seen.line, n2=name)))
+            problems.append(
+                Problem(
+                    line,
+                    f"{key}_nama",
+                    _(
+                        'kode %(code)s bernama "%(n1)s" di baris %(other)s, di sini "%(n2)s".',
+                        code=code,
+                        n1=seen.name,
+                        other=seen.line,
+                        n2=name,
+                    ),
+                )
+            )
         elif seen.extra != extra:
-            problems.append(Problem(line, EXTRA_COLUMN[key], _(
-                "berbeda dengan baris %(other)s untuk kode %(code)s.", other=seen.line, code=code)))
+            problems.append(
+                Problem(
+                    line,
+                    EXTRA_COLUMN[key],
+                    _("berbeda dengan baris %(other)s untuk kode %(code)s.", other=seen.line, code=code),
+                )
+            )
         parent = code
 
 
@@ -129,8 +182,13 @@ def _field_problems(line, key, code, name, code_max, name_max) -> list[Problem]:
     if len(code) > code_max:
         out.append(Problem(line, f"{key}_kode", _("kode paling panjang %(n)s karakter.", n=code_max)))
     if looks_like_formula(code) or looks_like_formula(name):
-        out.append(Problem(line, f"{key}_kode" if looks_like_formula(code) else f"{key}_nama",
-                           _("tidak boleh diawali =, +, - atau @.")))
+        out.append(
+            Problem(
+                line,
+                f"{key}_kode" if looks_like_formula(code) else f"{key}_nama",
+                _("tidak boleh diawali =, +, - atau @."),
+            )
+        )
     if not name:
         out.append(Problem(line, f"{key}_nama", _("wajib diisi.")))
     elif len(name) > name_max:
@@ -143,8 +201,13 @@ def _extra(line: int, key: str, row: dict[str, str]):
         raw = row.get("zona_waktu", "")
         tz = TZ_ALIASES.get(raw.lower(), raw)
         if tz not in TIMEZONES:
-            return None, [Problem(line, "zona_waktu", _(
-                "isi salah satu dari %(z)s (atau WIB, WITA, WIT).", z=", ".join(TIMEZONES)))]
+            return None, [
+                Problem(
+                    line,
+                    "zona_waktu",
+                    _("isi salah satu dari %(z)s (atau WIB, WITA, WIT).", z=", ".join(TIMEZONES)),
+                )
+            ]
         return tz, []
     if key == "tim":
         kind = KIND_ALIASES.get(row.get("tim_jenis", "").lower())
@@ -182,12 +245,27 @@ def _check_against_database(nodes, existing: _Existing, problems: list[Problem])
                 continue
             was = existing.parent_code(key, obj)
             if was != node.parent:
-                problems.append(Problem(node.line, f"{key}_kode", _(
-                    "kode %(code)s sudah ada di bawah \"%(was)s\", bukan \"%(now)s\". Pindahkan lewat halaman "
-                    "struktur organisasi, atau perbaiki baris ini.", code=code, was=was or "-", now=node.parent or "-")))
+                problems.append(
+                    Problem(
+                        node.line,
+                        f"{key}_kode",
+                        _(
+                            'kode %(code)s sudah ada di bawah "%(was)s", bukan "%(now)s". '
+                            "Pindahkan lewat halaman struktur organisasi, atau perbaiki baris ini.",
+                            code=code,
+                            was=was or "-",
+                            now=node.parent or "-",
+                        ),
+                    )
+                )
             if key == "tim" and obj.kind != node.extra:
-                problems.append(Problem(node.line, "tim_jenis", _(
-                    "tim %(code)s sudah tercatat berjenis %(kind)s.", code=code, kind=obj.kind.value)))
+                problems.append(
+                    Problem(
+                        node.line,
+                        "tim_jenis",
+                        _("tim %(code)s sudah tercatat berjenis %(kind)s.", code=code, kind=obj.kind.value),
+                    )
+                )
     _check_korkot(nodes, existing, problems)
 
 
@@ -197,25 +275,45 @@ def _check_korkot(nodes, existing: _Existing, problems: list[Problem]) -> None:
     for code, node in nodes["tim"].items():
         if node.extra == TeamKind.KORKOT:
             korkot_in_file[node.parent].append((code, node))
-    korkot_in_db = {existing.code_by_id["kota"].get(t.city_id): t.code
-                    for t in existing.by_code["tim"].values() if t.kind == TeamKind.KORKOT}
+    korkot_in_db = {
+        existing.code_by_id["kota"].get(t.city_id): t.code
+        for t in existing.by_code["tim"].values()
+        if t.kind == TeamKind.KORKOT
+    }
     for city_code, city in nodes["kota"].items():
         listed = korkot_in_file.get(city_code, [])
         have = korkot_in_db.get(city_code)
         for code, node in listed[1:] if have is None else listed:
             if code != have:
-                problems.append(Problem(node.line, "tim_jenis", _(
-                    "kota %(city)s sudah punya tim Korkot (%(other)s); satu kota satu tim Korkot.",
-                    city=city_code, other=have or listed[0][0])))
+                problems.append(
+                    Problem(
+                        node.line,
+                        "tim_jenis",
+                        _(
+                            "kota %(city)s sudah punya tim Korkot (%(other)s); satu kota satu tim Korkot.",
+                            city=city_code,
+                            other=have or listed[0][0],
+                        ),
+                    )
+                )
         if have is None and not listed:
             auto = korkot_code(city_code)
             if auto in nodes["tim"] or auto in existing.by_code["tim"]:
-                problems.append(Problem(city.line, "kota_kode", _(
-                    "kode %(auto)s untuk tim Korkot otomatis sudah dipakai tim lain; cantumkan tim Korkot kota ini "
-                    "dengan tim_jenis korkot.", auto=auto)))
+                problems.append(
+                    Problem(
+                        city.line,
+                        "kota_kode",
+                        _(
+                            "kode %(auto)s untuk tim Korkot otomatis sudah dipakai tim lain; "
+                            "cantumkan tim Korkot kota ini dengan tim_jenis korkot.",
+                            auto=auto,
+                        ),
+                    )
+                )
 
 
 # --- writing ------------------------------------------------------------------------------------
+
 
 def _apply(nodes, existing: _Existing, result: TreeImportResult) -> None:
     resolved: dict[str, dict[str, object]] = {k: dict(existing.by_code[k]) for k in ORDER}
@@ -247,12 +345,16 @@ def _apply(nodes, existing: _Existing, result: TreeImportResult) -> None:
     has_korkot = {n.parent for n in nodes["tim"].values() if n.extra == TeamKind.KORKOT}
     for city in new_cities:
         if city.code not in has_korkot:
-            db.session.add(Team(code=korkot_code(city.code), name=korkot_name(city.name), kind=TeamKind.KORKOT,
-                                city=city))
+            db.session.add(
+                Team(
+                    code=korkot_code(city.code), name=korkot_name(city.name), kind=TeamKind.KORKOT, city=city
+                )
+            )
             result.created["tim"] += 1
 
 
 # --- export -------------------------------------------------------------------------------------
+
 
 def export_tree_csv() -> bytes:
     """The whole tree in the import format; importing it again changes nothing."""
@@ -265,8 +367,12 @@ def tree_rows() -> list[list[str]]:
 
     regions = {r.id: r for r in by_code(Region)}
     children: dict[str, dict[int | None, list]] = {}
-    for key, model, fk in (("provinsi", Province, "kmw_id"), ("kota", City, "province_id"),
-                           ("tim", Team, "city_id"), ("kelurahan", Kelurahan, "team_id")):
+    for key, model, fk in (
+        ("provinsi", Province, "kmw_id"),
+        ("kota", City, "province_id"),
+        ("tim", Team, "city_id"),
+        ("kelurahan", Kelurahan, "team_id"),
+    ):
         grouped = defaultdict(list)
         for obj in by_code(model):
             grouped[getattr(obj, fk)].append(obj)

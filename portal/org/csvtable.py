@@ -4,6 +4,7 @@ UTF-8 with or without a byte-order mark; comma or semicolon separators (Indonesi
 semicolons). Line numbers count the header as line 1, so messages match what the user sees in a
 spreadsheet. Shared by the tree import and the account import.
 """
+
 from __future__ import annotations
 
 import csv
@@ -23,8 +24,12 @@ class Problem:
 
     def __str__(self) -> str:
         if self.column:
-            return _("Baris %(line)s, kolom %(column)s: %(message)s", line=self.line, column=self.column,
-                     message=self.message)
+            return _(
+                "Baris %(line)s, kolom %(column)s: %(message)s",
+                line=self.line,
+                column=self.column,
+                message=self.message,
+            )
         return _("Baris %(line)s: %(message)s", line=self.line, message=self.message)
 
 
@@ -47,9 +52,18 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise TableError([Problem(line, None, _(
-            "berkas tidak berenkoding UTF-8. Simpan ulang sebagai \"CSV UTF-8\" dari Excel atau LibreOffice."
-        ))]) from exc
+        raise TableError(
+            [
+                Problem(
+                    line,
+                    None,
+                    _(
+                        "berkas tidak berenkoding UTF-8. "
+                        'Simpan ulang sebagai "CSV UTF-8" dari Excel atau LibreOffice.'
+                    ),
+                )
+            ]
+        ) from exc
 
 
 def sniff_delimiter(first_line: str) -> str:
@@ -69,8 +83,11 @@ def read_table(data: bytes, *, required: list[str], known: list[str]) -> Table:
         raise TableError([Problem(1, None, _("tajuk tidak dapat dibaca (%(e)s).", e=exc))]) from exc
     header = [h.strip().lower() for h in raw_header]
     problems = [Problem(1, name, _("kolom wajib tidak ada.")) for name in required if name not in header]
-    problems += [Problem(1, name, _("kolom tidak dikenal. Kolom yang dikenal: %(k)s.", k=", ".join(known)))
-                 for name in header if name and name not in known]
+    problems += [
+        Problem(1, name, _("kolom tidak dikenal. Kolom yang dikenal: %(k)s.", k=", ".join(known)))
+        for name in header
+        if name and name not in known
+    ]
     seen: set[str] = set()
     for name in header:
         if name and name in seen:
@@ -84,10 +101,12 @@ def read_table(data: bytes, *, required: list[str], known: list[str]) -> Table:
             line = reader.line_num
             if not any(v.strip() for v in values):
                 continue
-            if len(values) > len(header) and any(v.strip() for v in values[len(header):]):
+            if len(values) > len(header) and any(v.strip() for v in values[len(header) :]):
                 problems.append(Problem(line, None, _("baris berisi lebih banyak kolom daripada tajuk.")))
                 continue
-            row = {name: (values[i].strip() if i < len(values) else "") for i, name in enumerate(header) if name}
+            row = {
+                name: (values[i].strip() if i < len(values) else "") for i, name in enumerate(header) if name
+            }
             rows.append((line, row))
     except csv.Error as exc:
         problems.append(Problem(reader.line_num, None, _("baris tidak dapat dibaca (%(e)s).", e=exc)))

@@ -1,4 +1,5 @@
 """Forms of the tree pages. Fields that do not apply to a level are removed by the view."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired

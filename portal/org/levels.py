@@ -1,4 +1,5 @@
 """The six levels of the organisation tree, described once for the pages, the operations and the CSV."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,13 +28,38 @@ LEVELS: dict[str, Level] = {
     lvl.key: lvl
     for lvl in (
         Level("wilayah", Region, _l("Wilayah KMP"), _l("Wilayah KMP"), None, None, None, "kmws", 20, 120),
-        Level("kmw", Kmw, _l("KMW"), _l("KMW"), "wilayah", "region", "region_id", "provinces", 20, 160,
-              parent_optional=True),
-        Level("provinsi", Province, _l("Provinsi"), _l("Provinsi"), "kmw", "kmw", "kmw_id", "cities", 20, 120),
-        Level("kota", City, _l("Kota/kabupaten"), _l("Kota/kabupaten"), "provinsi", "province", "province_id",
-              "teams", 20, 120),
+        Level(
+            "kmw",
+            Kmw,
+            _l("KMW"),
+            _l("KMW"),
+            "wilayah",
+            "region",
+            "region_id",
+            "provinces",
+            20,
+            160,
+            parent_optional=True,
+        ),
+        Level(
+            "provinsi", Province, _l("Provinsi"), _l("Provinsi"), "kmw", "kmw", "kmw_id", "cities", 20, 120
+        ),
+        Level(
+            "kota",
+            City,
+            _l("Kota/kabupaten"),
+            _l("Kota/kabupaten"),
+            "provinsi",
+            "province",
+            "province_id",
+            "teams",
+            20,
+            120,
+        ),
         Level("tim", Team, _l("Tim"), _l("Tim"), "kota", "city", "city_id", "kelurahan", 30, 160),
-        Level("kelurahan", Kelurahan, _l("Kelurahan"), _l("Kelurahan"), "tim", "team", "team_id", None, 30, 160),
+        Level(
+            "kelurahan", Kelurahan, _l("Kelurahan"), _l("Kelurahan"), "tim", "team", "team_id", None, 30, 160
+        ),
     )
 }
 ORDER = list(LEVELS)

@@ -1,4 +1,5 @@
 """Writes and queries on the organisation tree: create, edit, move and delete one node; browse a level."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -7,8 +8,8 @@ from sqlalchemy import func, or_
 from portal import audit
 from portal.extensions import db
 from portal.models.org import TIMEZONES, Team, TeamKind
-from portal.models.pieces import Extension, KnowledgeProduct, Piece
 from portal.models.people import RoleAssignment, User
+from portal.models.pieces import Extension, KnowledgeProduct, Piece
 from portal.models.reviews import Panel
 from portal.org.levels import LEVELS, ORDER, child_level, korkot_code, korkot_name
 
@@ -35,12 +36,20 @@ def find_parent(level: str, parent_code: str):
     parent_model = LEVELS[lvl.parent].model
     parent = db.session.scalar(db.select(parent_model).where(parent_model.code == parent_code.strip()))
     if parent is None:
-        raise OrgError(_("%(level)s dengan kode %(code)s tidak ditemukan.", level=LEVELS[lvl.parent].label,
-                         code=parent_code), "parent_code")
+        raise OrgError(
+            _(
+                "%(level)s dengan kode %(code)s tidak ditemukan.",
+                level=LEVELS[lvl.parent].label,
+                code=parent_code,
+            ),
+            "parent_code",
+        )
     return parent
 
 
-def _check_fields(level: str, node, code: str, name: str, timezone: str | None, kind: str | None, parent) -> None:
+def _check_fields(
+    level: str, node, code: str, name: str, timezone: str | None, kind: str | None, parent
+) -> None:
     lvl = LEVELS[level]
     model = lvl.model
     if not code or len(code) > lvl.code_max:
@@ -55,21 +64,34 @@ def _check_fields(level: str, node, code: str, name: str, timezone: str | None, 
     if level == "provinsi" and timezone not in TIMEZONES:
         raise OrgError(_("Pilih zona waktu."), "timezone")
     if level == "tim" and kind == TeamKind.KORKOT.value:
-        other = db.session.scalar(db.select(Team.code).where(Team.city_id == parent.id, Team.kind == TeamKind.KORKOT,
-                                                            Team.id != (node.id if node else -1)))
+        other = db.session.scalar(
+            db.select(Team.code).where(
+                Team.city_id == parent.id, Team.kind == TeamKind.KORKOT, Team.id != (node.id if node else -1)
+            )
+        )
         if other:
             raise OrgError(_("Kota ini sudah punya tim Korkot (%(code)s).", code=other), "kind")
 
 
-def create_node(level: str, *, code: str, name: str, parent=None, timezone: str | None = None,
-                kind: str | None = None, by: User | None = None):
+def create_node(
+    level: str,
+    *,
+    code: str,
+    name: str,
+    parent=None,
+    timezone: str | None = None,
+    kind: str | None = None,
+    by: User | None = None,
+):
     """Create one node under ``parent``; a new city gets its Korkot team at once."""
     lvl = LEVELS[level]
     code, name = code.strip(), name.strip()
     _check_fields(level, None, code, name, timezone, kind, parent)
     if level == "kota" and db.session.scalar(db.select(Team.id).where(Team.code == korkot_code(code))):
-        raise OrgError(_("Kode %(code)s untuk tim Korkot kota ini sudah dipakai tim lain.", code=korkot_code(code)),
-                       "code")
+        raise OrgError(
+            _("Kode %(code)s untuk tim Korkot kota ini sudah dipakai tim lain.", code=korkot_code(code)),
+            "code",
+        )
     fields = {"code": code, "name": name}
     if lvl.parent_attr:
         fields[lvl.parent_attr] = parent
@@ -86,8 +108,17 @@ def create_node(level: str, *, code: str, name: str, parent=None, timezone: str 
     return node
 
 
-def update_node(level: str, node, *, code: str, name: str, parent=None, timezone: str | None = None,
-                kind: str | None = None, by: User | None = None):
+def update_node(
+    level: str,
+    node,
+    *,
+    code: str,
+    name: str,
+    parent=None,
+    timezone: str | None = None,
+    kind: str | None = None,
+    by: User | None = None,
+):
     """Rename, recode or move (new ``parent``) one node; what hangs below moves with it."""
     lvl = LEVELS[level]
     code, name = code.strip(), name.strip()
@@ -104,53 +135,83 @@ def update_node(level: str, node, *, code: str, name: str, parent=None, timezone
     detail = f"{before} -> {code} {name}"
     if moved:
         detail += f"; induk: {parent.code if parent else '-'}"
-    audit.record("org_node_moved" if moved else "org_node_updated", target=f"{level}:{node.id}", detail=detail,
-                 user_id=getattr(by, "id", None))
+    audit.record(
+        "org_node_moved" if moved else "org_node_updated",
+        target=f"{level}:{node.id}",
+        detail=detail,
+        user_id=getattr(by, "id", None),
+    )
     db.session.commit()
     return node
 
 
 def _references(level: str, node_id: int) -> list[str]:
     checks = {
-        "tim": [(Piece.team_id, _("tulisan")), (RoleAssignment.team_id, _("peran akun")),
-                (Extension.team_id, _("perpanjangan tenggat"))],
-        "kota": [(RoleAssignment.city_id, _("peran akun")), (Panel.city_id, _("panel penilai")),
-                 (Extension.city_id, _("perpanjangan tenggat"))],
-        "kmw": [(RoleAssignment.kmw_id, _("peran akun")), (Panel.kmw_id, _("panel penilai")),
-                (Extension.kmw_id, _("perpanjangan tenggat")), (KnowledgeProduct.kmw_id, _("produk pengetahuan"))],
+        "tim": [
+            (Piece.team_id, _("tulisan")),
+            (RoleAssignment.team_id, _("peran akun")),
+            (Extension.team_id, _("perpanjangan tenggat")),
+        ],
+        "kota": [
+            (RoleAssignment.city_id, _("peran akun")),
+            (Panel.city_id, _("panel penilai")),
+            (Extension.city_id, _("perpanjangan tenggat")),
+        ],
+        "kmw": [
+            (RoleAssignment.kmw_id, _("peran akun")),
+            (Panel.kmw_id, _("panel penilai")),
+            (Extension.kmw_id, _("perpanjangan tenggat")),
+            (KnowledgeProduct.kmw_id, _("produk pengetahuan")),
+        ],
     }
-    return [label for column, label in checks.get(level, [])
-            if db.session.scalar(db.select(column).where(column == node_id).limit(1)) is not None]
+    return [
+        label
+        for column, label in checks.get(level, [])
+        if db.session.scalar(db.select(column).where(column == node_id).limit(1)) is not None
+    ]
 
 
 def delete_node(level: str, node, by: User | None = None) -> None:
-    """Delete a node with nothing below it and nothing recorded against it (a city's own empty Korkot team goes too)."""
+    """Delete a node with nothing below it and nothing recorded against it.
+
+    A city's own empty Korkot team (created with the city) is deleted with it."""
     below = child_level(level)
     spare_korkot = []
     if below is not None:
         fk = getattr(below.model, below.parent_fk)
         children = db.session.scalars(db.select(below.model).where(fk == node.id)).all()
         if level == "kota":
-            spare_korkot = [t for t in children if t.kind == TeamKind.KORKOT and not t.kelurahan
-                            and not _references("tim", t.id)]
+            spare_korkot = [
+                t
+                for t in children
+                if t.kind == TeamKind.KORKOT and not t.kelurahan and not _references("tim", t.id)
+            ]
             children = [t for t in children if t not in spare_korkot]
         if children:
-            raise OrgError(_("Tidak dapat dihapus: masih ada %(n)s %(what)s di bawahnya.", n=len(children),
-                             what=below.plural))
+            raise OrgError(
+                _(
+                    "Tidak dapat dihapus: masih ada %(n)s %(what)s di bawahnya.",
+                    n=len(children),
+                    what=below.plural,
+                )
+            )
     used = _references(level, node.id) + [u for t in spare_korkot for u in _references("tim", t.id)]
     if used:
         raise OrgError(_("Tidak dapat dihapus: masih dipakai oleh %(what)s.", what=", ".join(used)))
     for team in spare_korkot:
         db.session.delete(team)
-    audit.record("org_node_deleted", target=f"{level}:{node.code}", detail=node.name, user_id=getattr(by, "id", None))
+    audit.record(
+        "org_node_deleted", target=f"{level}:{node.code}", detail=node.name, user_id=getattr(by, "id", None)
+    )
     db.session.delete(node)
     db.session.commit()
 
 
 # --- browsing -----------------------------------------------------------------------------------
 
+
 def level_counts(scope_filter) -> dict[str, int]:
-    """Number of nodes at each level the viewer may see (``scope_filter(level)`` gives a where clause or None)."""
+    """Number of nodes at each level the viewer may see (``scope_filter(level)``: where clause or None)."""
     out = {}
     for key in ORDER:
         model = LEVELS[key].model
@@ -198,4 +259,3 @@ def ancestors(level: str, node) -> list[tuple[str, object]]:
         chain.append((lvl.parent, node))
         lvl = LEVELS[lvl.parent]
     return list(reversed(chain))
-

@@ -1,4 +1,5 @@
 """Tree pages: browse by level with counts, create, edit, move, delete; CSV import and export."""
+
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -36,8 +37,13 @@ def _page() -> int:
 @require_manager
 def index():
     counts = ops.level_counts(rules.scope_filter(current_user))
-    return render_template("org/index.html", levels=LEVELS, order=ORDER, counts=counts,
-                           can_import=rules.can_import_tree(current_user))
+    return render_template(
+        "org/index.html",
+        levels=LEVELS,
+        order=ORDER,
+        counts=counts,
+        can_import=rules.can_import_tree(current_user),
+    )
 
 
 @bp.route("/<level>/")
@@ -45,10 +51,18 @@ def index():
 def level_list(level: str):
     lvl = _level(level)
     q = request.args.get("q", "").strip()
-    pagination, counts = ops.list_nodes(level, scope_clause=rules.scope_filter(current_user)(level), q=q,
-                                        page=_page())
-    return render_template("org/list.html", lvl=lvl, pagination=pagination, counts=counts, q=q,
-                           child=child_level(level), can_create=rules.can_create_under(current_user, level, None))
+    pagination, counts = ops.list_nodes(
+        level, scope_clause=rules.scope_filter(current_user)(level), q=q, page=_page()
+    )
+    return render_template(
+        "org/list.html",
+        lvl=lvl,
+        pagination=pagination,
+        counts=counts,
+        q=q,
+        child=child_level(level),
+        can_create=rules.can_create_under(current_user, level, None),
+    )
 
 
 @bp.route("/<level>/<int:node_id>")
@@ -57,11 +71,19 @@ def node(level: str, node_id: int):
     lvl = _level(level)
     item = _visible_node(level, node_id)
     child = child_level(level)
-    children, counts = (ops.list_nodes(child.key, parent_id=item.id, page=_page()) if child else (None, {}))
-    return render_template("org/node.html", lvl=lvl, node=item, child=child, children=children, counts=counts,
-                           chain=ops.ancestors(level, item), delete_form=DeleteForm(),
-                           can_edit=rules.can_edit_node(current_user, level, item),
-                           can_add_child=bool(child) and rules.can_create_under(current_user, child.key, item))
+    children, counts = ops.list_nodes(child.key, parent_id=item.id, page=_page()) if child else (None, {})
+    return render_template(
+        "org/node.html",
+        lvl=lvl,
+        node=item,
+        child=child,
+        children=children,
+        counts=counts,
+        chain=ops.ancestors(level, item),
+        delete_form=DeleteForm(),
+        can_edit=rules.can_edit_node(current_user, level, item),
+        can_add_child=bool(child) and rules.can_create_under(current_user, child.key, item),
+    )
 
 
 def _node_form(level: str, **kwargs) -> NodeForm:
@@ -79,13 +101,23 @@ def _save(level: str, form: NodeForm, item=None):
     """Resolve the parent, check the user may attach there, and create or update. Returns the node or None."""
     try:
         parent = ops.find_parent(level, form.parent_code.data or "") if "parent_code" in form else None
-        current_parent = getattr(item, LEVELS[level].parent_attr) if item is not None and LEVELS[level].parent_attr \
+        current_parent = (
+            getattr(item, LEVELS[level].parent_attr)
+            if item is not None and LEVELS[level].parent_attr
             else None
-        if (item is None or parent is not current_parent) and not rules.can_create_under(current_user, level, parent):
+        )
+        if (item is None or parent is not current_parent) and not rules.can_create_under(
+            current_user, level, parent
+        ):
             raise ops.OrgError(_("Anda tidak berwenang menaruh data di bawah induk ini."), "parent_code")
-        fields = dict(code=form.code.data, name=form.name.data, parent=parent, by=current_user,
-                      timezone=form.timezone.data if "timezone" in form else None,
-                      kind=form.kind.data if "kind" in form else None)
+        fields = {
+            "code": form.code.data,
+            "name": form.name.data,
+            "parent": parent,
+            "by": current_user,
+            "timezone": form.timezone.data if "timezone" in form else None,
+            "kind": form.kind.data if "kind" in form else None,
+        }
         if item is None:
             return ops.create_node(level, **fields)
         return ops.update_node(level, item, **fields)
@@ -129,10 +161,9 @@ def edit(level: str, node_id: int):
     form = _node_form(level, obj=item, parent_code=parent.code if parent is not None else "")
     if request.method == "GET" and "kind" in form:
         form.kind.data = item.kind.value
-    if form.validate_on_submit():
-        if _save(level, form, item) is not None:
-            flash(_("Perubahan disimpan."), "success")
-            return redirect(url_for("org.node", level=level, node_id=item.id))
+    if form.validate_on_submit() and _save(level, form, item) is not None:
+        flash(_("Perubahan disimpan."), "success")
+        return redirect(url_for("org.node", level=level, node_id=item.id))
     return render_template("org/edit.html", lvl=lvl, form=form, item=item)
 
 
@@ -172,5 +203,8 @@ def import_tree():
 @bp.route("/ekspor")
 @permissions.require_admin
 def export_tree():
-    return Response(csvio.export_tree_csv(), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=struktur-organisasi.csv"})
+    return Response(
+        csvio.export_tree_csv(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=struktur-organisasi.csv"},
+    )

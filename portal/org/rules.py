@@ -4,6 +4,7 @@ Administrators manage the whole tree. A data manager sees the part of the tree i
 create, edit, move and delete teams and kelurahan of the cities they manage (their Korkot area or
 their KMW's provinces); everything above the city level is for administrators only.
 """
+
 from __future__ import annotations
 
 from portal import permissions
