@@ -147,7 +147,7 @@ def create(level: str):
         if item is not None:
             flash(_("%(level)s %(name)s dibuat.", level=lvl.label, name=item.name), "success")
             return redirect(url_for("org.node", level=level, node_id=item.id))
-    return render_template("org/edit.html", lvl=lvl, form=form, item=None)
+    return render_template("org/edit.html", lvl=lvl, levels=LEVELS, form=form, item=None)
 
 
 @bp.route("/<level>/<int:node_id>/ubah", methods=["GET", "POST"])
@@ -164,7 +164,7 @@ def edit(level: str, node_id: int):
     if form.validate_on_submit() and _save(level, form, item) is not None:
         flash(_("Perubahan disimpan."), "success")
         return redirect(url_for("org.node", level=level, node_id=item.id))
-    return render_template("org/edit.html", lvl=lvl, form=form, item=item)
+    return render_template("org/edit.html", lvl=lvl, levels=LEVELS, form=form, item=item)
 
 
 @bp.route("/<level>/<int:node_id>/hapus", methods=["POST"])
