@@ -128,7 +128,7 @@ def scope_kwargs(node) -> dict:
 
 def scope_label(assignment: RoleAssignment) -> str:
     if assignment.team is not None:
-        return f"{_('Tim')} {assignment.team.name} ({assignment.team.code})"
+        return f"{assignment.team.name} ({assignment.team.code})"
     if assignment.city is not None:
         return f"{assignment.city.name} ({assignment.city.code})"
     if assignment.kmw is not None:
