@@ -239,3 +239,13 @@ def test_city_data_manager_manages_own_teams_but_not_the_city(client, login, wor
     assert db.session.get(Team, team.id).city_id == demak.id
     listing = client.get("/admin/struktur/tim/").get_data(as_text=True)
     assert "DEMAK-TF01" in listing and "SEMARANG-TF01" not in listing
+
+
+def test_manager_of_a_kmw_and_a_city_elsewhere_lists_both(client, login, world, make_user):
+    tree, people = world
+    both = make_user(roles=[(Role.DATA_MANAGER, tree.kmw["A"]), (Role.DATA_MANAGER, tree.city["makassar"])])
+    login(both)
+    page = client.get("/akun-pengguna/").get_data(as_text=True)
+    assert people["writer_makassar"].email in page and people["writer_semarang"].email in page
+    teams = client.get("/admin/struktur/tim/?q=TF01").get_data(as_text=True)
+    assert "MAKASSAR-TF01" in teams and "DEMAK-TF01" in teams and "JAYAPURA-TF01" not in teams

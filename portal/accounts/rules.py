@@ -14,8 +14,9 @@ from sqlalchemy import and_, not_, or_
 
 from portal import permissions
 from portal.extensions import db
-from portal.models.org import City, Kmw, Province, Team
+from portal.models.org import City, Kmw, Team
 from portal.models.people import Role, RoleAssignment, User
+from portal.org.rules import managed_area
 
 ROLE_LABELS = {
     Role.WRITER: _l("Penulis"),
@@ -155,16 +156,10 @@ def manageable_accounts_clause(user):
     if permissions.is_admin(user):
         return None
     admins = db.select(RoleAssignment.user_id).where(RoleAssignment.role == Role.ADMIN)
-    kind, ids = permissions.managed_scope(user)
-    if kind == "national":
+    area = managed_area(user)
+    if area is None:
         return not_(User.id.in_(admins))
-    ids = list(ids)
-    kmw_ids = ids if kind == "kmw" else []
-    cities = (
-        db.select(City.id).join(Province).where(Province.kmw_id.in_(kmw_ids))
-        if kind == "kmw"
-        else db.select(City.id).where(City.id.in_(ids))
-    )
+    kmw_ids, cities = area
     teams = db.select(Team.id).where(Team.city_id.in_(cities))
     inside = or_(
         and_(RoleAssignment.team_id.is_not(None), RoleAssignment.team_id.in_(teams)),

@@ -61,7 +61,7 @@ def level_list(level: str):
         counts=counts,
         q=q,
         child=child_level(level),
-        can_create=rules.can_create_under(current_user, level, None),
+        can_create=rules.can_open_create(current_user, level, None),
     )
 
 

@@ -7,6 +7,8 @@ their KMW's provinces); everything above the city level is for administrators on
 
 from __future__ import annotations
 
+from sqlalchemy import or_
+
 from portal import permissions
 from portal.extensions import db
 from portal.models.org import City, Kelurahan, Kmw, Province, Region, Team
@@ -52,21 +54,32 @@ def can_import_tree(user) -> bool:
     return permissions.is_admin(user)
 
 
+def managed_area(user):
+    """(KMW ids, SQL select of city ids) a data manager covers, or None for the whole country.
+
+    Unlike permissions.managed_scope (the widest level only), this unites every data-manager role,
+    e.g. one KMW plus one city elsewhere, so lists agree with can_manage_city.
+    """
+    if permissions.is_admin(user) or permissions.can_manage_national(user):
+        return None
+    roles = permissions.assignments(user, permissions.Role.DATA_MANAGER)
+    kmw_ids = sorted({a.kmw_id for a in roles if a.kmw_id})
+    city_ids = sorted({a.city_id for a in roles if a.city_id})
+    cities = db.select(City.id).join(Province).where(or_(Province.kmw_id.in_(kmw_ids), City.id.in_(city_ids)))
+    return kmw_ids, cities
+
+
 def scope_filter(user):
     """A function level -> SQL where clause (None: no restriction) limiting lists to the user's scope."""
-    kind, ids = permissions.managed_scope(user)
-    if kind == "national":
+    area = managed_area(user)
+    if area is None:
         return lambda level: None
-    ids = list(ids)
-    if kind == "kmw":
-        cities = db.select(City.id).join(Province).where(Province.kmw_id.in_(ids))
-    else:
-        cities = db.select(City.id).where(City.id.in_(ids))
+    kmw_ids, cities = area
     teams = db.select(Team.id).where(Team.city_id.in_(cities))
     clauses = {
         "wilayah": Region.id.in_([]),
-        "kmw": Kmw.id.in_(ids if kind == "kmw" else []),
-        "provinsi": Province.kmw_id.in_(ids if kind == "kmw" else []),
+        "kmw": Kmw.id.in_(kmw_ids),
+        "provinsi": Province.kmw_id.in_(kmw_ids),
         "kota": City.id.in_(cities),
         "tim": Team.city_id.in_(cities),
         "kelurahan": Kelurahan.team_id.in_(teams),
