@@ -16,9 +16,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import pandas as pd
-import scoring
 from sqlalchemy import and_, select
 
+import scoring
 from portal.extensions import db
 from portal.models.org import Team, TeamKind
 from portal.models.pieces import Piece

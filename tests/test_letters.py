@@ -3,11 +3,12 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from builders_panels import check_all, city_panel, make_pool, score_all
+from sqlalchemy.exc import IntegrityError
 
 from portal import letters
 from portal.extensions import db
@@ -41,7 +42,7 @@ def test_numbers_follow_issuer_and_year(app, make_tree):
     assert letters.next_letter_number(a2, date(2027, 1, 3)) == "001/KMW-A/BP/I/2027"
     assert letters.next_letter_number(nat, date(2026, 11, 30)) == "001/KMP/BP/XI/2026"
     a2.letter_number = "001/KMW-A/BP/X/2026"
-    with pytest.raises(Exception):  # unique in the database
+    with pytest.raises(IntegrityError):  # unique in the database
         db.session.flush()
     db.session.rollback()
 
@@ -59,12 +60,12 @@ def closed_city_panel(app, make_tree, make_user, make_piece):
     check_all(panel, admin)
     levels = {pieces[0].id: 9, pieces[1].id: 8, pieces[2].id: 4}
     score_all(panel, pool, lambda e: levels[e.piece_id])
-    ops.close_panel(panel.id, pool[0], now=datetime(2026, 11, 20, 9, 0, tzinfo=timezone.utc))
+    ops.close_panel(panel.id, pool[0], now=datetime(2026, 11, 20, 9, 0, tzinfo=UTC))
     return panel, pool
 
 
 def test_city_berita_acara_reads_back(closed_city_panel):
-    panel, pool = closed_city_panel
+    panel, _pool = closed_city_panel
     assert panel.letter_date == date(2026, 11, 20) and panel.closed_late is False
     text = _text(letters.letter_pdf(panel))
     assert "BERITA ACARA" in text and panel.letter_number in text
@@ -92,7 +93,7 @@ def test_late_close_is_recorded(app, make_tree, make_user, make_piece):
     check_all(panel, admin)
     score_all(panel, pool, lambda e: 7)
     # 20 November ends at 00:00 on the 21st in Jayapura (WIT, UTC+9) = 15:00 UTC on the 20th.
-    ops.close_panel(panel.id, pool[0], now=datetime(2026, 11, 20, 15, 0, tzinfo=timezone.utc))
+    ops.close_panel(panel.id, pool[0], now=datetime(2026, 11, 20, 15, 0, tzinfo=UTC))
     assert panel.closed_late is True and panel.letter_date == date(2026, 11, 21)
     kmw_panel = ops.find_panel(Tier.PROVINCE, "2026-11", kmw_id=tree.kmw["B"].id)
     assert [e.late for e in kmw_panel.entries] == [True]

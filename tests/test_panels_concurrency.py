@@ -80,7 +80,7 @@ def _in_thread(app, fn, results, key):
         with app.app_context():
             try:
                 results[key] = fn()
-            except Exception as exc:  # collected for the assertions in the main thread
+            except Exception as exc:  # noqa: BLE001 (collected for the assertions in the main thread)
                 results[key] = exc
             finally:
                 db.session.remove()

@@ -4,8 +4,8 @@ from __future__ import annotations
 from portal.cycle import current_period
 from portal.demo import DEMO_PASSWORD, load_demo_data
 from portal.extensions import db
-from portal.models.pieces import BestPractice, Piece
 from portal.models.people import User
+from portal.models.pieces import BestPractice, Piece
 from portal.models.reviews import Panel, PanelStatus, SheetStatus, Tier
 from portal.timeutil import previous_period
 

@@ -16,7 +16,6 @@ from portal.models.people import AuditLog, Role
 from portal.models.pieces import BestPractice, PieceStatus
 from portal.models.reviews import Entry, EntryStatus, Panel, PanelStatus, ScoreChange, Tier
 
-
 SEM = ["Alfa", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot"]
 DEMAK = ["Golf", "Hotel", "India"]
 

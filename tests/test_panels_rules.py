@@ -2,7 +2,16 @@
 from __future__ import annotations
 
 import pytest
-from builders_panels import PERIOD, check_all, city_panel, form_scores, kmw_panel, make_pool, score_all, scores_for
+from builders_panels import (
+    PERIOD,
+    check_all,
+    city_panel,
+    form_scores,
+    kmw_panel,
+    make_pool,
+    score_all,
+    scores_for,
+)
 
 from portal.extensions import db
 from portal.models.people import Role
@@ -34,7 +43,7 @@ def _entry_of(panel, piece):
 
 
 def test_own_team_member_is_recused_and_direct_post_refused(app, login, city_setup):
-    tree, admin, pieces, pool, panel = city_setup
+    _tree, _admin, pieces, pool, panel = city_setup
     entry = _entry_of(panel, pieces[1])
     recusal = db.session.scalar(db.select(Recusal).where(Recusal.entry_id == entry.id))
     assert recusal.user_id == pool[2].id and recusal.automatic
@@ -50,7 +59,7 @@ def test_own_team_member_is_recused_and_direct_post_refused(app, login, city_set
 
 
 def test_self_declared_recusal_then_post_refused(app, login, city_setup):
-    tree, admin, pieces, pool, panel = city_setup
+    _tree, _admin, pieces, pool, panel = city_setup
     entry = _entry_of(panel, pieces[0])
     c = _client(app, login, pool[1])
     assert c.post(f"/penilaian/entri/{entry.id}/mundur", data={"reason": ""}).status_code == 302
@@ -122,7 +131,7 @@ def test_member_of_another_kmw_and_writers_see_nothing(app, make_tree, make_user
 
 
 def test_scores_hidden_until_everyone_submitted(app, login, city_setup):
-    tree, admin, pieces, pool, panel = city_setup
+    _tree, _admin, pieces, pool, panel = city_setup
     entry = _entry_of(panel, pieces[0])
     ops.save_sheet(entry.id, pool[0], scores_for(3), version=None, submit=True)  # total 300
     c = _client(app, login, pool[1])
@@ -159,7 +168,7 @@ def test_panel_below_minimum_cannot_decide(app, make_tree, make_user, make_piece
 
 
 def test_unscored_and_unchecked_entries_block_closing(app, city_setup):
-    tree, admin, pieces, pool, panel = city_setup
+    _tree, _admin, _pieces, pool, panel = city_setup
     with pytest.raises(ops.PanelError, match="belum mengirim nilai"):
         ops.close_panel(panel.id, pool[0])
     with pytest.raises(ops.PanelError, match="ketua"):
@@ -198,7 +207,7 @@ def test_tie_at_cut_off_needs_the_chair(app, make_tree, make_user, make_piece, l
 
 
 def test_lock_after_decision(app, city_setup):
-    tree, admin, pieces, pool, panel = city_setup
+    _tree, admin, _pieces, pool, panel = city_setup
     score_all(panel, pool, lambda e: 8 - e.piece_id % 4)
     ops.close_panel(panel.id, pool[0])
     entry = panel.entries[0]

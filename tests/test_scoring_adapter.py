@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import pytest
-import scoring
 from builders_panels import check_all, city_panel, kmw_panel, make_pool, score_all, scores_for
 from sqlalchemy import event
 
+import scoring
 from portal import scoring_adapter as sa
 from portal.extensions import db
 from portal.models.people import Role
@@ -35,7 +35,7 @@ def _count_queries():
 
 
 def test_scores_frame_is_tidy_and_one_query(setup):
-    tree, admin, pieces, pool, panel = setup
+    _tree, _admin, _pieces, pool, panel = setup
     score_all(panel, pool, lambda e: 6)
     db.session.expire_all()
     assert panel.id  # loads the panel row itself before counting
@@ -56,7 +56,7 @@ def test_scores_frame_is_tidy_and_one_query(setup):
 
 
 def test_drafts_and_recused_sheets_do_not_count(setup):
-    tree, admin, pieces, pool, panel = setup
+    _tree, _admin, _pieces, pool, panel = setup
     entry = panel.entries[0]
     ops.save_sheet(entry.id, pool[0], scores_for(9), version=None, submit=False)
     assert sa.scores_frame(panel).empty
@@ -67,7 +67,7 @@ def test_drafts_and_recused_sheets_do_not_count(setup):
 
 
 def test_empty_panel_gives_empty_results(setup):
-    tree, admin, pieces, pool, panel = setup
+    _tree, _admin, _pieces, _pool, panel = setup
     results = sa.panel_results(panel)
     assert list(results.columns) == sa.RESULT_COLUMNS
     assert results["reviewers"].eq(0).all() and len(results) == 5
@@ -77,7 +77,7 @@ def test_empty_panel_gives_empty_results(setup):
 
 
 def test_city_results_quota_and_totals(setup):
-    tree, admin, pieces, pool, panel = setup
+    _tree, _admin, pieces, pool, panel = setup
     levels = {p.id: lvl for p, lvl in zip(pieces, [9, 8, 7, 6, 5])}
     score_all(panel, pool, lambda e: levels[e.piece_id])
     ops.save_sheet(panel.entries[0].id, pool[0], scores_for(9, bump=-6), version=1, submit=True)
@@ -95,7 +95,7 @@ def test_city_results_quota_and_totals(setup):
 
 
 def test_incomplete_submitted_sheet_is_refused_by_the_engine(setup):
-    tree, admin, pieces, pool, panel = setup
+    _tree, _admin, _pieces, pool, panel = setup
     with pytest.raises(ops.PanelError):
         ops.save_sheet(panel.entries[0].id, pool[0], {**scores_for(5), 3: None}, version=None, submit=True)
 
@@ -115,8 +115,8 @@ def test_province_rule_best_three_that_passed(app, make_tree, make_user, make_pi
     levels = {pieces[0].id: 9, pieces[1].id: 8, pieces[2].id: 6, pieces[3].id: 7}
     score_all(panel, panel.members and [m.user for m in panel.members], lambda e: levels[e.piece_id])
     results = sa.panel_results(panel).set_index("piece")
-    assert results.loc[pieces[2].id, "passed"] == False  # noqa: E712 (numpy bool)
-    assert results.loc[pieces[0].id, "outside_quota"] == False  # noqa: E712  (quota exemption is city-only)
+    assert results.loc[pieces[2].id, "passed"] == False
+    assert results.loc[pieces[0].id, "outside_quota"] == False
     assert sorted(results.index[results["shortlisted"] == "yes"]) == sorted([pieces[0].id, pieces[1].id, pieces[3].id])
 
 

@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("panels", __name__, url_prefix="/penilaian")
 
-from portal.panels import routes  # noqa: E402,F401
+from portal.panels import routes  # noqa: F401

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import random
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -97,7 +97,7 @@ def _piece(team, period: str, n: int, submitted_at: datetime) -> Piece:
 
 def _at(period: str, day: int, hour: int = 3) -> datetime:
     year, month = (int(x) for x in period.split("-"))
-    return datetime(year, month, day, hour, 0, tzinfo=timezone.utc)
+    return datetime(year, month, day, hour, 0, tzinfo=UTC)
 
 
 def _score(panel_id: int, members, quality: dict[int, int], *, only: int | None = None) -> None:

@@ -8,7 +8,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from portal import cycle, permissions
+from portal import cycle, permissions, scoring_adapter
 from portal.extensions import db
 from portal.models.org import City, Kmw, Province
 from portal.models.reviews import (
@@ -23,7 +23,6 @@ from portal.models.reviews import (
     Tier,
 )
 from portal.panels import rules
-from portal import scoring_adapter
 
 
 @dataclass

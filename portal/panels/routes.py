@@ -14,8 +14,16 @@ from portal.extensions import db
 from portal.models.org import City, Kmw
 from portal.models.reviews import Entry, EntryStatus, PanelMode, PanelStatus, Tier
 from portal.panels import bp, operations, queries, rules
-from portal.panels.forms import ActionForm, CheckForm, MembersForm, OpenPanelForm, RecuseForm, SheetForm, TieForm
-from portal.timeutil import is_valid_period, previous_period
+from portal.panels.forms import (
+    ActionForm,
+    CheckForm,
+    MembersForm,
+    OpenPanelForm,
+    RecuseForm,
+    SheetForm,
+    TieForm,
+)
+from portal.timeutil import is_valid_period, next_period, previous_period
 
 
 def _panel_or_404(panel_id: int):
@@ -256,6 +264,7 @@ def manage():
             return redirect(url_for("panels.members", panel_id=panel.id))
     return render_template("panels/manage.html", form=form, nodes=nodes, period=period,
                            panels=queries.panels_for_period(nodes, period), previous=previous_period(period),
+                           following=next_period(period),
                            node_key=queries.node_key)
 
 
