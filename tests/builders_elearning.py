@@ -32,9 +32,12 @@ def add_entry(piece: Piece, tier: Tier, na: float, rank: int, *, closed: bool = 
     extra = {Tier.CITY: {"city_id": city.id}, Tier.PROVINCE: {"kmw_id": city.province.kmw_id},
              Tier.NATIONAL: {}}[tier]
     panel = _panel(tier, piece.period, scope, PanelStatus.CLOSED if closed else PanelStatus.OPEN, **extra)
-    entry = Entry(panel_id=panel.id, piece_id=piece.id, status=EntryStatus.ELIGIBLE, na=na, reviewers=3,
-                  passed=(na >= 700) if passed is None else passed, rank=rank, selected=selected, tied=False)
-    db.session.add(entry)
+    entry = db.session.scalar(db.select(Entry).where(Entry.panel_id == panel.id, Entry.piece_id == piece.id))
+    if entry is None:
+        entry = Entry(panel_id=panel.id, piece_id=piece.id, status=EntryStatus.ELIGIBLE, reviewers=3, tied=False)
+        db.session.add(entry)
+    entry.na, entry.rank, entry.selected = na, rank, selected
+    entry.passed = (na >= 700) if passed is None else passed
     db.session.commit()
     return entry
 
