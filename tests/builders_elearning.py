@@ -1,14 +1,14 @@
 """Builders for the e-learning tests: published pieces with closed-panel results, comments, knowledge products."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from portal.extensions import db
 from portal.models.elearning import Comment
 from portal.models.pieces import BestPractice, KnowledgeProduct, Piece
 from portal.models.reviews import Entry, EntryStatus, Panel, PanelStatus, Tier
 
-BASE_TIME = datetime(2026, 11, 28, 3, 0, tzinfo=timezone.utc)
+BASE_TIME = datetime(2026, 11, 28, 3, 0, tzinfo=UTC)
 _counter = {"n": 0}
 
 

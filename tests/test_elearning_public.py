@@ -167,7 +167,7 @@ def test_list_page_is_light_and_constant_in_queries(client, make_tree, make_piec
     for i, team in enumerate([t for k, t in tree.team.items() if k.startswith("semarang")]):
         make_published(make_piece, team, "province", title=f"Judul panjang nomor {i} " + "kata " * 30)
     statements = []
-    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    listener = lambda *args: statements.append(args[2])
     event.listen(db.engine, "before_cursor_execute", listener)
     try:
         r = client.get(f"/elearning/provinsi/{tree.province['jateng'].id}")

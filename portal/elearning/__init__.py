@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("elearning", __name__, url_prefix="/elearning")
 
-from portal.elearning import routes, routes_discussion, routes_manage  # noqa: E402,F401
+from portal.elearning import routes, routes_discussion, routes_manage  # noqa: F401

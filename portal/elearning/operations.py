@@ -8,8 +8,8 @@ from sqlalchemy import select
 from portal import audit
 from portal.extensions import db
 from portal.models.elearning import Award, Comment, CommentReport, Confirmation, Notification
-from portal.models.pieces import KnowledgeProduct, Piece
 from portal.models.people import Role, RoleAssignment, User
+from portal.models.pieces import KnowledgeProduct, Piece
 from portal.timeutil import now_utc
 
 COMMENT_KINDS = ("comment", "question")
