@@ -6,7 +6,7 @@ import pytest
 
 from portal.extensions import db
 from portal.models.org import Team
-from portal.models.people import Role, User
+from portal.models.people import AuditLog, Role, User
 
 
 @pytest.fixture
@@ -172,6 +172,8 @@ def test_disable_ends_sessions_and_enable_restores(app, client, login, world):
     login(people["dm_demak"])
     assert client.post(f"/akun-pengguna/{people['writer'].id}/nonaktifkan").status_code == 302
     assert writer_client.get("/akun/kata-sandi").status_code == 302  # the old session no longer works
+    disabled = db.session.scalar(db.select(AuditLog).where(AuditLog.action == "account_disabled"))
+    assert disabled.target == f"user:{people['writer'].id}" and disabled.user_id == people["dm_demak"].id
     refused = client.post(f"/akun-pengguna/{people['dm_demak'].id}/nonaktifkan", follow_redirects=True)
     assert "tidak dapat menonaktifkan akun Anda sendiri" in refused.get_data(as_text=True)
     assert client.post(f"/akun-pengguna/{people['writer'].id}/aktifkan").status_code == 302
