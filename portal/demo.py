@@ -11,6 +11,7 @@ from portal.extensions import db
 from portal.models.org import City, Kelurahan, Kmw, Province, Region, Team, TeamKind
 from portal.models.people import Role, RoleAssignment, User
 from portal.panels import demo as panels_demo
+from portal.submissions import demo as submissions_demo
 from portal.rubrics import ensure_default_rubric
 
 DEMO_PASSWORD = "demo-portal-2026"
@@ -84,7 +85,7 @@ def load_demo_data(*, if_empty: bool = False) -> bool:
 
 def feature_seeders():
     """The features' demo seeders, in the order of the monthly cycle."""
-    return [panels_demo.seed]
+    return [submissions_demo.seed, panels_demo.seed]
 
 
 def build_tree() -> DemoContext:
