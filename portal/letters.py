@@ -15,6 +15,8 @@ from fpdf import FPDF
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.models.org import Team
+from portal.models.pieces import Piece
 from portal.models.reviews import Entry, Panel, Tier
 from portal.timeutil import format_date, period_label
 
@@ -83,6 +85,15 @@ def _entries(panel: Panel) -> list[Entry]:
     return sorted((e for e in panel.entries if e.na is not None), key=lambda e: (e.rank or 999, e.id))
 
 
+def _korkot_entries(panel: Panel) -> list[Entry]:
+    """The city's Korkot piece(s) of the month that went to the KMW panel directly."""
+    city_pieces = select(Piece.id).join(Team).where(Team.city_id == panel.city_id)
+    return list(db.session.scalars(
+        select(Entry).join(Panel).where(Panel.tier == Tier.PROVINCE, Panel.period == panel.period,
+                                        Entry.outside_quota.is_(True), Entry.piece_id.in_(city_pieces))
+        .order_by(Entry.id)))
+
+
 def _piece_row(entry: Entry, n: int) -> list[str]:
     piece = entry.piece
     return [str(n), piece.title, f"{piece.team.name}, {piece.team.city.name}", _na(entry.na)]
@@ -113,6 +124,11 @@ def letter_pdf(panel: Panel, passing_grade: int = 700) -> bytes:
         sent = [e for e in entries if e.selected]
         pdf.para("Tulisan yang dikirim ke KMW (tingkat provinsi):", bold=True)
         pdf.table_(["No", "Judul", "Tim", "NA"], [_piece_row(e, i) for i, e in enumerate(sent, 1)], (8, 90, 55, 17))
+        korkot = _korkot_entries(panel)
+        if korkot:
+            pdf.para("Tulisan Tim Korkot, dikirim langsung ke KMW di luar kuota (tidak dinilai panel kota):", bold=True)
+            pdf.table_(["No", "Judul", "Tim"], [[str(i), e.piece.title, e.piece.team.name]
+                                                for i, e in enumerate(korkot, 1)], (8, 100, 62))
     elif panel.tier == Tier.PROVINCE:
         passed = [e for e in entries if e.passed]
         pdf.para(f"Menetapkan sebagai best practice tingkat provinsi (NA sekurang-kurangnya {passing_grade}):",

@@ -99,7 +99,8 @@ def test_whole_month_city_to_national(app, make_tree, make_user, make_piece, log
     levels = {p.id: lvl for p, lvl in zip(tf_pieces, [9, 8, 7, 6, 5, 4])}
     _score_panel(app, login, sem_panel, city_pool, lambda e: levels[e.piece_id])
     r = chair.get(f"/penilaian/panel/{sem_panel}/hasil")
-    assert r.status_code == 200 and "900" in r.get_data(as_text=True)
+    html = r.get_data(as_text=True)
+    assert r.status_code == 200 and "900" in html and "Nilai per instrumen" in html and "Ubah nilai saya" in html
     r = chair.post(f"/penilaian/panel/{sem_panel}/tutup")
     assert r.status_code == 302
     panel = db.session.get(Panel, sem_panel)
@@ -161,7 +162,8 @@ def test_whole_month_city_to_national(app, make_tree, make_user, make_piece, log
     for panel_id, c, must, must_not in [
         (kmw_panel.id, chair_k, ["Kisah Alfa", "Kisah Golf", "Tulisan Tim Korkot Semarang"], ["Kisah Hotel"]),
         (nat.id, c_kmp, ["Tulisan Tim Korkot Semarang", "Kisah Alfa"], ["Kisah Bravo"]),
-        (sem_panel, c_dm, ["Kisah Alfa", "Kisah Bravo", "Kisah Charlie"], ["Kisah Delta"]),
+        (sem_panel, c_dm, ["Kisah Alfa", "Kisah Bravo", "Kisah Charlie", "Tulisan Tim Korkot Semarang"],
+         ["Kisah Delta"]),
     ]:
         r = c.get(f"/penilaian/panel/{panel_id}/surat.pdf")
         assert r.status_code == 200 and r.mimetype == "application/pdf" and r.data.startswith(b"%PDF")

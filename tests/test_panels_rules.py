@@ -255,3 +255,41 @@ def test_returned_piece_reaches_the_writer_with_reasons(app, make_tree, make_use
     assert entry.status == EntryStatus.RETURNED
     assert piece.status.value == "returned" and "Pengembangan kapasitas pelaku" in piece.return_reasons
     assert c.get(f"/penilaian/entri/{entry.id}/nilai").status_code == 404
+
+
+def test_posts_need_the_csrf_token(app, login, city_setup):
+    _tree, _admin, pieces, pool, panel = city_setup
+    app.config["WTF_CSRF_ENABLED"] = True
+    c = app.test_client()
+    page = c.get("/akun/masuk").get_data(as_text=True)
+    import re
+
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    c.post("/akun/masuk", data={"email": pool[0].email, "password": "kata-sandi-uji-9431", "csrf_token": token})
+    entry = _entry_of(panel, pieces[0])
+    for url, data in ((f"/penilaian/entri/{entry.id}/nilai", form_scores(scores_for(8), submit="1")),
+                      (f"/penilaian/entri/{entry.id}/mundur", {"reason": "x"}),
+                      (f"/penilaian/panel/{panel.id}/tutup", {})):
+        r = c.post(url, data=data)
+        assert r.status_code == 400
+    assert db.session.scalar(db.select(ScoreSheet.id)) is None
+    assert db.session.scalar(db.select(Recusal.id).where(Recusal.automatic.is_(False))) is None
+
+
+def test_resubmitted_piece_is_checked_again(app, make_tree, make_user, make_piece):
+    from portal.models.pieces import PieceStatus
+
+    tree = make_tree()
+    admin = make_user(Role.ADMIN)
+    piece = make_piece(tree.team["semarang-TF01"], photos=1)
+    pool = make_pool(make_user, 3, tree.city["semarang"])
+    panel = city_panel(tree, "semarang", pool, admin)
+    check_all(panel, admin)
+    entry = _entry_of(panel, piece)
+    assert entry.status == EntryStatus.RETURNED
+    assert ops.collect_city_entries(panel.id, admin) == 0  # still returned: nothing new
+    piece.status = PieceStatus.SUBMITTED  # the writer fixed it and submitted again
+    db.session.commit()
+    assert ops.collect_city_entries(panel.id, admin) == 1
+    db.session.refresh(entry)
+    assert entry.status == EntryStatus.PENDING and entry.return_reasons == ""

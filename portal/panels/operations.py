@@ -172,8 +172,14 @@ def _apply_automatic_recusals(panel: Panel) -> None:
 # --- entries ----------------------------------------------------------------------------------------
 
 def _add_entry(panel: Panel, piece: Piece, *, status: EntryStatus, late: bool, outside_quota: bool = False) -> bool:
-    exists = db.session.scalar(select(Entry.id).where(Entry.panel_id == panel.id, Entry.piece_id == piece.id))
-    if exists is not None:
+    existing = db.session.scalar(select(Entry).where(Entry.panel_id == panel.id, Entry.piece_id == piece.id))
+    if existing is not None:
+        if existing.status == EntryStatus.RETURNED and piece.status == PieceStatus.SUBMITTED:
+            # The writer fixed and resubmitted a returned piece: it is checked again.
+            existing.status = EntryStatus.PENDING
+            existing.return_reasons = ""
+            existing.late = late
+            return True
         return False
     panel.entries.append(Entry(piece=piece, status=status, late=late, outside_quota=outside_quota))
     return True

@@ -139,6 +139,7 @@ class ResultsView:
     calibration: list  # (name, sheets, mean_total, distance) for the chair
     top: int
     error: str = ""
+    matrix: dict = field(default_factory=dict)  # entry -> (member names, [(instrument, [scores])])
 
 
 def results_view(panel: Panel, user, *, show_calibration: bool) -> ResultsView:
@@ -177,7 +178,21 @@ def results_view(panel: Panel, user, *, show_calibration: bool) -> ResultsView:
         calibration = [(names.get(int(r.reviewer), "?"), int(r.sheets), float(r.mean_total), float(r.distance))
                        for r in calib.itertuples(index=False)]
     pieces = scoring_adapter.load_pieces(scoring_adapter.piece_ids(results))
-    return ResultsView(results, pieces, totals, flags, visible, calibration, top)
+    return ResultsView(results, pieces, totals, flags, visible, calibration, top,
+                       matrix=_matrix(panel, visible, names, rubric))
+
+
+def _matrix(panel: Panel, visible: set, names: dict, rubric: dict) -> dict:
+    """Per visible entry: the instrument x member score matrix the panel discusses."""
+    frame = scoring_adapter.scores_frame(panel, consensus=panel.mode == PanelMode.CONSENSUS)
+    frame = frame[frame["entry"].isin(list(visible))]
+    matrix = {}
+    for entry_id, rows in frame.groupby("entry"):
+        table = rows.pivot(index="instrument", columns="reviewer", values="score")
+        members = [names.get(int(r), "?") for r in table.columns]
+        matrix[int(entry_id)] = (members, [(rubric.get(int(code), code), [int(v) for v in values])
+                                           for code, values in zip(table.index, table.to_numpy())])
+    return matrix
 
 
 def checklist(entry: Entry) -> dict[int, bool]:

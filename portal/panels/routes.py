@@ -23,7 +23,7 @@ from portal.panels.forms import (
     SheetForm,
     TieForm,
 )
-from portal.timeutil import is_valid_period, next_period, previous_period
+from portal.timeutil import is_valid_period, next_period, now_utc, previous_period
 
 
 def _panel_or_404(panel_id: int):
@@ -71,7 +71,8 @@ def panel(panel_id: int):
                            member=rules.membership(current_user, panel), manager=rules.can_manage_panel(current_user, panel),
                            chair=rules.is_chair(current_user, panel), problems=operations.readiness_problems(panel),
                            min_size=rules.min_size(panel.tier), deadline=queries.deadline(panel),
-                           tz=rules.panel_timezone(panel), action=ActionForm(), recuse_form=RecuseForm())
+                           tz=rules.panel_timezone(panel), action=ActionForm(), recuse_form=RecuseForm(),
+                           now=now_utc())
 
 
 # --- city check --------------------------------------------------------------------------------------
@@ -188,8 +189,12 @@ def results(panel_id: int):
     panel = _panel_or_404(panel_id)
     chair = rules.is_chair(current_user, panel)
     view = queries.results_view(panel, current_user, show_calibration=chair or rules.can_manage_panel(current_user, panel))
+    member_of = rules.membership(current_user, panel) is not None
+    scorable = {e.id for e in panel.entries if member_of and rules.may_score(current_user, e)} \
+        if panel.mode == PanelMode.INDIVIDUAL or chair else set()
     return render_template("panels/results.html", panel=panel, view=view, chair=chair, tie_form=TieForm(),
-                           action=ActionForm(), problems=operations.readiness_problems(panel))
+                           action=ActionForm(), problems=operations.readiness_problems(panel),
+                           member_of=member_of, scorable=scorable)
 
 
 @bp.route("/entri/<int:entry_id>/seri", methods=["POST"])
