@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-WIDTH = 640
+WIDTH = 480  # narrow viewBox: on a 360 px phone the text stays about 11-12 px tall
 BAR = "#2e6ca4"
 ACCENT = "#c2410c"
 MUTED = "#667085"
@@ -35,7 +35,7 @@ def _svg(height: int, title: str, desc: str, body: str) -> Markup:
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
         f'aria-labelledby="{ident}t {ident}d" preserveAspectRatio="xMidYMid meet">'
         f'<title id="{ident}t">{escape(title)}</title><desc id="{ident}d">{escape(desc)}</desc>'
-        f'<g font-family="system-ui, sans-serif" font-size="13">{body}</g></svg>'
+        f'<g font-family="system-ui, sans-serif" font-size="16">{body}</g></svg>'
     )
 
 
@@ -44,7 +44,7 @@ def _empty(title: str, message: str) -> Markup:
     return _svg(70, title, message, body)
 
 
-def _text(x: float, y: float, label: str, anchor: str = "start", fill: str = "#1d2939", size: int = 13) -> str:
+def _text(x: float, y: float, label: str, anchor: str = "start", fill: str = "#1d2939", size: int = 16) -> str:
     return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" fill="{fill}" font-size="{size}">'
             f"{escape(label)}</text>")
 
@@ -61,15 +61,15 @@ def hbar_chart(items: Sequence[tuple[str, float]], *, title: str, unit: str = ""
     if not items:
         return _empty(title, empty_message)
     top = max_value or max(v for _, v in items) or 1.0
-    row, label_w, left = 26, 190, 200
+    row, left = 30, 170
     span = WIDTH - left - 70
     parts = []
     for i, (label, value) in enumerate(items):
         y = 10 + i * row
         w = max(0.0, min(value, top)) / top * span
-        parts.append(_text(left - 8, y + 15, _short(label, label_w // 7), "end"))
+        parts.append(_text(left - 8, y + 18, _short(label, 18), "end"))
         parts.append(f'<rect x="{left}" y="{y + 3}" width="{w:.1f}" height="{row - 8}" fill="{BAR}" rx="2"/>')
-        parts.append(_text(left + w + 6, y + 15, f"{_fmt(value)}{unit}"))
+        parts.append(_text(left + w + 6, y + 18, f"{_fmt(value)}{unit}"))
     desc = "; ".join(f"{label}: {_fmt(value)}{unit}" for label, value in items)
     return _svg(20 + len(items) * row, title, desc, "".join(parts))
 
@@ -89,8 +89,8 @@ def column_chart(items: Sequence[tuple[str, float]], *, title: str, unit: str = 
         x = 20 + i * slot
         parts.append(f'<rect x="{x + slot * 0.15:.1f}" y="{base - h:.1f}" width="{slot * 0.7:.1f}" '
                      f'height="{h:.1f}" fill="{BAR}" rx="2"/>')
-        parts.append(_text(x + slot / 2, base - h - 5, _fmt(value), "middle", size=12))
-        parts.append(_text(x + slot / 2, base + 18, _short(label, max(3, int(slot / 7))), "middle", MUTED, 12))
+        parts.append(_text(x + slot / 2, base - h - 6, _fmt(value), "middle", size=14))
+        parts.append(_text(x + slot / 2, base + 18, _short(label, max(3, int(slot / 9))), "middle", MUTED, 14))
     desc = "; ".join(f"{label}: {_fmt(value)}{unit}" for label, value in items)
     return _svg(height, title, desc, "".join(parts))
 
@@ -116,14 +116,14 @@ def histogram(values: Sequence[float], *, title: str, low: float = 100, high: fl
         parts.append(f'<rect x="{x + 2:.1f}" y="{base - h:.1f}" width="{width * scale - 4:.1f}" height="{h:.1f}" '
                      f'fill="{BAR}"/>')
         if c:
-            parts.append(_text(x + width * scale / 2, base - h - 4, str(c), "middle", size=12))
-        parts.append(_text(x, base + 16, _fmt(low + i * width), "middle", MUTED, 11))
-    parts.append(_text(right, base + 16, _fmt(high), "middle", MUTED, 11))
+            parts.append(_text(x + width * scale / 2, base - h - 4, str(c), "middle", size=14))
+        parts.append(_text(x, base + 16, _fmt(low + i * width), "middle", MUTED, 13))
+    parts.append(_text(right, base + 16, _fmt(high), "middle", MUTED, 13))
     if reference is not None and low <= reference <= high:
         rx = left + (reference - low) * scale
         parts.append(f'<line x1="{rx:.1f}" y1="14" x2="{rx:.1f}" y2="{base}" stroke="{ACCENT}" stroke-width="2" '
                      f'stroke-dasharray="6 4"/>')
-        parts.append(_text(rx + 4, 14, reference_label, fill=ACCENT, size=12))
+        parts.append(_text(rx + 4, 14, reference_label, fill=ACCENT, size=14))
     above = sum(1 for v in values if reference is not None and v >= reference)
     desc = (f"{len(values)} nilai dari {_fmt(low)} sampai {_fmt(high)}; "
             + "; ".join(f"{_fmt(low + i * width)}–{_fmt(low + (i + 1) * width)}: {c}" for i, c in enumerate(counts))
@@ -143,13 +143,13 @@ def line_chart(points: Sequence[tuple[str, float | None]], *, title: str, unit: 
     for frac in (0, 0.5, 1):
         y = base - frac * (base - top_pad)
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" stroke="{GRID}"/>')
-        parts.append(_text(left - 6, y + 4, f"{_fmt(y_max * frac)}{unit}", "end", MUTED, 11))
+        parts.append(_text(left - 6, y + 4, f"{_fmt(y_max * frac)}{unit}", "end", MUTED, 13))
     segment: list[str] = []
     segments = [segment]
     for i, (label, v) in enumerate(points):
         x = left + i * step if len(points) > 1 else (left + right) / 2
-        parts.append(_text(x, base + 18, _short(label, max(3, int(step / 7)) if len(points) > 1 else 20),
-                           "middle", MUTED, 11))
+        parts.append(_text(x, base + 18, _short(label, max(3, int(step / 9)) if len(points) > 1 else 20),
+                           "middle", MUTED, 13))
         if v is None:
             segment = []
             segments.append(segment)
@@ -157,7 +157,7 @@ def line_chart(points: Sequence[tuple[str, float | None]], *, title: str, unit: 
         y = base - min(v, y_max) / y_max * (base - top_pad)
         segment.append(f"{x:.1f},{y:.1f}")
         parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4" fill="{OK}"/>')
-        parts.append(_text(x, y - 8, f"{_fmt(v)}{unit}", "middle", size=11))
+        parts.append(_text(x, y - 8, f"{_fmt(v)}{unit}", "middle", size=13))
     for seg in segments:
         if len(seg) > 1:
             parts.insert(0, f'<polyline points="{" ".join(seg)}" fill="none" stroke="{OK}" stroke-width="2"/>')

@@ -180,3 +180,19 @@ def test_old_exports_are_cleaned_when_a_job_starts(app, make_tree):
     _wait(app, job_id)
     assert not old.exists() and fresh.exists()
     assert jobs.read_status(job_id)["state"] == "done"
+
+
+def test_the_rendered_bundle_form_submits(city_bundle, app, client, login, make_user):
+    """The form on the Lampiran 3 page, posted as a browser would (CSRF on), starts the job."""
+    import re
+
+    tree, _ = city_bundle
+    login(make_user(Role.DATA_MANAGER, tree.city["semarang"]))
+    app.config["WTF_CSRF_ENABLED"] = True
+    page = client.get(f"/laporan/lampiran3/{tree.city['semarang'].id}?periode={PERIOD}").get_data(as_text=True)
+    form = re.search(r'<form method="post" action="/laporan/paket".*?</form>', page, re.S).group(0)
+    data = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+    data["isi"] = "sent"
+    response = client.post("/laporan/paket", data=data)
+    assert response.status_code == 302 and "/laporan/paket/" in response.headers["Location"]
+    _wait(app, response.headers["Location"].rsplit("/", 1)[1])

@@ -37,8 +37,8 @@ class PeriodForm(FlaskForm):
 class BundleForm(FlaskForm):
     """Ask for a monthly bundle; the permission to the node is checked in the view."""
 
-    cakupan = HiddenField(validators=[DataRequired()])
-    simpul = IntegerField(validators=[Optional()])
+    cakupan = HiddenField(validators=[DataRequired(_l("Pilih paket dari halaman rekap."))])
+    simpul = IntegerField(validators=[Optional()])  # the city or KMW id; absent for the national bundle
     periode = StringField(_l("Bulan (TTTT-BB)"), validators=[DataRequired(_l("Isi bulan paket.")), _period])
     isi = SelectField(_l("Isi paket"), choices=[("sent", _l("Tulisan yang dikirim ke atas")),
                                                  ("all", _l("Semua tulisan bulan ini"))], default="sent")
