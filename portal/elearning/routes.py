@@ -15,6 +15,7 @@ from portal.elearning.feeds import build_feed, summary_of
 from portal.elearning.forms import CommentForm, EmptyForm, ModerateForm, ReportForm
 from portal.elearning.web import cached, photo_tag_data, photo_url
 from portal.models.pieces import BestPractice
+from portal.i18n import current_locale
 from portal.text import render_plain_with_links
 from portal.timeutil import is_valid_period, period_label
 
@@ -88,7 +89,7 @@ def month(period: str):
     if not is_valid_period(period):
         abort(404)
     return cached(render_template(
-        "elearning/list.html", heading=_("Best practice %(month)s", month=period_label(period)), period=period,
+        "elearning/list.html", heading=_("Best practice %(month)s", month=period_label(period, current_locale())), period=period,
         result=queries.provincial_pieces(None, period, _page()), periods=queries.published_periods(),
         endpoint="elearning.month", args={"period": period}, fixed_period=True,
     ))
