@@ -272,3 +272,25 @@ def test_comments_are_rate_limited_per_account(limited, app, scene, login):
     other = app.test_client()
     login(scene["writer"], c=other)
     assert other.post(url, data={"body": "dari akun lain"}).status_code == 302
+
+
+def test_piece_page_queries_do_not_grow_with_comments(app, scene, make_user):
+    from sqlalchemy import event
+
+    def count_for_page() -> int:
+        statements = []
+        listener = lambda *args: statements.append(args[2])
+        event.listen(db.engine, "before_cursor_execute", listener)
+        try:
+            assert app.test_client().get(f"/elearning/tulisan/{scene['piece'].id}").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", listener)
+        return len(statements)
+
+    first = add_comment(scene["piece"], scene["reader"], "satu")
+    add_comment(scene["piece"], scene["writer"], "dua", parent=first)
+    few = count_for_page()
+    for i in range(12):
+        top = add_comment(scene["piece"], make_user(Role.READER), f"komentar {i}")
+        add_comment(scene["piece"], make_user(Role.READER), f"balasan {i}", parent=top)
+    assert count_for_page() <= few

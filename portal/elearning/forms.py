@@ -4,13 +4,14 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal.elearning.rules import MAX_COMMENT_CHARS, MAX_REASON_CHARS
 
 
 class CommentForm(FlaskForm):
-    kind = RadioField(_l("Jenis"), choices=[("comment", _l("Komentar")), ("question", _l("Pertanyaan"))],
+    kind = RadioField(_l("Jenis"), choices=[SelectChoice("comment", _l("Komentar")), SelectChoice("question", _l("Pertanyaan"))],
                       default="comment", validators=[Optional()])
     parent_id = HiddenField()
     body = TextAreaField(_l("Tulis komentar atau pertanyaan"), validators=[
