@@ -21,7 +21,7 @@ they never make it earlier.
 from __future__ import annotations
 
 import calendar
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from portal.timeutil import is_valid_period, next_period, now_utc
@@ -51,7 +51,7 @@ def stage_deadline(period: str, stage: str, tz_name: str) -> datetime:
     """The aware UTC instant when the stage closes: local midnight starting the day after the due day."""
     after = stage_due_day(period, stage) + timedelta(days=1)
     local = datetime.combine(after, time(0, 0), tzinfo=ZoneInfo(tz_name))
-    return local.astimezone(timezone.utc)
+    return local.astimezone(UTC)
 
 
 def _now(now: datetime | None) -> datetime:

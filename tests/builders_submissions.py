@@ -99,12 +99,12 @@ def long_text(words: int = 560) -> str:
 
 
 def complete_fields(**over) -> dict:
-    fields = dict(
-        form="artikel", title="Saluran bersih, kampung sehat", theme="Lingkungan", body_md=long_text(),
-        facts="Panjang saluran 420 m; 96 KK", institution_name="BKM Sejahtera Bersama",
-        institution_address="Jl. Kenari 12, Kelurahan Tandang", institution_phone="024-7654321",
-        author_name="Siti Rahmawati", author_position="Faskel Teknik", author_place="Kota Semarang",
-        author_phone="0812-3456-7890",
-    )
+    fields = {
+        "form": "artikel", "title": "Saluran bersih, kampung sehat", "theme": "Lingkungan", "body_md": long_text(),
+        "facts": "Panjang saluran 420 m; 96 KK", "institution_name": "BKM Sejahtera Bersama",
+        "institution_address": "Jl. Kenari 12, Kelurahan Tandang", "institution_phone": "024-7654321",
+        "author_name": "Siti Rahmawati", "author_position": "Faskel Teknik", "author_place": "Kota Semarang",
+        "author_phone": "0812-3456-7890",
+    }
     fields.update(over)
     return fields

@@ -1,5 +1,5 @@
 """The monthly cycle: due days, deadline edges in WIB, WITA and WIT, extensions."""
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,7 +12,7 @@ ZONES = ["Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"]
 
 
 def local(tz, *args):
-    return datetime(*args, tzinfo=ZoneInfo(tz)).astimezone(timezone.utc)
+    return datetime(*args, tzinfo=ZoneInfo(tz)).astimezone(UTC)
 
 
 def test_due_days():
@@ -48,7 +48,7 @@ def test_deadlines_differ_by_zone():
     wib = cycle.stage_deadline("2026-11", "writing", "Asia/Jakarta")
     wita = cycle.stage_deadline("2026-11", "writing", "Asia/Makassar")
     wit = cycle.stage_deadline("2026-11", "writing", "Asia/Jayapura")
-    assert wib == datetime(2026, 11, 15, 17, 0, tzinfo=timezone.utc)
+    assert wib == datetime(2026, 11, 15, 17, 0, tzinfo=UTC)
     assert wib - wita == timedelta(hours=1) and wita - wit == timedelta(hours=1)
     # 16 Nov 00:30 WIT is already late in Jayapura, while Jakarta (22:30 WIB) is still open.
     now = local("Asia/Jayapura", 2026, 11, 16, 0, 30)
@@ -57,7 +57,7 @@ def test_deadlines_differ_by_zone():
 
 
 def test_current_period_is_local():
-    now = datetime(2026, 11, 30, 16, 30, tzinfo=timezone.utc)  # 23:30 WIB, 01:30 WIT on 1 Dec
+    now = datetime(2026, 11, 30, 16, 30, tzinfo=UTC)  # 23:30 WIB, 01:30 WIT on 1 Dec
     assert cycle.current_period("Asia/Jakarta", now) == "2026-11"
     assert cycle.current_period("Asia/Jayapura", now) == "2026-12"
 
@@ -79,7 +79,7 @@ def test_extension_keeps_writing_open():
 
 
 def test_time_left():
-    deadline = datetime(2026, 11, 15, 17, tzinfo=timezone.utc)
+    deadline = datetime(2026, 11, 15, 17, tzinfo=UTC)
     assert cycle.time_left(deadline, deadline - timedelta(hours=5)) == timedelta(hours=5)
     assert cycle.time_left(deadline, deadline + timedelta(hours=5)) == timedelta(0)
     assert cycle.format_time_left(timedelta(days=2, hours=3, minutes=4, seconds=59)) == (2, 3, 4)

@@ -4,10 +4,18 @@ import os
 import time
 
 import pytest
+from builders_submissions import (
+    HTML_AS_JPG,
+    SVG_WITH_SCRIPT,
+    jpeg,
+    jpeg_with_gps,
+    png,
+    png_bomb,
+    truncated_jpeg,
+    webp,
+)
 from PIL import Image
 
-from builders_submissions import (HTML_AS_JPG, SVG_WITH_SCRIPT, jpeg, jpeg_with_gps, png, png_bomb, truncated_jpeg,
-                                  webp)
 from portal import photos, storage
 
 

@@ -3,9 +3,17 @@ from io import BytesIO
 from types import SimpleNamespace
 
 import pytest
+from builders_submissions import (
+    HTML_AS_JPG,
+    SVG_WITH_SCRIPT,
+    complete_fields,
+    jpeg,
+    mp3_with_xing,
+    pdf_document,
+    png_bomb,
+    truncated_jpeg,
+)
 
-from builders_submissions import (HTML_AS_JPG, SVG_WITH_SCRIPT, complete_fields, jpeg, mp3_with_xing, pdf_document,
-                                  png_bomb, truncated_jpeg)
 from portal.extensions import db
 from portal.models.people import Role
 from portal.models.pieces import Piece, PieceForm

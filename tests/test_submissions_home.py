@@ -1,5 +1,5 @@
 """The writer's home: earlier pieces and where they went, returned pieces, several teams; extension page."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -48,7 +48,7 @@ def test_returned_piece_shows_reasons_and_can_be_revised(client, login, make_tre
     import portal.submissions.operations
     import portal.submissions.queries
 
-    now = datetime(2026, 11, 5, 3, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 5, 3, tzinfo=UTC)
     for m in (portal.cycle, portal.submissions.operations, portal.submissions.queries):
         monkeypatch.setattr(m, "now_utc", lambda: now)
     tree = make_tree()
@@ -85,7 +85,7 @@ def test_data_manager_grants_extension_through_the_page(client, login, make_tree
     assert response.status_code == 302
     ext = db.session.scalar(db.select(Extension))
     assert ext.team_id == team.id and ext.granted_by_id == dm.id and ext.granted_at is not None
-    assert ext.until == datetime(2026, 11, 18, 15, 59, tzinfo=timezone.utc)  # 23:59 WITA
+    assert ext.until == datetime(2026, 11, 18, 15, 59, tzinfo=UTC)  # 23:59 WITA
     assert "Listrik padam" in client.get("/tulisan/perpanjangan").get_data(as_text=True)
     # another city is not in this data manager's choices
     other = client.post("/tulisan/perpanjangan", data={
@@ -100,7 +100,7 @@ def test_grant_extension_rules(make_tree, make_user, app):
     tree = make_tree()
     dm = make_user(Role.DATA_MANAGER, tree.city["makassar"])
     writer = make_user(Role.WRITER, tree.team["makassar-TF01"])
-    until = datetime(2026, 11, 18, tzinfo=timezone.utc)
+    until = datetime(2026, 11, 18, tzinfo=UTC)
     with app.test_request_context():
         with pytest.raises(PermissionError):
             operations.grant_extension(dm, "2026-11", "writing", until, "x", team=tree.team["semarang-TF01"])
@@ -117,3 +117,14 @@ def test_writer_cannot_open_extension_page(client, login, make_tree, make_user):
     login(make_user(Role.WRITER, tree.team["semarang-TF01"]))
     assert client.get("/tulisan/perpanjangan").status_code == 403
     assert client.get(f"/tulisan/produk-pengetahuan/belum/{tree.kmw['A'].id}").status_code == 404
+
+
+def test_kmw_data_manager_tracks_missing_knowledge_products(client, login, make_tree, make_user):
+    tree = make_tree()
+    make_user(Role.WRITER, tree.kmw["A"], name="Ahli Belum Kirim")
+    dm = make_user(Role.DATA_MANAGER, tree.kmw["A"])
+    login(dm)
+    page = client.get("/tulisan/perpanjangan").get_data(as_text=True)
+    assert f"/tulisan/produk-pengetahuan/belum/{tree.kmw['A'].id}" in page
+    assert "Ahli Belum Kirim" in client.get(f"/tulisan/produk-pengetahuan/belum/{tree.kmw['A'].id}").get_data(as_text=True)
+    assert client.get(f"/tulisan/produk-pengetahuan/belum/{tree.kmw['B'].id}").status_code == 404

@@ -1,11 +1,11 @@
 """The writer's cycle through the pages: start, save, submit, withdraw, late work, conflicts, wrong users."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
 import pytest
+from builders_submissions import complete_fields, jpeg
 
-from builders_submissions import HTML_AS_JPG, complete_fields, jpeg
 from portal.extensions import db
 from portal.models.people import Role
 from portal.models.pieces import Piece, PieceStatus
@@ -13,7 +13,7 @@ from portal.submissions import operations
 
 
 def at(tz, *args):
-    return datetime(*args, tzinfo=ZoneInfo(tz)).astimezone(timezone.utc)
+    return datetime(*args, tzinfo=ZoneInfo(tz)).astimezone(UTC)
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def start(client, team):
 
 
 def test_home_start_and_prefilled_author(client, login, world, clock):
-    tree, team, writer, _ = world
+    _tree, team, writer, _ = world
     login(writer)
     body = client.get("/tulisan/").get_data(as_text=True)
     assert "Belum dimulai" in body and "November 2026" in body and "WIB" in body
@@ -68,7 +68,7 @@ def test_home_start_and_prefilled_author(client, login, world, clock):
 
 
 def test_second_piece_of_the_month_points_to_the_first(client, login, world, clock):
-    tree, team, writer, _ = world
+    _tree, team, writer, _ = world
     login(writer)
     first = start(client, team)
     again = client.post(f"/tulisan/mulai/{team.id}", follow_redirects=False)
@@ -82,7 +82,7 @@ def test_second_piece_of_the_month_points_to_the_first(client, login, world, clo
 
 
 def test_draft_always_saves_submit_lists_what_is_missing(client, login, world, clock):
-    tree, team, writer, _ = world
+    _tree, team, writer, _ = world
     login(writer)
     piece = start(client, team)
     saved = post_form(client, piece, title="Judul saja", body_md="pendek sekali", institution_phone="")
@@ -98,7 +98,7 @@ def test_draft_always_saves_submit_lists_what_is_missing(client, login, world, c
 
 
 def test_complete_submit_withdraw_resubmit(client, login, world, clock):
-    tree, team, writer, _ = world
+    _tree, team, writer, _ = world
     login(writer)
     piece = start(client, team)
     response = post_form(client, piece, files={"photo_1": jpeg(), "photo_2": jpeg(960, 1280)},
@@ -120,7 +120,7 @@ def test_complete_submit_withdraw_resubmit(client, login, world, clock):
 
 
 def test_withdraw_refused_after_deadline(client, login, world, clock, make_piece):
-    tree, team, writer, _ = world
+    _tree, team, writer, _ = world
     piece = make_piece(team, period="2026-11")
     clock(at("Asia/Jakarta", 2026, 11, 16, 0, 0))
     login(writer)
@@ -130,7 +130,7 @@ def test_withdraw_refused_after_deadline(client, login, world, clock, make_piece
 
 
 def test_draft_after_deadline_moves_to_next_month(client, login, world, clock, make_piece):
-    tree, team, writer, _ = world
+    _tree, team, writer, _ = world
     piece = make_piece(team, period="2026-11", status="draft")
     clock(at("Asia/Jakarta", 2026, 11, 15, 23, 59, 59))
     login(writer)
@@ -148,7 +148,7 @@ def test_draft_after_deadline_moves_to_next_month(client, login, world, clock, m
 
 
 def test_late_submit_goes_to_next_month(client, login, world, clock, make_piece):
-    tree, team, writer, _ = world
+    _tree, team, writer, _ = world
     piece = make_piece(team, period="2026-11", status="draft")
     clock(at("Asia/Jakarta", 2026, 11, 16, 8, 0))
     login(writer)
@@ -170,7 +170,7 @@ def test_extension_keeps_the_month_open(client, login, world, clock, make_piece,
 
 
 def test_autosave_and_version_conflict(client, login, world, clock):
-    tree, team, writer, _ = world
+    _tree, team, writer, _ = world
     login(writer)
     piece = start(client, team)
     version = piece.version
@@ -186,7 +186,7 @@ def test_autosave_and_version_conflict(client, login, world, clock):
 
 
 def test_another_team_cannot_open_edit_or_fetch_photos(client, login, world, clock):
-    tree, team, writer, other = world
+    _tree, team, writer, other = world
     login(writer)
     piece = start(client, team)
     post_form(client, piece, files={"photo_1": jpeg()}, new_caption_1="x")
@@ -208,7 +208,7 @@ def test_another_team_cannot_open_edit_or_fetch_photos(client, login, world, clo
 
 
 def test_city_data_manager_sees_but_cannot_edit(client, login, world, clock, make_piece, make_user):
-    tree, team, writer, _ = world
+    tree, team, _writer, _ = world
     piece = make_piece(team, status="draft")
     dm = make_user(Role.DATA_MANAGER, tree.city["semarang"])
     login(dm)
@@ -217,7 +217,7 @@ def test_city_data_manager_sees_but_cannot_edit(client, login, world, clock, mak
 
 
 def test_anonymous_gets_nothing_unpublished(client, world, clock, make_piece):
-    tree, team, writer, _ = world
+    _tree, team, _writer, _ = world
     piece = make_piece(team)
     assert client.get(f"/tulisan/{piece.id}/lihat").status_code == 404
     assert client.get(f"/tulisan/foto/{piece.photos[0].id}/thumb").status_code == 404
@@ -225,7 +225,7 @@ def test_anonymous_gets_nothing_unpublished(client, world, clock, make_piece):
 
 
 def test_csrf_required_on_autosave_and_form(app, client, login, world, clock):
-    tree, team, writer, _ = world
+    _tree, team, writer, _ = world
     login(writer)
     piece = start(client, team)
     app.config["WTF_CSRF_ENABLED"] = True

@@ -17,12 +17,12 @@ def photo(w=1280, h=960, caption="Warga bekerja bakti"):
 
 
 def piece(**over):
-    fields = dict(
-        form="artikel", title="Drainase baru di RW 03", body_md=" ".join(["kata"] * 520),
-        photos=[photo(), photo()], media=None,
-        institution_name="BKM Maju", institution_address="Jl. Kenanga 3", institution_phone="0411-555",
-        author_name="Siti", author_position="Faskel Teknik", author_place="Kota Makassar", author_phone="0812-1",
-    )
+    fields = {
+        "form": "artikel", "title": "Drainase baru di RW 03", "body_md": " ".join(["kata"] * 520),
+        "photos": [photo(), photo()], "media": None,
+        "institution_name": "BKM Maju", "institution_address": "Jl. Kenanga 3", "institution_phone": "0411-555",
+        "author_name": "Siti", "author_position": "Faskel Teknik", "author_place": "Kota Makassar", "author_phone": "0812-1",
+    }
     fields.update(over)
     return SimpleNamespace(**fields)
 

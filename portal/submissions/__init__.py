@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("submissions", __name__, url_prefix="/tulisan")
 
-from portal.submissions import routes  # noqa: E402,F401
+from portal.submissions import routes  # noqa: F401

@@ -7,7 +7,7 @@ from __future__ import annotations
 import io
 import random
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, time, timezone
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -56,7 +56,7 @@ def _photo_bytes(rng: random.Random, label: str, palette) -> bytes:
 
 def _submitted_at(period: str, tz_name: str) -> datetime:
     due = cycle.stage_due_day(period, "writing")
-    return datetime.combine(due.replace(day=10), time(10, 30), tzinfo=ZoneInfo(tz_name)).astimezone(timezone.utc)
+    return datetime.combine(due.replace(day=10), time(10, 30), tzinfo=ZoneInfo(tz_name)).astimezone(UTC)
 
 
 def seed(ctx) -> None:

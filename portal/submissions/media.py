@@ -41,7 +41,7 @@ def duration_seconds(data: bytes) -> float | None:
     """The duration mutagen reads from the file's metadata, or None when it cannot tell."""
     try:
         parsed = mutagen.File(io.BytesIO(data))
-    except Exception:  # mutagen raises many error types for damaged files
+    except Exception:  # noqa: BLE001 - mutagen raises many error types for damaged files
         return None
     length = getattr(getattr(parsed, "info", None), "length", None)
     return float(length) if length else None

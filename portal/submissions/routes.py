@@ -212,4 +212,4 @@ def withdraw(piece_id: int):
     return redirect(url_for("submissions.edit", piece_id=piece.id))
 
 
-from portal.submissions import routes_files, routes_manage  # noqa: E402,F401
+from portal.submissions import routes_files, routes_manage  # noqa: F401

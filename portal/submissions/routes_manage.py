@@ -1,7 +1,6 @@
 """Data managers' deadline extensions, and the KMW experts' knowledge products."""
 from __future__ import annotations
 
-from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
@@ -85,8 +84,11 @@ def extensions():
         form.period.data = now_utc().strftime("%Y-%m")
     recent = [e for e in db.session.scalars(db.select(Extension).order_by(Extension.granted_at.desc()).limit(200))
               if _visible_extension(e)][:50]
+    level, ids = perm.managed_scope(current_user)
+    kmws = db.session.scalars(db.select(Kmw).order_by(Kmw.code)).all() if level == "national" else \
+        [db.session.get(Kmw, i) for i in sorted(ids)] if level == "kmw" else []
     return render_template("submissions/extensions.html", form=form, extensions=recent,
-                           labels=dict(form.scope.choices))
+                           labels=dict(form.scope.choices), kmws=kmws)
 
 
 def _visible_extension(ext: Extension) -> bool:
