@@ -4,6 +4,7 @@ Every chart has a ``viewBox`` (it scales to a phone's width), ``role="img"`` wit
 ``<desc>`` for screen readers, and escapes every label. Colours are presentation attributes, not
 ``style=`` attributes, so the Content-Security-Policy (no inline styles) is respected.
 """
+
 from __future__ import annotations
 
 import math
@@ -44,9 +45,13 @@ def _empty(title: str, message: str) -> Markup:
     return _svg(70, title, message, body)
 
 
-def _text(x: float, y: float, label: str, anchor: str = "start", fill: str = "#1d2939", size: int = 16) -> str:
-    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" fill="{fill}" font-size="{size}">'
-            f"{escape(label)}</text>")
+def _text(
+    x: float, y: float, label: str, anchor: str = "start", fill: str = "#1d2939", size: int = 16
+) -> str:
+    return (
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" fill="{fill}" font-size="{size}">'
+        f"{escape(label)}</text>"
+    )
 
 
 def _short(label: str, limit: int) -> str:
@@ -54,8 +59,14 @@ def _short(label: str, limit: int) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
-def hbar_chart(items: Sequence[tuple[str, float]], *, title: str, unit: str = "", max_value: float | None = None,
-               empty_message: str = "Belum ada data.") -> Markup:
+def hbar_chart(
+    items: Sequence[tuple[str, float]],
+    *,
+    title: str,
+    unit: str = "",
+    max_value: float | None = None,
+    empty_message: str = "Belum ada data.",
+) -> Markup:
     """Horizontal bars, one per labelled value (e.g. compliance per province, in percent)."""
     items = [(str(label), float(value)) for label, value in items if value is not None]
     if not items:
@@ -74,8 +85,9 @@ def hbar_chart(items: Sequence[tuple[str, float]], *, title: str, unit: str = ""
     return _svg(20 + len(items) * row, title, desc, "".join(parts))
 
 
-def column_chart(items: Sequence[tuple[str, float]], *, title: str, unit: str = "",
-                 empty_message: str = "Belum ada data.") -> Markup:
+def column_chart(
+    items: Sequence[tuple[str, float]], *, title: str, unit: str = "", empty_message: str = "Belum ada data."
+) -> Markup:
     """Vertical columns over ordered categories (e.g. pieces per month)."""
     items = [(str(label), float(value or 0)) for label, value in items]
     if not items or not any(v for _, v in items):
@@ -87,18 +99,30 @@ def column_chart(items: Sequence[tuple[str, float]], *, title: str, unit: str = 
     for i, (label, value) in enumerate(items):
         h = value / top * (base - top_pad)
         x = 20 + i * slot
-        parts.append(f'<rect x="{x + slot * 0.15:.1f}" y="{base - h:.1f}" width="{slot * 0.7:.1f}" '
-                     f'height="{h:.1f}" fill="{BAR}" rx="2"/>')
+        parts.append(
+            f'<rect x="{x + slot * 0.15:.1f}" y="{base - h:.1f}" width="{slot * 0.7:.1f}" '
+            f'height="{h:.1f}" fill="{BAR}" rx="2"/>'
+        )
         parts.append(_text(x + slot / 2, base - h - 6, _fmt(value), "middle", size=14))
-        parts.append(_text(x + slot / 2, base + 18, _short(label, max(3, int(slot / 9))), "middle", MUTED, 14))
+        parts.append(
+            _text(x + slot / 2, base + 18, _short(label, max(3, int(slot / 9))), "middle", MUTED, 14)
+        )
     desc = "; ".join(f"{label}: {_fmt(value)}{unit}" for label, value in items)
     return _svg(height, title, desc, "".join(parts))
 
 
-def histogram(values: Sequence[float], *, title: str, low: float = 100, high: float = 1000, bins: int = 9,
-              reference: float | None = 700, reference_label: str = "batas lulus 700",
-              empty_message: str = "Belum ada nilai.") -> Markup:
-    """Counts of values in equal bins from ``low`` to ``high``, with a vertical reference line (the 700 line)."""
+def histogram(
+    values: Sequence[float],
+    *,
+    title: str,
+    low: float = 100,
+    high: float = 1000,
+    bins: int = 9,
+    reference: float | None = 700,
+    reference_label: str = "batas lulus 700",
+    empty_message: str = "Belum ada nilai.",
+) -> Markup:
+    """Counts of values in equal bins from ``low`` to ``high``, with a reference line (the 700 line)."""
     values = [float(v) for v in values if v is not None and not math.isnan(float(v))]
     if not values:
         return _empty(title, empty_message)
@@ -113,26 +137,40 @@ def histogram(values: Sequence[float], *, title: str, low: float = 100, high: fl
     for i, c in enumerate(counts):
         x = left + i * width * scale
         h = c / top * (base - 30)
-        parts.append(f'<rect x="{x + 2:.1f}" y="{base - h:.1f}" width="{width * scale - 4:.1f}" height="{h:.1f}" '
-                     f'fill="{BAR}"/>')
+        parts.append(
+            f'<rect x="{x + 2:.1f}" y="{base - h:.1f}" width="{width * scale - 4:.1f}" height="{h:.1f}" '
+            f'fill="{BAR}"/>'
+        )
         if c:
             parts.append(_text(x + width * scale / 2, base - h - 4, str(c), "middle", size=14))
         parts.append(_text(x, base + 16, _fmt(low + i * width), "middle", MUTED, 13))
     parts.append(_text(right, base + 16, _fmt(high), "middle", MUTED, 13))
     if reference is not None and low <= reference <= high:
         rx = left + (reference - low) * scale
-        parts.append(f'<line x1="{rx:.1f}" y1="14" x2="{rx:.1f}" y2="{base}" stroke="{ACCENT}" stroke-width="2" '
-                     f'stroke-dasharray="6 4"/>')
+        parts.append(
+            f'<line x1="{rx:.1f}" y1="14" x2="{rx:.1f}" y2="{base}" stroke="{ACCENT}" stroke-width="2" '
+            f'stroke-dasharray="6 4"/>'
+        )
         parts.append(_text(rx + 4, 14, reference_label, fill=ACCENT, size=14))
     above = sum(1 for v in values if reference is not None and v >= reference)
-    desc = (f"{len(values)} nilai dari {_fmt(low)} sampai {_fmt(high)}; "
-            + "; ".join(f"{_fmt(low + i * width)}–{_fmt(low + (i + 1) * width)}: {c}" for i, c in enumerate(counts))
-            + (f"; {above} nilai ≥ {_fmt(reference)}" if reference is not None else ""))
+    desc = (
+        f"{len(values)} nilai dari {_fmt(low)} sampai {_fmt(high)}; "
+        + "; ".join(
+            f"{_fmt(low + i * width)}–{_fmt(low + (i + 1) * width)}: {c}" for i, c in enumerate(counts)
+        )
+        + (f"; {above} nilai ≥ {_fmt(reference)}" if reference is not None else "")
+    )
     return _svg(height, title, desc, "".join(parts))
 
 
-def line_chart(points: Sequence[tuple[str, float | None]], *, title: str, unit: str = "%", y_max: float = 100,
-               empty_message: str = "Belum ada data.") -> Markup:
+def line_chart(
+    points: Sequence[tuple[str, float | None]],
+    *,
+    title: str,
+    unit: str = "%",
+    y_max: float = 100,
+    empty_message: str = "Belum ada data.",
+) -> Markup:
     """A line over ordered categories (e.g. pass rate per month); None leaves a gap."""
     points = [(str(label), None if v is None or math.isnan(float(v)) else float(v)) for label, v in points]
     if not points or all(v is None for _, v in points):
@@ -148,8 +186,16 @@ def line_chart(points: Sequence[tuple[str, float | None]], *, title: str, unit: 
     segments = [segment]
     for i, (label, v) in enumerate(points):
         x = left + i * step if len(points) > 1 else (left + right) / 2
-        parts.append(_text(x, base + 18, _short(label, max(3, int(step / 9)) if len(points) > 1 else 20),
-                           "middle", MUTED, 13))
+        parts.append(
+            _text(
+                x,
+                base + 18,
+                _short(label, max(3, int(step / 9)) if len(points) > 1 else 20),
+                "middle",
+                MUTED,
+                13,
+            )
+        )
         if v is None:
             segment = []
             segments.append(segment)
@@ -160,6 +206,8 @@ def line_chart(points: Sequence[tuple[str, float | None]], *, title: str, unit: 
         parts.append(_text(x, y - 8, f"{_fmt(v)}{unit}", "middle", size=13))
     for seg in segments:
         if len(seg) > 1:
-            parts.insert(0, f'<polyline points="{" ".join(seg)}" fill="none" stroke="{OK}" stroke-width="2"/>')
+            parts.insert(
+                0, f'<polyline points="{" ".join(seg)}" fill="none" stroke="{OK}" stroke-width="2"/>'
+            )
     desc = "; ".join(f"{label}: {'–' if v is None else _fmt(v) + unit}" for label, v in points)
     return _svg(height, title, desc, "".join(parts))

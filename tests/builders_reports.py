@@ -1,12 +1,23 @@
-"""Rows for the reports tests, built directly (panels, entries, score sheets, extensions, knowledge products)."""
+"""Rows for the reports tests, built directly: panels, entries, sheets, extensions, knowledge products."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
 
 from portal.extensions import db
 from portal.models import (
-    Entry, EntryStatus, Extension, KnowledgeProduct, Panel, PanelMember, PanelMode, PanelStatus, Score, ScoreSheet,
-    SheetStatus, Tier,
+    Entry,
+    EntryStatus,
+    Extension,
+    KnowledgeProduct,
+    Panel,
+    PanelMember,
+    PanelMode,
+    PanelStatus,
+    Score,
+    ScoreSheet,
+    SheetStatus,
+    Tier,
 )
 from portal.rubrics import active_rubric
 
@@ -15,13 +26,32 @@ def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second:
     return datetime(year, month, day, hour, minute, second, tzinfo=timezone.utc)
 
 
-def make_panel(tier: Tier, period: str = "2026-11", *, city=None, kmw=None, members=(), chair=None,
-               closed_at: datetime | None = None, mode: PanelMode = PanelMode.INDIVIDUAL,
-               letter_number: str | None = None) -> Panel:
+def make_panel(
+    tier: Tier,
+    period: str = "2026-11",
+    *,
+    city=None,
+    kmw=None,
+    members=(),
+    chair=None,
+    closed_at: datetime | None = None,
+    mode: PanelMode = PanelMode.INDIVIDUAL,
+    letter_number: str | None = None,
+) -> Panel:
     key = f"city:{city.id}" if city is not None else f"kmw:{kmw.id}" if kmw is not None else "national"
-    panel = Panel(tier=tier, period=period, scope_key=key, city=city, kmw=kmw, mode=mode, rubric=active_rubric(),
-                  status=PanelStatus.CLOSED if closed_at else PanelStatus.OPEN, closed_at=closed_at,
-                  chair_id=chair.id if chair is not None else None, letter_number=letter_number)
+    panel = Panel(
+        tier=tier,
+        period=period,
+        scope_key=key,
+        city=city,
+        kmw=kmw,
+        mode=mode,
+        rubric=active_rubric(),
+        status=PanelStatus.CLOSED if closed_at else PanelStatus.OPEN,
+        closed_at=closed_at,
+        chair_id=chair.id if chair is not None else None,
+        letter_number=letter_number,
+    )
     for user in members:
         panel.members.append(PanelMember(user_id=user.id))
     db.session.add(panel)
@@ -52,10 +82,17 @@ def scores_for_total(total: int) -> dict[int, int]:
     return scores
 
 
-def add_sheet(entry: Entry, user, total: int, *, submitted: bool = True, consensus: bool = False) -> ScoreSheet:
-    sheet = ScoreSheet(entry=entry, user_id=user.id, consensus=consensus, rubric_id=entry.panel.rubric_id,
-                       status=SheetStatus.SUBMITTED if submitted else SheetStatus.DRAFT,
-                       submitted_at=utc(2026, 11, 22) if submitted else None)
+def add_sheet(
+    entry: Entry, user, total: int, *, submitted: bool = True, consensus: bool = False
+) -> ScoreSheet:
+    sheet = ScoreSheet(
+        entry=entry,
+        user_id=user.id,
+        consensus=consensus,
+        rubric_id=entry.panel.rubric_id,
+        status=SheetStatus.SUBMITTED if submitted else SheetStatus.DRAFT,
+        submitted_at=utc(2026, 11, 22) if submitted else None,
+    )
     for code, score in scores_for_total(total).items():
         sheet.scores.append(Score(instrument_code=code, score=score))
     db.session.add(sheet)
@@ -64,16 +101,26 @@ def add_sheet(entry: Entry, user, total: int, *, submitted: bool = True, consens
 
 
 def extension(period: str, stage: str, until: datetime, *, team=None, city=None, kmw=None) -> Extension:
-    ext = Extension(period=period, stage=stage, until=until, reason="Banjir", team_id=getattr(team, "id", None),
-                    city_id=getattr(city, "id", None), kmw_id=getattr(kmw, "id", None))
+    ext = Extension(
+        period=period,
+        stage=stage,
+        until=until,
+        reason="Banjir",
+        team_id=getattr(team, "id", None),
+        city_id=getattr(city, "id", None),
+        kmw_id=getattr(kmw, "id", None),
+    )
     db.session.add(ext)
     db.session.commit()
     return ext
 
 
-def knowledge_product(author, kmw, *, year: int = 2026, submitted_at: datetime | None = None,
-                      title: str = "Produk pengetahuan") -> KnowledgeProduct:
-    kp = KnowledgeProduct(author_id=author.id, kmw_id=kmw.id, year=year, title=title, submitted_at=submitted_at)
+def knowledge_product(
+    author, kmw, *, year: int = 2026, submitted_at: datetime | None = None, title: str = "Produk pengetahuan"
+) -> KnowledgeProduct:
+    kp = KnowledgeProduct(
+        author_id=author.id, kmw_id=kmw.id, year=year, title=title, submitted_at=submitted_at
+    )
     db.session.add(kp)
     db.session.commit()
     return kp

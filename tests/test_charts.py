@@ -1,4 +1,5 @@
-"""SVG charts: valid XML with empty and full data, accessible title/desc, viewBox, escaped labels, no script."""
+"""SVG charts: valid XML with empty and full data, title/desc, viewBox, escaped labels, no script."""
+
 from __future__ import annotations
 
 import math
@@ -44,7 +45,9 @@ def test_empty_data_renders_a_message(name, render):
 def test_full_data_with_nasty_labels(name, render):
     data = [(NASTY, 40.0), ("Jawa Tengah", 100.0), ("Papua", 0.0), ("Sulawesi Selatan", 33.3)]
     root = parse(render(data))
-    assert any(t.startswith("Kota <Sem") for t in texts(root))  # escaped, parsed back intact (maybe shortened)
+    assert any(
+        t.startswith("Kota <Sem") for t in texts(root)
+    )  # escaped, parsed back intact (maybe shortened)
     assert NASTY in root.find(f"{SVG}desc").text and "Jawa Tengah" in root.find(f"{SVG}desc").text
 
 
@@ -69,7 +72,9 @@ def test_histogram_empty():
 
 
 def test_line_chart_gaps_for_missing_months():
-    root = parse(charts.line_chart([("Jul", 50.0), ("Agu", None), ("Sep", 75.0), ("Okt", float("nan"))], title="t"))
+    root = parse(
+        charts.line_chart([("Jul", 50.0), ("Agu", None), ("Sep", 75.0), ("Okt", float("nan"))], title="t")
+    )
     assert len(list(root.iter(f"{SVG}circle"))) == 2
     assert "Agu: –" in root.find(f"{SVG}desc").text
 

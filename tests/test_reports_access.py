@@ -1,9 +1,10 @@
 """Every export checks the same permission as its page: by id/URL manipulation, wrong users get 403/404."""
+
 from __future__ import annotations
 
 import pytest
-
 from builders_reports import add_entry, add_sheet, make_panel, utc
+
 from portal.models import Role, Tier
 
 PERIOD = "2026-11"
@@ -15,8 +16,14 @@ def world(make_tree, make_user, make_piece):
     tree = make_tree()
     piece = make_piece(tree.team["semarang-TF01"], title="Tulisan rahasia Semarang")
     members = [make_user(Role.PANEL_MEMBER, tree.kmw["A"], name=f"Penilai {i}") for i in range(3)]
-    panel = make_panel(Tier.PROVINCE, PERIOD, kmw=tree.kmw["A"], members=members, chair=members[0],
-                       closed_at=utc(2026, 11, 24))
+    panel = make_panel(
+        Tier.PROVINCE,
+        PERIOD,
+        kmw=tree.kmw["A"],
+        members=members,
+        chair=members[0],
+        closed_at=utc(2026, 11, 24),
+    )
     entry = add_entry(panel, piece, na=700.0, reviewers=3, passed=True, rank=1, selected=True)
     for m, total in zip(members, (700, 690, 710)):
         add_sheet(entry, m, total)
@@ -40,17 +47,36 @@ def _get(client, login, user, url):
     return client.get(url)
 
 
-LAMPIRAN3 = {"dm_semarang": 200, "dm_kmw_a": 200, "dm_national": 200, "dm_demak": 403, "dm_kmw_b": 403,
-             "writer": 403, "panel_member": 403, "reader": 403}
-LAMPIRAN2 = {"dm_kmw_a": 200, "dm_national": 200, "dm_kmw_b": 403, "dm_semarang": 403, "dm_demak": 403,
-             "writer": 403, "panel_member": 403, "chair": 403, "reader": 403}
+LAMPIRAN3 = {
+    "dm_semarang": 200,
+    "dm_kmw_a": 200,
+    "dm_national": 200,
+    "dm_demak": 403,
+    "dm_kmw_b": 403,
+    "writer": 403,
+    "panel_member": 403,
+    "reader": 403,
+}
+LAMPIRAN2 = {
+    "dm_kmw_a": 200,
+    "dm_national": 200,
+    "dm_kmw_b": 403,
+    "dm_semarang": 403,
+    "dm_demak": 403,
+    "writer": 403,
+    "panel_member": 403,
+    "chair": 403,
+    "reader": 403,
+}
 
 
 @pytest.mark.parametrize("who,expected", LAMPIRAN3.items())
 @pytest.mark.parametrize("suffix", FORMATS)
 def test_lampiran3_page_and_exports(world, client, login, who, expected, suffix):
     tree, _, users = world
-    response = _get(client, login, users[who], f"/laporan/lampiran3/{tree.city['semarang'].id}{suffix}?periode={PERIOD}")
+    response = _get(
+        client, login, users[who], f"/laporan/lampiran3/{tree.city['semarang'].id}{suffix}?periode={PERIOD}"
+    )
     assert response.status_code == expected
     if expected == 200 and suffix.endswith("xlsx"):
         assert response.mimetype.endswith("spreadsheetml.sheet")
@@ -61,14 +87,24 @@ def test_lampiran3_page_and_exports(world, client, login, who, expected, suffix)
 @pytest.mark.parametrize("suffix", FORMATS)
 def test_lampiran2_page_and_exports(world, client, login, who, expected, suffix):
     tree, _, users = world
-    response = _get(client, login, users[who], f"/laporan/lampiran2/{tree.kmw['A'].id}{suffix}?periode={PERIOD}")
+    response = _get(
+        client, login, users[who], f"/laporan/lampiran2/{tree.kmw['A'].id}{suffix}?periode={PERIOD}"
+    )
     assert response.status_code == expected
     if expected == 200 and suffix == "":
         assert "Tulisan rahasia Semarang" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("url", ["/laporan/", "/laporan/kepatuhan", "/laporan/lampiran3/{city}/unduh/xlsx",
-                                 "/laporan/lampiran2/{kmw}/unduh/pdf", "/laporan/panel/{panel}/kalibrasi"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/laporan/",
+        "/laporan/kepatuhan",
+        "/laporan/lampiran3/{city}/unduh/xlsx",
+        "/laporan/lampiran2/{kmw}/unduh/pdf",
+        "/laporan/panel/{panel}/kalibrasi",
+    ],
+)
 def test_anonymous_is_sent_to_login(world, client, url):
     tree, panel, _ = world
     response = client.get(url.format(city=tree.city["semarang"].id, kmw=tree.kmw["A"].id, panel=panel.id))
@@ -103,21 +139,28 @@ def test_city_dashboard_is_scoped(world, client, login):
 
 def test_kmw_dashboard_filters_by_province(world, client, login):
     tree, _, users = world
-    page = _get(client, login, users["dm_kmw_b"],
-                f"/laporan/?periode={PERIOD}&provinsi={tree.province['papua'].id}&tingkat=city").get_data(as_text=True)
+    page = _get(
+        client,
+        login,
+        users["dm_kmw_b"],
+        f"/laporan/?periode={PERIOD}&provinsi={tree.province['papua'].id}&tingkat=city",
+    ).get_data(as_text=True)
     assert "Kota Jayapura" in page and "Kota Makassar" not in page and "Kota Semarang" not in page
 
 
-@pytest.mark.parametrize("who,scope,node,expected", [
-    ("dm_demak", "city", "semarang", 403),
-    ("dm_kmw_b", "kmw", "A", 403),
-    ("dm_semarang", "kmw", "A", 403),
-    ("dm_kmw_a", "national", None, 403),
-    ("writer", "city", "semarang", 403),
-    ("reader", "city", "semarang", 403),
-    ("panel_member", "kmw", "A", 403),
-    ("dm_national", "city", 99999, 404),
-])
+@pytest.mark.parametrize(
+    "who,scope,node,expected",
+    [
+        ("dm_demak", "city", "semarang", 403),
+        ("dm_kmw_b", "kmw", "A", 403),
+        ("dm_semarang", "kmw", "A", 403),
+        ("dm_kmw_a", "national", None, 403),
+        ("writer", "city", "semarang", 403),
+        ("reader", "city", "semarang", 403),
+        ("panel_member", "kmw", "A", 403),
+        ("dm_national", "city", 99999, 404),
+    ],
+)
 def test_bundle_requests_check_the_node(world, client, login, who, scope, node, expected):
     tree, _, users = world
     node_id = {"semarang": tree.city["semarang"].id, "A": tree.kmw["A"].id}.get(node, node)
@@ -132,8 +175,9 @@ def test_bundle_request_needs_csrf(world, client, login, app):
     tree, _, users = world
     login(users["dm_semarang"])
     app.config["WTF_CSRF_ENABLED"] = True
-    response = client.post("/laporan/paket", data={"cakupan": "city", "simpul": tree.city["semarang"].id,
-                                                   "periode": PERIOD})
+    response = client.post(
+        "/laporan/paket", data={"cakupan": "city", "simpul": tree.city["semarang"].id, "periode": PERIOD}
+    )
     assert response.status_code in (302, 400)
     assert "/laporan/paket/" not in response.headers.get("Location", "")
 
@@ -141,14 +185,26 @@ def test_bundle_request_needs_csrf(world, client, login, app):
 def test_bad_bundle_request_says_what_to_fix(world, client, login):
     tree, _, users = world
     login(users["dm_semarang"])
-    response = client.post("/laporan/paket", data={"cakupan": "city", "simpul": tree.city["semarang"].id,
-                                                   "periode": "bulan lalu"}, follow_redirects=True)
+    response = client.post(
+        "/laporan/paket",
+        data={"cakupan": "city", "simpul": tree.city["semarang"].id, "periode": "bulan lalu"},
+        follow_redirects=True,
+    )
     assert "TTTT-BB" in response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("who,expected", [("chair", 200), ("dm_kmw_a", 200), ("dm_national", 200),
-                                          ("panel_member", 403), ("dm_kmw_b", 404), ("writer", 404),
-                                          ("reader", 404)])
+@pytest.mark.parametrize(
+    "who,expected",
+    [
+        ("chair", 200),
+        ("dm_kmw_a", 200),
+        ("dm_national", 200),
+        ("panel_member", 403),
+        ("dm_kmw_b", 404),
+        ("writer", 404),
+        ("reader", 404),
+    ],
+)
 def test_calibration_for_the_chair(world, client, login, who, expected):
     _, panel, users = world
     response = _get(client, login, users[who], f"/laporan/panel/{panel.id}/kalibrasi")

@@ -1,4 +1,5 @@
-"""Monthly bundles: procedure names, Windows-safe unique names inside, photos (and missing ones), background jobs."""
+"""Monthly bundles: procedure names, Windows-safe unique names, photos (and missing ones), background jobs."""
+
 from __future__ import annotations
 
 import io
@@ -8,20 +9,43 @@ import time
 import zipfile
 
 import pytest
+from builders_reports import add_entry, make_panel, utc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from builders_reports import add_entry, make_panel, utc
 from portal.models import Role, Tier
 from portal.photos import photo_path
 from portal.reports import jobs
 from portal.reports.bundles import BundleSpec, build_bundle, bundle_name, safe_name, unique_name
 
 PERIOD = "2026-11"
-RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
-NASTY_TITLES = ["CON", "nul.txt", "Aux.", "COM1 ", "lpt9.pdf", "a/b\\c:d*e?f\"g<h>i|j", "...", "   ", "",
-                "tab\there\nnewline\x00nul\x1f", "Judul. ", "é" * 300, "😀 Senyum warga", "Ünïcödé Ñ",
-                "Sama", "sama", "SAMA"]
+RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(1, 10)),
+    *(f"LPT{i}" for i in range(1, 10)),
+}
+NASTY_TITLES = [
+    "CON",
+    "nul.txt",
+    "Aux.",
+    "COM1 ",
+    "lpt9.pdf",
+    'a/b\\c:d*e?f"g<h>i|j',
+    "...",
+    "   ",
+    "",
+    "tab\there\nnewline\x00nul\x1f",
+    "Judul. ",
+    "é" * 300,
+    "😀 Senyum warga",
+    "Ünïcödé Ñ",
+    "Sama",
+    "sama",
+    "SAMA",
+]
 
 
 def assert_windows_safe(name: str) -> None:
@@ -56,17 +80,24 @@ def test_unique_names_ignore_case():
 
 def test_bundle_names_follow_the_procedure(make_tree):
     tree = make_tree()
-    assert bundle_name(BundleSpec("city", tree.city["semarang"].id, PERIOD)) == \
-        "best practice_korkot (Kota Semarang)_(November 2026).zip"
-    assert bundle_name(BundleSpec("kmw", tree.kmw["A"].id, PERIOD)) == \
-        "best practice_KMW (Jawa Tengah)_(November 2026).zip"
-    assert bundle_name(BundleSpec("kmw", tree.kmw["B"].id, PERIOD)) == "best practice_KMW (KMW B)_(November 2026).zip"
+    assert (
+        bundle_name(BundleSpec("city", tree.city["semarang"].id, PERIOD))
+        == "best practice_korkot (Kota Semarang)_(November 2026).zip"
+    )
+    assert (
+        bundle_name(BundleSpec("kmw", tree.kmw["A"].id, PERIOD))
+        == "best practice_KMW (Jawa Tengah)_(November 2026).zip"
+    )
+    assert (
+        bundle_name(BundleSpec("kmw", tree.kmw["B"].id, PERIOD))
+        == "best practice_KMW (KMW B)_(November 2026).zip"
+    )
     assert bundle_name(BundleSpec("national", None, PERIOD)) == "best practice_KMP_(November 2026).zip"
 
 
 @pytest.fixture
 def city_bundle(make_tree, make_piece):
-    """Semarang: five pieces with nasty (and duplicate) titles, all sent up; one photo file missing on disk."""
+    """Semarang: five pieces with nasty (and duplicate) titles, all sent up; one photo missing on disk."""
     tree = make_tree()
     panel = make_panel(Tier.CITY, PERIOD, city=tree.city["semarang"], closed_at=utc(2026, 11, 19))
     titles = ["CON", "Sama", "SAMA", 'Bank "sampah": RW 05 / 06?', "é" * 200]
@@ -89,8 +120,11 @@ def test_city_bundle_contents(city_bundle, tmp_path):
     tree, pieces = city_bundle
     target = tmp_path / "b.zip"
     seen = []
-    count = build_bundle(BundleSpec("city", tree.city["semarang"].id, PERIOD), target,
-                         lambda done, total: seen.append((done, total)))
+    count = build_bundle(
+        BundleSpec("city", tree.city["semarang"].id, PERIOD),
+        target,
+        lambda done, total: seen.append((done, total)),
+    )
     assert count == 5 and seen[0] == (0, 5) and seen[-1] == (5, 5)
     with zipfile.ZipFile(target) as archive:
         names = archive.namelist()
@@ -123,23 +157,29 @@ def _wait(app, job_id):
         future.result(timeout=120)
 
 
-def test_background_job_completes_and_only_the_requester_downloads(city_bundle, app, client, login, make_user):
+def test_background_job_completes_and_only_the_requester_downloads(
+    city_bundle, app, client, login, make_user
+):
     tree, _ = city_bundle
     owner = make_user(Role.DATA_MANAGER, tree.city["semarang"])
     other = make_user(Role.DATA_MANAGER, tree.city["semarang"])
     login(owner)
-    response = client.post("/laporan/paket", data={"cakupan": "city", "simpul": tree.city["semarang"].id,
-                                                   "periode": PERIOD, "isi": "sent"})
+    response = client.post(
+        "/laporan/paket",
+        data={"cakupan": "city", "simpul": tree.city["semarang"].id, "periode": PERIOD, "isi": "sent"},
+    )
     assert response.status_code == 302
     status_url = response.headers["Location"]
     job_id = status_url.rstrip("/").rsplit("/", 1)[1]
     _wait(app, job_id)
     page = client.get(status_url).get_data(as_text=True)
     assert "best practice_korkot (Kota Semarang)_(November 2026).zip" in page
-    assert "http-equiv=\"refresh\"" not in page
+    assert 'http-equiv="refresh"' not in page
     download = client.get(f"{status_url}/unduh")
     assert download.status_code == 200 and download.mimetype == "application/zip"
-    assert "best practice_korkot (Kota Semarang)_(November 2026).zip" in download.headers["Content-Disposition"]
+    assert (
+        "best practice_korkot (Kota Semarang)_(November 2026).zip" in download.headers["Content-Disposition"]
+    )
     with zipfile.ZipFile(io.BytesIO(download.data)) as archive:
         assert len([n for n in archive.namelist() if n.endswith(".html")]) == 5
     download.close()
@@ -156,8 +196,16 @@ def test_status_page_shows_progress_and_refreshes(app, client, login, make_user,
     user = make_user(Role.DATA_MANAGER, None)
     login(user)
     job_id = "j" * 32
-    status = {"job": job_id, "user_id": user.id, "state": "running", "done": 2, "total": 7,
-              "name": "best practice_KMP_(November 2026).zip", "created": time.time(), "error": ""}
+    status = {
+        "job": job_id,
+        "user_id": user.id,
+        "state": "running",
+        "done": 2,
+        "total": 7,
+        "name": "best practice_KMP_(November 2026).zip",
+        "created": time.time(),
+        "error": "",
+    }
     (jobs.export_dir(app) / f"{job_id}.json").write_text(json.dumps(status))
     page = client.get(f"/laporan/paket/{job_id}").get_data(as_text=True)
     assert "2 dari 7" in page and 'http-equiv="refresh"' in page and 'value="2"' in page
@@ -189,7 +237,9 @@ def test_the_rendered_bundle_form_submits(city_bundle, app, client, login, make_
     tree, _ = city_bundle
     login(make_user(Role.DATA_MANAGER, tree.city["semarang"]))
     app.config["WTF_CSRF_ENABLED"] = True
-    page = client.get(f"/laporan/lampiran3/{tree.city['semarang'].id}?periode={PERIOD}").get_data(as_text=True)
+    page = client.get(f"/laporan/lampiran3/{tree.city['semarang'].id}?periode={PERIOD}").get_data(
+        as_text=True
+    )
     form = re.search(r'<form method="post" action="/laporan/paket".*?</form>', page, re.S).group(0)
     data = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
     data["isi"] = "sent"

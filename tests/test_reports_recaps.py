@@ -1,4 +1,5 @@
-"""Lampiran 3 and Lampiran 2: the right rows, the right totals, and exports that open back with the same data."""
+"""Lampiran 3 and Lampiran 2: the right rows and totals; exports open back with the same data."""
+
 from __future__ import annotations
 
 import csv
@@ -8,9 +9,9 @@ import subprocess
 
 import pandas as pd
 import pytest
+from builders_reports import add_entry, add_sheet, knowledge_product, make_panel, submit_at, utc
 from openpyxl import load_workbook
 
-from builders_reports import add_entry, add_sheet, knowledge_product, make_panel, submit_at, utc
 from portal.models import Role, Tier
 from portal.reports import exports, recaps
 
@@ -20,7 +21,7 @@ PERIOD = "2026-11"
 @pytest.fixture
 def city_month(make_tree, make_piece, make_user):
     """Semarang (WIB) in November 2026: on time, late (by one second of local midnight), draft, returned,
-    selected, and the Korkot piece sent up outside the quota; two KMW experts, one with a knowledge product."""
+    selected, and the Korkot piece sent up outside the quota; two KMW experts, one with a product."""
     tree = make_tree()
     t = tree.team
     on_time = make_piece(t["semarang-TF01"], title="Bank sampah RW 05")
@@ -84,8 +85,15 @@ def test_lampiran3_late_piece_moved_to_next_month_still_counts_for_its_month(mak
 def kmw_month(city_month, make_user):
     tree = city_month
     members = [make_user(Role.PANEL_MEMBER, tree.kmw["A"], name=n) for n in ("Citra", "Ani", "Budi")]
-    panel = make_panel(Tier.PROVINCE, "2026-10", kmw=tree.kmw["A"], members=members, chair=members[1],
-                       closed_at=utc(2026, 10, 24), letter_number="012/KMW-A/X/2026")
+    panel = make_panel(
+        Tier.PROVINCE,
+        "2026-10",
+        kmw=tree.kmw["A"],
+        members=members,
+        chair=members[1],
+        closed_at=utc(2026, 10, 24),
+        letter_number="012/KMW-A/X/2026",
+    )
     from portal.extensions import db
     from portal.models import Piece
 
@@ -177,6 +185,8 @@ def test_pdf_opens_and_holds_the_titles(kmw_month):
     assert data.startswith(b"%PDF")
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext not installed: text check skipped")
-    text = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
+    text = subprocess.run(
+        ["pdftotext", "-", "-"], input=data, capture_output=True, check=True
+    ).stdout.decode()
     for expected in ("Lampiran 3", "Bank sampah RW 05", "Posyandu mandiri", "Dewi Lestari", "Jumlah"):
         assert expected in text

@@ -1,10 +1,11 @@
 """Obligation tracking on a constructed month: deadline edges in WIB, WITA and WIT, extensions, percentages,
 and the follow-up list with contacts (which the public page never shows)."""
+
 from __future__ import annotations
 
 import pytest
-
 from builders_reports import extension, knowledge_product, make_panel, submit_at, utc
+
 from portal.models import Role, Tier
 from portal.reports.tracking import Scope, obligations, percentages
 
@@ -24,8 +25,12 @@ def month(make_tree, make_piece, make_user):
     extension(PERIOD, "writing", utc(2026, 11, 17, 15, 0), team=t["jayapura-TF02"])
     make_piece(t["demak-TF01"], status="draft")
     # City deadline: end of the 20th local.
-    make_panel(Tier.CITY, PERIOD, city=tree.city["semarang"], closed_at=utc(2026, 11, 20, 16, 59))  # 23:59 WIB
-    make_panel(Tier.CITY, PERIOD, city=tree.city["makassar"], closed_at=utc(2026, 11, 20, 16, 30))  # 00:30 WITA
+    make_panel(
+        Tier.CITY, PERIOD, city=tree.city["semarang"], closed_at=utc(2026, 11, 20, 16, 59)
+    )  # 23:59 WIB
+    make_panel(
+        Tier.CITY, PERIOD, city=tree.city["makassar"], closed_at=utc(2026, 11, 20, 16, 30)
+    )  # 00:30 WITA
     make_panel(Tier.CITY, PERIOD, city=tree.city["jayapura"], closed_at=utc(2026, 11, 21, 3, 0))
     extension(PERIOD, "city", utc(2026, 11, 22, 15, 0), city=tree.city["jayapura"])
     make_panel(Tier.CITY, PERIOD, city=tree.city["demak"])  # still open
@@ -70,7 +75,12 @@ def test_cities_and_kmws_sent_up_on_time(month):
     tree, _ = month
     found = obligations(PERIOD, Scope())
     cities = found.cities.set_index("city")["sent"].to_dict()
-    assert cities == {"Kota Semarang": True, "Kabupaten Demak": False, "Kota Makassar": False, "Kota Jayapura": True}
+    assert cities == {
+        "Kota Semarang": True,
+        "Kabupaten Demak": False,
+        "Kota Makassar": False,
+        "Kota Jayapura": True,
+    }
     kmws = found.kmws.set_index("kmw")["sent"].to_dict()
     assert kmws == {"KMW A": True, "KMW B": False}
     experts = found.experts.set_index("name")["sent"].to_dict()

@@ -1,8 +1,9 @@
-"""Monthly bundles: a zip named as the procedure names it, holding each piece (HTML + PDF + photos) and the recap.
+"""Monthly bundles: a zip named as the procedure names it, with each piece (HTML, PDF, photos) and the recap.
 
 Names inside are safe on Windows (see :func:`safe_name`) and unique within the zip, compared without
 regard to case because Windows file systems ignore case.
 """
+
 from __future__ import annotations
 
 import os
@@ -24,8 +25,22 @@ from portal.reports.tracking import Scope, apply_scope
 from portal.timeutil import period_label
 
 FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
-RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)), *(f"LPT{i}" for i in range(10)),
-            "COM¹", "COM²", "COM³", "LPT¹", "LPT²", "LPT³", "CONIN$", "CONOUT$"}
+RESERVED = {
+    "CON",
+    "PRN",
+    "AUX",
+    "NUL",
+    *(f"COM{i}" for i in range(10)),
+    *(f"LPT{i}" for i in range(10)),
+    "COM¹",
+    "COM²",
+    "COM³",
+    "LPT¹",
+    "LPT²",
+    "LPT³",
+    "CONIN$",
+    "CONOUT$",
+}
 NAME_LIMIT = 60
 SCOPES = ("city", "kmw", "national")
 SELECTIONS = ("sent", "all")
@@ -87,8 +102,11 @@ def bundle_name(spec: BundleSpec) -> str:
 
 
 def _sent_entries(tier: Tier, period: str, **node) -> list[int]:
-    query = db.select(Entry.piece_id).join(Panel).where(Panel.tier == tier, Panel.period == period,
-                                                        Entry.selected.is_(True))
+    query = (
+        db.select(Entry.piece_id)
+        .join(Panel)
+        .where(Panel.tier == tier, Panel.period == period, Entry.selected.is_(True))
+    )
     for column, value in node.items():
         query = query.where(getattr(Panel, column) == value)
     return list(db.session.scalars(query))
@@ -98,22 +116,40 @@ def bundle_pieces(spec: BundleSpec) -> list[Piece]:
     """The pieces a bundle holds, in a stable order."""
     if spec.selection == "sent" and spec.scope == "city":
         ids = _sent_entries(Tier.CITY, spec.period, city_id=spec.node_id)
-        ids += list(db.session.scalars(db.select(Entry.piece_id).join(Panel).join(Piece).join(Team).where(
-            Panel.tier == Tier.PROVINCE, Panel.period == spec.period, Team.city_id == spec.node_id)))
+        ids += list(
+            db.session.scalars(
+                db.select(Entry.piece_id)
+                .join(Panel)
+                .join(Piece)
+                .join(Team)
+                .where(Panel.tier == Tier.PROVINCE, Panel.period == spec.period, Team.city_id == spec.node_id)
+            )
+        )
     elif spec.selection == "sent" and spec.scope == "kmw":
         ids = _sent_entries(Tier.PROVINCE, spec.period, kmw_id=spec.node_id)
     elif spec.selection == "sent":
         ids = _sent_entries(Tier.NATIONAL, spec.period)
     else:
-        scope = Scope("national") if spec.scope == "national" else Scope(spec.scope, frozenset({spec.node_id}))
-        query = (db.select(Piece.id).join(Team, Piece.team_id == Team.id).join(City, Team.city_id == City.id)
-                 .join(Province, City.province_id == Province.id)
-                 .where(Piece.period == spec.period, Piece.status != PieceStatus.DRAFT))
+        scope = (
+            Scope("national") if spec.scope == "national" else Scope(spec.scope, frozenset({spec.node_id}))
+        )
+        query = (
+            db.select(Piece.id)
+            .join(Team, Piece.team_id == Team.id)
+            .join(City, Team.city_id == City.id)
+            .join(Province, City.province_id == Province.id)
+            .where(Piece.period == spec.period, Piece.status != PieceStatus.DRAFT)
+        )
         ids = list(db.session.scalars(apply_scope(query, scope)))
     if not ids:
         return []
-    query = (db.select(Piece).join(Team, Piece.team_id == Team.id).join(City, Team.city_id == City.id)
-             .where(Piece.id.in_(set(ids))).order_by(City.name, Team.code))
+    query = (
+        db.select(Piece)
+        .join(Team, Piece.team_id == Team.id)
+        .join(City, Team.city_id == City.id)
+        .where(Piece.id.in_(set(ids)))
+        .order_by(City.name, Team.code)
+    )
     return list(db.session.scalars(query))
 
 
@@ -126,8 +162,11 @@ def bundle_recap(spec: BundleSpec) -> recaps.Recap | None:
     return None
 
 
-def build_bundle(spec: BundleSpec, target: Path, progress: Callable[[int, int], None] = lambda done, total: None,
-                 ) -> int:
+def build_bundle(
+    spec: BundleSpec,
+    target: Path,
+    progress: Callable[[int, int], None] = lambda done, total: None,
+) -> int:
     """Write the bundle zip to ``target`` (atomically); returns how many pieces it holds.
 
     ``progress(done, total)`` is called after each piece. A photo missing on disk is listed in
@@ -141,7 +180,9 @@ def build_bundle(spec: BundleSpec, target: Path, progress: Callable[[int, int], 
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         recap = bundle_recap(spec)
         if recap is not None:
-            archive.writestr(unique_name(safe_name(recap.file_stem, 100) + ".xlsx", used), exports.to_xlsx(recap))
+            archive.writestr(
+                unique_name(safe_name(recap.file_stem, 100) + ".xlsx", used), exports.to_xlsx(recap)
+            )
         for n, piece in enumerate(pieces, 1):
             _add_piece(archive, piece, n, used, notes)
             progress(n, len(pieces))
@@ -160,11 +201,13 @@ def _add_piece(archive: zipfile.ZipFile, piece: Piece, n: int, used: set[str], n
     for i, photo in enumerate(piece.photos, 1):
         path = photo_path(photo.storage_key, "original")
         if not path.is_file():
-            notes.append(_("Foto %(i)s dari \"%(title)s\" tidak ditemukan di server.", i=i, title=piece.title))
+            notes.append(_('Foto %(i)s dari "%(title)s" tidak ditemukan di server.', i=i, title=piece.title))
             photo_files.append((None, photo.caption))
             continue
         name = unique_name(f"{folder}/{safe_name(f'{title} - foto {i}')}.jpg", used)
         archive.write(path, name, compress_type=zipfile.ZIP_STORED)  # JPEG does not compress further
         photo_files.append((name.rsplit("/", 1)[1], photo.caption))
     archive.writestr(unique_name(f"{folder}/{title}.html", used), piece_html(piece, photo_files))
-    archive.writestr(unique_name(f"{folder}/{title}.pdf", used), piece_pdf(piece, [p.caption for p in piece.photos]))
+    archive.writestr(
+        unique_name(f"{folder}/{title}.pdf", used), piece_pdf(piece, [p.caption for p in piece.photos])
+    )

@@ -1,4 +1,5 @@
 """What the dashboards show: tracking tables and charts for one scope, month and tier (reads only)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,8 +8,7 @@ import pandas as pd
 from flask_babel import gettext as _
 from markupsafe import Markup
 
-from portal import charts
-from portal import scoring_adapter
+from portal import charts, scoring_adapter
 from portal.extensions import db
 from portal.models import City, Kmw, Panel, Province, Tier
 from portal.reports import stats
@@ -37,26 +37,48 @@ def build(scope: Scope, period: str, tier: Tier, *, with_contacts: bool = True) 
     periods = stats.last_periods(period, 6)
     grade_line = _("batas lulus 700")
     chart_set = {
-        "pieces": charts.column_chart(stats.pieces_per_month(periods, scope), title=_("Tulisan masuk per bulan")),
-        "compliance": charts.hbar_chart(stats.compliance_per_province(found.teams), unit="%", max_value=100,
-                                        title=_("Tim yang mengirim s.d. tanggal 15, per provinsi")),
-        "na": charts.histogram(stats.na_values(period, scope, tier), reference_label=grade_line,
-                               title=_("Sebaran NA dengan batas lulus 700")),
-        "pass_rate": charts.line_chart(stats.pass_rate(periods, scope, tier),
-                                       title=_("Persentase tulisan lulus (NA ≥ 700) per bulan")),
-        "agreement": charts.hbar_chart(stats.panel_agreement(period, scope, tier),
-                                       title=_("Rata-rata selisih nilai tertinggi dan terendah per panel")),
+        "pieces": charts.column_chart(
+            stats.pieces_per_month(periods, scope), title=_("Tulisan masuk per bulan")
+        ),
+        "compliance": charts.hbar_chart(
+            stats.compliance_per_province(found.teams),
+            unit="%",
+            max_value=100,
+            title=_("Tim yang mengirim s.d. tanggal 15, per provinsi"),
+        ),
+        "na": charts.histogram(
+            stats.na_values(period, scope, tier),
+            reference_label=grade_line,
+            title=_("Sebaran NA dengan batas lulus 700"),
+        ),
+        "pass_rate": charts.line_chart(
+            stats.pass_rate(periods, scope, tier), title=_("Persentase tulisan lulus (NA ≥ 700) per bulan")
+        ),
+        "agreement": charts.hbar_chart(
+            stats.panel_agreement(period, scope, tier),
+            title=_("Rata-rata selisih nilai tertinggi dan terendah per panel"),
+        ),
     }
     teams = found.teams
     headline = {
-        "teams": len(teams), "submitted": int(teams["submitted"].sum()) if len(teams) else 0,
+        "teams": len(teams),
+        "submitted": int(teams["submitted"].sum()) if len(teams) else 0,
         "late": int(teams["late"].sum()) if len(teams) else 0,
-        "teams_percent": _percent(teams, "submitted"), "cities_percent": _percent(found.cities, "sent"),
-        "kmws_percent": _percent(found.kmws, "sent"), "experts_percent": _percent(found.experts, "sent"),
+        "teams_percent": _percent(teams, "submitted"),
+        "cities_percent": _percent(found.cities, "sent"),
+        "kmws_percent": _percent(found.kmws, "sent"),
+        "experts_percent": _percent(found.experts, "sent"),
     }
-    return Dashboard(period, tier, found, percentages(teams, "submitted", "city", "city_id"),
-                     percentages(teams, "submitted", "kmw", "kmw_id"), percentages(teams, "submitted", "region"),
-                     chart_set, headline)
+    return Dashboard(
+        period,
+        tier,
+        found,
+        percentages(teams, "submitted", "city", "city_id"),
+        percentages(teams, "submitted", "kmw", "kmw_id"),
+        percentages(teams, "submitted", "region"),
+        chart_set,
+        headline,
+    )
 
 
 def provinces_in(scope: Scope) -> list[Province]:
@@ -89,8 +111,11 @@ def kmws_in(scope: Scope) -> list[Kmw]:
 
 
 def panels_chaired_by(user) -> list[Panel]:
-    return list(db.session.scalars(db.select(Panel).where(Panel.chair_id == user.id)
-                                   .order_by(Panel.period.desc()).limit(12)))
+    return list(
+        db.session.scalars(
+            db.select(Panel).where(Panel.chair_id == user.id).order_by(Panel.period.desc()).limit(12)
+        )
+    )
 
 
 def calibration(panel: Panel) -> pd.DataFrame:

@@ -1,4 +1,5 @@
 """A piece as files for a bundle: a standalone HTML page (photos beside it) and a PDF."""
+
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -10,7 +11,8 @@ from portal.text import render_markdown
 from portal.timeutil import period_label
 
 PAGE = """<!doctype html>
-<html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="id"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <style>body{{font:16px/1.6 Georgia,serif;max-width:760px;margin:2em auto;padding:0 1em}}
 dl{{display:grid;grid-template-columns:max-content 1fr;gap:.2em 1em}}dt{{color:#555}}dd{{margin:0}}
@@ -51,11 +53,18 @@ def piece_html(piece: Piece, photo_files: list[tuple[str | None, str]]) -> str:
         if name is None:
             figures.append(f"<p>{escape(_('Foto tidak ditemukan di server'))}: {escape(caption)}</p>")
         else:
-            figures.append(f'<figure><img src="{escape(name)}" alt="{escape(caption)}">'
-                           f"<figcaption>{escape(caption)}</figcaption></figure>")
-    return PAGE.format(title=escape(piece.title or _("Tanpa judul")), meta=meta, body=render_markdown(piece.body_md),
-                       facts_heading=escape(_("Data dan informasi faktual")), facts=escape(piece.facts),
-                       photos="".join(figures))
+            figures.append(
+                f'<figure><img src="{escape(name)}" alt="{escape(caption)}">'
+                f"<figcaption>{escape(caption)}</figcaption></figure>"
+            )
+    return PAGE.format(
+        title=escape(piece.title or _("Tanpa judul")),
+        meta=meta,
+        body=render_markdown(piece.body_md),
+        facts_heading=escape(_("Data dan informasi faktual")),
+        facts=escape(piece.facts),
+        photos="".join(figures),
+    )
 
 
 def piece_pdf(piece: Piece, photo_captions: list[str]) -> bytes:

@@ -6,6 +6,7 @@ UTF-8 *with BOM*, separated by semicolons, with decimal commas (``712,5``): doub
 Indonesian Excel gives proper columns, names with é/ñ intact and numbers that are numbers. (A
 ``sep=;`` first line would also work but makes Excel ignore the BOM, breaking accented names.)
 """
+
 from __future__ import annotations
 
 import csv
@@ -58,7 +59,7 @@ def _totals_row(section: Section) -> list:
 
 
 def _sheet_title(text: str, used: set[str]) -> str:
-    clean = "".join(" " if c in '[]:*?/\\' else c for c in text)[:28].strip() or "Rekap"
+    clean = "".join(" " if c in "[]:*?/\\" else c for c in text)[:28].strip() or "Rekap"
     name, n = clean, 2
     while name in used:
         name, n = f"{clean[:25]} {n}", n + 1
@@ -127,7 +128,7 @@ def cell_text(value) -> str:
 
 
 def to_csv(recap: Recap) -> bytes:
-    """UTF-8 with BOM, semicolons, decimal commas: what Excel in Indonesian opens as a table (see module doc)."""
+    """UTF-8 with BOM, semicolons, decimal commas: what Indonesian Excel opens as a table (module doc)."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
     writer.writerow([recap.title])
@@ -191,11 +192,17 @@ def _pdf_section(pdf: ReportPdf, section: Section) -> None:
     rows = _rows(section) + [_totals_row(section)]
     weights = []
     for i, column in enumerate(columns):
-        longest = max([len(column)] + [len(cell_text(r[i])) for r in rows])
-        weights.append(min(40, max(4, longest)))
+        # Headers wrap at spaces, values mostly do not: size by the longest header word and the longest value.
+        longest = max([len(w) for w in column.split()] + [len(cell_text(r[i])) for r in rows])
+        weights.append(min(40, max(7, longest)))
     pdf.set_font(pdf.family, "", 8)
-    with pdf.table(col_widths=tuple(weights), line_height=4.5, text_align="LEFT", first_row_as_headings=True,
-                   headings_style=FontFace(emphasis="BOLD", fill_color=(221, 227, 234))) as table:
+    with pdf.table(
+        col_widths=tuple(weights),
+        line_height=4.5,
+        text_align="LEFT",
+        first_row_as_headings=True,
+        headings_style=FontFace(emphasis="BOLD", fill_color=(221, 227, 234)),
+    ) as table:
         header = table.row()
         for column in columns:
             header.cell(pdf.text_of(column))

@@ -1,4 +1,5 @@
 """Filters (GET, validated) and the bundle request form (POST, CSRF)."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -8,7 +9,11 @@ from wtforms.validators import DataRequired, Optional, ValidationError
 
 from portal.timeutil import is_valid_period
 
-TIERS = [("province", _l("Provinsi (KMW)")), ("city", _l("Kota (Korkot)")), ("national", _l("Nasional (KMP)"))]
+TIERS = [
+    ("province", _l("Provinsi (KMW)")),
+    ("city", _l("Kota (Korkot)")),
+    ("national", _l("Nasional (KMP)")),
+]
 
 
 def _period(form, field) -> None:
@@ -40,5 +45,8 @@ class BundleForm(FlaskForm):
     cakupan = HiddenField(validators=[DataRequired(_l("Pilih paket dari halaman rekap."))])
     simpul = IntegerField(validators=[Optional()])  # the city or KMW id; absent for the national bundle
     periode = StringField(_l("Bulan (TTTT-BB)"), validators=[DataRequired(_l("Isi bulan paket.")), _period])
-    isi = SelectField(_l("Isi paket"), choices=[("sent", _l("Tulisan yang dikirim ke atas")),
-                                                 ("all", _l("Semua tulisan bulan ini"))], default="sent")
+    isi = SelectField(
+        _l("Isi paket"),
+        choices=[("sent", _l("Tulisan yang dikirim ke atas")), ("all", _l("Semua tulisan bulan ini"))],
+        default="sent",
+    )

@@ -6,6 +6,7 @@ One code path for every bundle: a job id (random, unguessable) names ``instance/
 Only the user who asked may see the status or download. Files older than 24 hours are removed
 whenever a new job starts.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,7 +35,9 @@ def export_dir(app: Flask | None = None) -> Path:
 
 def _executor(app: Flask) -> ThreadPoolExecutor:
     if "reports_executor" not in app.extensions:
-        app.extensions["reports_executor"] = ThreadPoolExecutor(max_workers=WORKERS, thread_name_prefix="bundle")
+        app.extensions["reports_executor"] = ThreadPoolExecutor(
+            max_workers=WORKERS, thread_name_prefix="bundle"
+        )
         app.extensions["reports_futures"] = {}
     return app.extensions["reports_executor"]
 
@@ -87,8 +90,16 @@ def start_bundle_job(user_id: int, spec: BundleSpec) -> str:
     folder = export_dir(app)
     cleanup_old(folder)
     job_id = secrets.token_urlsafe(24)
-    status = {"job": job_id, "user_id": user_id, "state": "queued", "done": 0, "total": None,
-              "name": bundle_name(spec), "created": time.time(), "error": ""}
+    status = {
+        "job": job_id,
+        "user_id": user_id,
+        "state": "queued",
+        "done": 0,
+        "total": None,
+        "name": bundle_name(spec),
+        "created": time.time(),
+        "error": "",
+    }
     _write_status(folder, job_id, status)
     executor = _executor(app)
     futures = app.extensions["reports_futures"]

@@ -1,4 +1,5 @@
 """Thin views: parse the request, check permission (reports/rules.py), call one function, render."""
+
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
@@ -27,8 +28,11 @@ def _period_arg() -> str:
     if not value:
         return _default_period()
     if not is_valid_period(value):
-        abort(Response(_("Bulan tidak valid: tulis sebagai TTTT-BB, misalnya 2026-11."), 400,
-                       mimetype="text/plain"))
+        abort(
+            Response(
+                _("Bulan tidak valid: tulis sebagai TTTT-BB, misalnya 2026-11."), 400, mimetype="text/plain"
+            )
+        )
     return value
 
 
@@ -37,7 +41,9 @@ def _recap_response(recap: recaps.Recap, fmt: str):
     if fmt not in renderers:
         abort(404)
     response = Response(renderers[fmt](recap), mimetype=exports.MIME[fmt])
-    response.headers.set("Content-Disposition", "attachment", filename=f"{safe_name(recap.file_stem, 100)}.{fmt}")
+    response.headers.set(
+        "Content-Disposition", "attachment", filename=f"{safe_name(recap.file_stem, 100)}.{fmt}"
+    )
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
@@ -61,10 +67,17 @@ def index():
     tier = Tier(form.tingkat.data) if valid and form.tingkat.data else Tier.PROVINCE
     narrowed = scope.narrowed(province_id)
     data = dashboard.build(narrowed, period, tier)
-    return render_template("reports/index.html", form=form, data=data, period=period, scope=scope,
-                           cities=dashboard.cities_in(narrowed), kmws=dashboard.kmws_in(scope),
-                           bundle_form=BundleForm(formdata=None, periode=period),
-                           chaired=dashboard.panels_chaired_by(current_user))
+    return render_template(
+        "reports/index.html",
+        form=form,
+        data=data,
+        period=period,
+        scope=scope,
+        cities=dashboard.cities_in(narrowed),
+        kmws=dashboard.kmws_in(scope),
+        bundle_form=BundleForm(formdata=None, periode=period),
+        chaired=dashboard.panels_chaired_by(current_user),
+    )
 
 
 @bp.route("/kepatuhan")
@@ -73,7 +86,9 @@ def obligations():
     _dm_required()
     scope = scope_of(current_user)
     form = FilterForm(request.args)
-    form.provinsi.choices = [(0, _("Semua provinsi"))] + [(p.id, p.name) for p in dashboard.provinces_in(scope)]
+    form.provinsi.choices = [(0, _("Semua provinsi"))] + [
+        (p.id, p.name) for p in dashboard.provinces_in(scope)
+    ]
     valid = form.validate()
     period = form.periode.data.strip() if valid and form.periode.data else _default_period()
     province_id = form.provinsi.data if valid and form.provinsi.data else None
@@ -92,9 +107,17 @@ def lampiran3(city_id: int, fmt: str | None = None):
     recap = recaps.lampiran3(city, period)
     if fmt is not None:
         return _recap_response(recap, fmt)
-    return render_template("reports/recap.html", recap=recap, period=period, endpoint="reports.lampiran3",
-                           node_args={"city_id": city.id}, bundle_scope="city", node_id=city.id,
-                           bundle_form=BundleForm(formdata=None, periode=period), form=PeriodForm(request.args))
+    return render_template(
+        "reports/recap.html",
+        recap=recap,
+        period=period,
+        endpoint="reports.lampiran3",
+        node_args={"city_id": city.id},
+        bundle_scope="city",
+        node_id=city.id,
+        bundle_form=BundleForm(formdata=None, periode=period),
+        form=PeriodForm(request.args),
+    )
 
 
 @bp.route("/lampiran2/<int:kmw_id>")
@@ -108,9 +131,17 @@ def lampiran2(kmw_id: int, fmt: str | None = None):
     recap = recaps.lampiran2(kmw, period)
     if fmt is not None:
         return _recap_response(recap, fmt)
-    return render_template("reports/recap.html", recap=recap, period=period, endpoint="reports.lampiran2",
-                           node_args={"kmw_id": kmw.id}, bundle_scope="kmw", node_id=kmw.id,
-                           bundle_form=BundleForm(formdata=None, periode=period), form=PeriodForm(request.args))
+    return render_template(
+        "reports/recap.html",
+        recap=recap,
+        period=period,
+        endpoint="reports.lampiran2",
+        node_args={"kmw_id": kmw.id},
+        bundle_scope="kmw",
+        node_id=kmw.id,
+        bundle_form=BundleForm(formdata=None, periode=period),
+        form=PeriodForm(request.args),
+    )
 
 
 @bp.route("/paket", methods=["POST"])
@@ -153,8 +184,9 @@ def bundle_download(job_id: str):
     path = jobs.zip_path(job_id) if status else None
     if status is None or status["state"] != "done" or not path.is_file():
         abort(404)
-    return send_file(path, mimetype="application/zip", as_attachment=True, download_name=status["name"],
-                     max_age=0)
+    return send_file(
+        path, mimetype="application/zip", as_attachment=True, download_name=status["name"], max_age=0
+    )
 
 
 @bp.route("/panel/<int:panel_id>/kalibrasi")
@@ -180,9 +212,9 @@ def progress(kmw_id: int):
     tz = recaps.kmw_timezone(kmw)
     period = form.periode.data.strip() if form.validate() and form.periode.data else cycle.current_period(tz)
     data = dashboard.build(Scope("kmw", frozenset({kmw.id})), period, Tier.PROVINCE, with_contacts=False)
-    return render_template("reports/progress.html", kmw=kmw, label=recaps.kmw_label(kmw), data=data,
-                           period=period, form=form)
-
+    return render_template(
+        "reports/progress.html", kmw=kmw, label=recaps.kmw_label(kmw), data=data, period=period, form=form
+    )
 
 
 @bp.app_template_filter("recap_number")

@@ -1,4 +1,5 @@
 """Who may see which report. Every export checks the same rule as its page."""
+
 from __future__ import annotations
 
 from portal import permissions
@@ -12,7 +13,7 @@ def can_view_city_recap(user, city: City) -> bool:
 
 
 def can_view_kmw_recap(user, kmw: Kmw) -> bool:
-    """Lampiran 2 of a KMW (members named: an internal form): its data managers, national ones, administrators."""
+    """Lampiran 2 of a KMW (members named, internal): its data managers, national ones, admins."""
     return permissions.can_manage_kmw(user, kmw)
 
 

@@ -1,4 +1,5 @@
 """Numbers behind the dashboards' charts, each scoped like the pages (see :class:`tracking.Scope`)."""
+
 from __future__ import annotations
 
 from portal import scoring_adapter
@@ -22,18 +23,28 @@ def short_label(period: str) -> str:
 
 
 def _entries(scope: Scope, tier: Tier, periods: list[str]):
-    query = (db.select(Entry, Panel.period).join(Panel, Entry.panel_id == Panel.id)
-             .join(Piece, Entry.piece_id == Piece.id).join(Team, Piece.team_id == Team.id)
-             .join(City, Team.city_id == City.id).join(Province, City.province_id == Province.id)
-             .where(Panel.tier == tier, Panel.period.in_(periods)))
+    query = (
+        db.select(Entry, Panel.period)
+        .join(Panel, Entry.panel_id == Panel.id)
+        .join(Piece, Entry.piece_id == Piece.id)
+        .join(Team, Piece.team_id == Team.id)
+        .join(City, Team.city_id == City.id)
+        .join(Province, City.province_id == Province.id)
+        .where(Panel.tier == tier, Panel.period.in_(periods))
+    )
     return db.session.execute(apply_scope(query, scope)).all()
 
 
 def pieces_per_month(periods: list[str], scope: Scope) -> list[tuple[str, int]]:
     """Submitted pieces (returned ones included: they were submitted) per month."""
-    query = (db.select(Piece.period, db.func.count(Piece.id)).join(Team, Piece.team_id == Team.id)
-             .join(City, Team.city_id == City.id).join(Province, City.province_id == Province.id)
-             .where(Piece.period.in_(periods), Piece.status != PieceStatus.DRAFT).group_by(Piece.period))
+    query = (
+        db.select(Piece.period, db.func.count(Piece.id))
+        .join(Team, Piece.team_id == Team.id)
+        .join(City, Team.city_id == City.id)
+        .join(Province, City.province_id == Province.id)
+        .where(Piece.period.in_(periods), Piece.status != PieceStatus.DRAFT)
+        .group_by(Piece.period)
+    )
     counts = dict(db.session.execute(apply_scope(query, scope)).all())
     return [(short_label(p), int(counts.get(p, 0))) for p in periods]
 

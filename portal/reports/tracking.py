@@ -5,6 +5,7 @@ which experts sent this year's knowledge product; percentages per city, KMW and 
 "City sent to the province by the 20th" = the city panel closed before the city's effective city deadline.
 "KMW sent to KMP by the 25th" = the KMW panel closed before the KMW's effective province deadline.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,7 +15,18 @@ import pandas as pd
 from portal import cycle
 from portal.extensions import db
 from portal.models import (
-    City, Extension, KnowledgeProduct, Kmw, Panel, Province, Region, Role, RoleAssignment, Team, Tier, User,
+    City,
+    Extension,
+    Kmw,
+    KnowledgeProduct,
+    Panel,
+    Province,
+    Region,
+    Role,
+    RoleAssignment,
+    Team,
+    Tier,
+    User,
 )
 from portal.permissions import managed_scope
 from portal.reports.recaps import kmw_timezone, month_pieces, writing_status
@@ -49,24 +61,56 @@ def apply_scope(query, scope: Scope):
 
 
 def teams_frame(scope: Scope) -> pd.DataFrame:
-    query = (db.select(Team.id, Team.name, Team.kind, City.id, City.name, Province.id, Province.name,
-                       Province.timezone, Kmw.id, Kmw.name, Region.name)
-             .join(City, Team.city_id == City.id).join(Province, City.province_id == Province.id)
-             .join(Kmw, Province.kmw_id == Kmw.id).outerjoin(Region, Kmw.region_id == Region.id)
-             .order_by(Kmw.code, Province.name, City.name, Team.code))
+    query = (
+        db.select(
+            Team.id,
+            Team.name,
+            Team.kind,
+            City.id,
+            City.name,
+            Province.id,
+            Province.name,
+            Province.timezone,
+            Kmw.id,
+            Kmw.name,
+            Region.name,
+        )
+        .join(City, Team.city_id == City.id)
+        .join(Province, City.province_id == Province.id)
+        .join(Kmw, Province.kmw_id == Kmw.id)
+        .outerjoin(Region, Kmw.region_id == Region.id)
+        .order_by(Kmw.code, Province.name, City.name, Team.code)
+    )
     rows = db.session.execute(apply_scope(query, scope)).all()
-    columns = ["team_id", "team", "kind", "city_id", "city", "province_id", "province", "tz", "kmw_id", "kmw",
-               "region"]
+    columns = [
+        "team_id",
+        "team",
+        "kind",
+        "city_id",
+        "city",
+        "province_id",
+        "province",
+        "tz",
+        "kmw_id",
+        "kmw",
+        "region",
+    ]
     frame = pd.DataFrame([tuple(r) for r in rows], columns=columns)
     frame["region"] = frame["region"].fillna("–")
     return frame
 
 
 def _extended(period: str, stage: str) -> dict[str, set[int]]:
-    rows = db.session.execute(db.select(Extension.team_id, Extension.city_id, Extension.kmw_id)
-                              .where(Extension.period == period, Extension.stage == stage)).all()
-    return {"team": {r[0] for r in rows if r[0]}, "city": {r[1] for r in rows if r[1]},
-            "kmw": {r[2] for r in rows if r[2]}}
+    rows = db.session.execute(
+        db.select(Extension.team_id, Extension.city_id, Extension.kmw_id).where(
+            Extension.period == period, Extension.stage == stage
+        )
+    ).all()
+    return {
+        "team": {r[0] for r in rows if r[0]},
+        "city": {r[1] for r in rows if r[1]},
+        "kmw": {r[2] for r in rows if r[2]},
+    }
 
 
 def team_compliance(period: str, scope: Scope) -> pd.DataFrame:
@@ -77,7 +121,9 @@ def team_compliance(period: str, scope: Scope) -> pd.DataFrame:
     on_time, late, deadlines, submitted_at = [], [], [], []
     for team_id, city_id, tz in zip(frame["team_id"], frame["city_id"], frame["tz"]):
         if team_id in extended["team"] or city_id in extended["city"]:
-            deadline = cycle.effective_deadline(period, "writing", tz, team_id=int(team_id), city_id=int(city_id))
+            deadline = cycle.effective_deadline(
+                period, "writing", tz, team_id=int(team_id), city_id=int(city_id)
+            )
         else:
             deadline = cycle.stage_deadline(period, "writing", tz)
         piece = pieces.get(team_id)
@@ -96,19 +142,28 @@ def team_compliance(period: str, scope: Scope) -> pd.DataFrame:
 def city_compliance(period: str, scope: Scope) -> pd.DataFrame:
     """One row per city: ``sent`` = its city panel closed before the city deadline (the 20th)."""
     teams = teams_frame(scope)
-    cities = teams.drop_duplicates("city_id")[["city_id", "city", "province_id", "province", "tz", "kmw_id", "kmw",
-                                               "region"]].reset_index(drop=True)
-    closed = dict(db.session.execute(db.select(Panel.city_id, Panel.closed_at)
-                                     .where(Panel.tier == Tier.CITY, Panel.period == period)).all())
+    cities = teams.drop_duplicates("city_id")[
+        ["city_id", "city", "province_id", "province", "tz", "kmw_id", "kmw", "region"]
+    ].reset_index(drop=True)
+    closed = dict(
+        db.session.execute(
+            db.select(Panel.city_id, Panel.closed_at).where(Panel.tier == Tier.CITY, Panel.period == period)
+        ).all()
+    )
     extended = _extended(period, "city")["city"]
     sent = []
     for city_id, tz in zip(cities["city_id"], cities["tz"]):
-        deadline = (cycle.effective_deadline(period, "city", tz, city_id=int(city_id)) if city_id in extended
-                    else cycle.stage_deadline(period, "city", tz))
+        deadline = (
+            cycle.effective_deadline(period, "city", tz, city_id=int(city_id))
+            if city_id in extended
+            else cycle.stage_deadline(period, "city", tz)
+        )
         at = closed.get(city_id)
         sent.append(at is not None and at < deadline)
     cities["sent"] = pd.Series(sent, dtype=bool, index=cities.index)
-    cities["closed_at"] = pd.Series([closed.get(c) for c in cities["city_id"]], dtype=object, index=cities.index)
+    cities["closed_at"] = pd.Series(
+        [closed.get(c) for c in cities["city_id"]], dtype=object, index=cities.index
+    )
     return cities
 
 
@@ -116,8 +171,13 @@ def kmw_compliance(period: str, scope: Scope) -> pd.DataFrame:
     """One row per KMW: ``sent`` = its KMW panel closed before the province deadline (the 25th)."""
     teams = teams_frame(scope)
     kmws = teams.drop_duplicates("kmw_id")[["kmw_id", "kmw", "region"]].reset_index(drop=True)
-    closed = dict(db.session.execute(db.select(Panel.kmw_id, Panel.closed_at)
-                                     .where(Panel.tier == Tier.PROVINCE, Panel.period == period)).all())
+    closed = dict(
+        db.session.execute(
+            db.select(Panel.kmw_id, Panel.closed_at).where(
+                Panel.tier == Tier.PROVINCE, Panel.period == period
+            )
+        ).all()
+    )
     sent = []
     for kmw_id in kmws["kmw_id"]:
         kmw = db.session.get(Kmw, int(kmw_id))
@@ -129,16 +189,23 @@ def kmw_compliance(period: str, scope: Scope) -> pd.DataFrame:
 
 
 def expert_compliance(year: int, scope: Scope) -> pd.DataFrame:
-    """One row per KMW expert (writer with a KMW scope): ``sent`` = this year's knowledge product submitted."""
+    """One row per KMW expert (KMW-scoped writer): ``sent`` = this year's knowledge product submitted."""
     kmw_ids = set(teams_frame(scope)["kmw_id"].tolist())
     rows = db.session.execute(
-        db.select(User.id, User.name, User.phone, Kmw.id, Kmw.name).join(RoleAssignment, RoleAssignment.user_id == User.id)
+        db.select(User.id, User.name, User.phone, Kmw.id, Kmw.name)
+        .join(RoleAssignment, RoleAssignment.user_id == User.id)
         .join(Kmw, RoleAssignment.kmw_id == Kmw.id)
-        .where(RoleAssignment.role == Role.WRITER, Kmw.id.in_(kmw_ids or {-1})).order_by(Kmw.code, User.name)
+        .where(RoleAssignment.role == Role.WRITER, Kmw.id.in_(kmw_ids or {-1}))
+        .order_by(Kmw.code, User.name)
     ).all()
     frame = pd.DataFrame([tuple(r) for r in rows], columns=["user_id", "name", "phone", "kmw_id", "kmw"])
-    done = set(db.session.scalars(db.select(KnowledgeProduct.author_id).where(
-        KnowledgeProduct.year == year, KnowledgeProduct.submitted_at.is_not(None))))
+    done = set(
+        db.session.scalars(
+            db.select(KnowledgeProduct.author_id).where(
+                KnowledgeProduct.year == year, KnowledgeProduct.submitted_at.is_not(None)
+            )
+        )
+    )
     frame["sent"] = pd.Series([u in done for u in frame["user_id"]], dtype=bool, index=frame.index)
     return frame
 
@@ -154,15 +221,26 @@ def percentages(frame: pd.DataFrame, flag: str, by: str, key: str | None = None)
     return table
 
 
-def contacts(role: Role, *, team_ids=(), city_ids=(), kmw_ids=()) -> dict[tuple[str, int], list[tuple[str, str]]]:
+def contacts(
+    role: Role, *, team_ids=(), city_ids=(), kmw_ids=()
+) -> dict[tuple[str, int], list[tuple[str, str]]]:
     """Names and phones of the people holding ``role`` at these nodes, keyed ("team"|"city"|"kmw", id)."""
-    query = (db.select(RoleAssignment.team_id, RoleAssignment.city_id, RoleAssignment.kmw_id, User.name, User.phone)
-             .join(User, RoleAssignment.user_id == User.id)
-             .where(RoleAssignment.role == role, User.active.is_(True),
-                    db.or_(RoleAssignment.team_id.in_(list(team_ids) or [-1]),
-                           RoleAssignment.city_id.in_(list(city_ids) or [-1]),
-                           RoleAssignment.kmw_id.in_(list(kmw_ids) or [-1])))
-             .order_by(User.name))
+    query = (
+        db.select(
+            RoleAssignment.team_id, RoleAssignment.city_id, RoleAssignment.kmw_id, User.name, User.phone
+        )
+        .join(User, RoleAssignment.user_id == User.id)
+        .where(
+            RoleAssignment.role == role,
+            User.active.is_(True),
+            db.or_(
+                RoleAssignment.team_id.in_(list(team_ids) or [-1]),
+                RoleAssignment.city_id.in_(list(city_ids) or [-1]),
+                RoleAssignment.kmw_id.in_(list(kmw_ids) or [-1]),
+            ),
+        )
+        .order_by(User.name)
+    )
     found: dict[tuple[str, int], list[tuple[str, str]]] = {}
     for team_id, city_id, kmw_id, name, phone in db.session.execute(query):
         key = ("team", team_id) if team_id else ("city", city_id) if city_id else ("kmw", kmw_id)
@@ -203,7 +281,14 @@ def obligations(period: str, scope: Scope, *, with_contacts: bool = True) -> Obl
     experts = expert_compliance(int(period[:4]), scope)
     found: dict = {}
     if with_contacts:
-        found.update(contacts(Role.WRITER, team_ids=teams.loc[~teams["submitted"], "team_id"].astype(int).tolist()))
-        found.update(contacts(Role.DATA_MANAGER, city_ids=cities.loc[~cities["sent"], "city_id"].astype(int).tolist(),
-                              kmw_ids=kmws.loc[~kmws["sent"], "kmw_id"].astype(int).tolist()))
+        found.update(
+            contacts(Role.WRITER, team_ids=teams.loc[~teams["submitted"], "team_id"].astype(int).tolist())
+        )
+        found.update(
+            contacts(
+                Role.DATA_MANAGER,
+                city_ids=cities.loc[~cities["sent"], "city_id"].astype(int).tolist(),
+                kmw_ids=kmws.loc[~kmws["sent"], "kmw_id"].astype(int).tolist(),
+            )
+        )
     return Obligations(period, teams, cities, kmws, experts, found)
