@@ -47,3 +47,12 @@ def upgrade_database(revision: str = "head") -> None:
 
 def downgrade_database(revision: str) -> None:
     command.downgrade(alembic_config(), revision)
+
+
+# Objects made by raw DDL in migrations (full-text search) that the ORM metadata does not describe.
+UNMODELLED_PREFIXES = ("piece_search", "ix_piece_fulltext")
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    """Alembic autogenerate filter: leave the raw-DDL search objects alone."""
+    return not (reflected and compare_to is None and name and name.startswith(UNMODELLED_PREFIXES))

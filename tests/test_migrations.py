@@ -10,7 +10,7 @@ from sqlalchemy.engine import make_url
 
 import portal.models  # noqa: F401
 from portal import normalise_database_url
-from portal.db import alembic_config
+from portal.db import alembic_config, include_object
 from portal.extensions import db
 from tests.conftest import TEST_DATABASE_URL, requires_postgres
 
@@ -20,7 +20,7 @@ def _check_round_trip(url: str) -> None:
     command.upgrade(cfg, "head")
     engine = create_engine(url)
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), db.metadata)
+        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False, "include_object": include_object}), db.metadata)
         assert diff == [], f"migrations and models differ: {diff}"
         assert "piece" in inspect(conn).get_table_names()
     command.downgrade(cfg, "base")

@@ -5,6 +5,7 @@ from alembic import context
 from sqlalchemy import create_engine, pool
 
 import portal.models  # noqa: F401  (registers every table)
+from portal.db import include_object
 from portal.extensions import db
 
 config = context.config
@@ -38,7 +39,7 @@ def render_item(type_, obj, autogen_context):
 
 
 def _run(connection) -> None:
-    context.configure(connection=connection, target_metadata=target_metadata, render_item=render_item,
+    context.configure(connection=connection, target_metadata=target_metadata, render_item=render_item, include_object=include_object,
                       render_as_batch=connection.dialect.name == "sqlite", compare_type=True)
     with context.begin_transaction():
         context.run_migrations()

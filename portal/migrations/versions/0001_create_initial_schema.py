@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 13:20:33.275710
+Create Date: 2026-11-23 13:45:37.407128
 """
 from alembic import op
 import sqlalchemy as sa
@@ -166,6 +166,7 @@ def upgrade() -> None:
     sa.Column('rubric_id', sa.Integer(), nullable=True),
     sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True),
     sa.Column('closed_by_id', sa.Integer(), nullable=True),
+    sa.Column('closed_late', sa.Boolean(), nullable=True),
     sa.Column('letter_number', sa.String(length=80), nullable=True),
     sa.Column('letter_date', sa.Date(), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
