@@ -141,3 +141,16 @@ def test_ensure_search_schema_is_idempotent(app):
 def test_fts5_query_quotes_every_token():
     assert search.fts5_query('sampah "AND( warga*') == '"sampah" "AND" "warga"'
     assert search.fts5_query('"*') == ""
+
+
+def test_piece_published_without_index_call_is_still_found(corpus, make_piece):
+    """The decision operation should call index_piece; if it does not, the lazy check heals the index."""
+    from datetime import UTC, datetime
+
+    from portal.models.pieces import BestPractice
+
+    piece = make_piece(corpus["tree"].team["demak-TF02"], title="Irigasi desa", body_md="Saluran irigasi baru.")
+    piece.best_practice = BestPractice.PROVINCE
+    piece.published_at = datetime(2026, 11, 29, tzinfo=UTC)
+    db.session.commit()
+    assert titles(search.search_pieces("irigasi")) == {"Irigasi desa"}
