@@ -148,7 +148,7 @@ def test_all_pieces_bundle_and_empty_bundle(city_bundle, tmp_path):
     assert build_bundle(BundleSpec("city", tree.city["semarang"].id, PERIOD, "all"), tmp_path / "a.zip") == 6
     assert build_bundle(BundleSpec("national", None, "2026-01"), tmp_path / "n.zip") == 0
     with zipfile.ZipFile(tmp_path / "n.zip") as archive:
-        assert archive.namelist() == ["CATATAN.txt"]
+        assert archive.namelist() == ["Rekap kepatuhan_Nasional_Januari 2026.xlsx", "CATATAN.txt"]
 
 
 def _wait(app, job_id):

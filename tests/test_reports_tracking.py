@@ -129,3 +129,48 @@ def test_empty_tree_gives_empty_tables(app):
     found = obligations(PERIOD, Scope())
     assert found.teams.empty and found.cities.empty and found.kmws.empty and found.experts.empty
     assert percentages(found.teams, "submitted", "city", "city_id").empty
+
+
+def test_followup_export_holds_percentages_and_contacts(month, make_user, login, client):
+    import io
+
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    tree, _ = month
+    login(make_user(Role.DATA_MANAGER, tree.kmw["A"]))
+    response = client.get(f"/laporan/kepatuhan/unduh/xlsx?periode={PERIOD}")
+    assert response.status_code == 200
+    assert "Rekap kepatuhan_KMW A_November 2026.xlsx" in response.headers["Content-Disposition"]
+    book = load_workbook(io.BytesIO(response.data))
+    assert len(book.worksheets) == 4
+
+    def sheet(i):
+        ws = book.worksheets[i]
+        header = next(r for r in range(1, ws.max_row + 1) if ws.cell(r, 1).value == "No")
+        return pd.read_excel(io.BytesIO(response.data), sheet_name=i, header=header - 1)
+
+    per_city = sheet(0).set_index("Kota/Kabupaten")
+    assert set(per_city.index[:-1]) == {"Kota Semarang", "Kabupaten Demak"}  # the last row is "Jumlah"
+    assert per_city.loc["Kota Semarang", "Persen"] == 10.0 and per_city.loc["Kota Semarang", "Tim"] == 10
+    assert per_city.loc["Kabupaten Demak", "Kirim ke provinsi s.d. tgl 20"] == "Tidak"
+    missing = sheet(2)
+    row = missing[missing["Tim"] == "TF 02 Kota Semarang"].iloc[0]
+    assert (
+        row["Keadaan"] == "Terlambat"
+        and row["Penulis"] == "Sri Wahyuni"
+        and row["Telepon"] == "0812-3456-7890"
+    )
+    assert "Kota Makassar" not in set(missing["Kota/Kabupaten"])  # another KMW's teams are not in this scope
+    pdf = client.get(f"/laporan/kepatuhan/unduh/pdf?periode={PERIOD}")
+    assert pdf.data.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("role", [Role.WRITER, Role.PANEL_MEMBER, Role.READER])
+def test_followup_export_is_for_data_managers(month, make_user, login, client, role):
+    tree, _ = month
+    scope = {Role.WRITER: tree.team["semarang-TF01"], Role.PANEL_MEMBER: tree.kmw["A"], Role.READER: None}[
+        role
+    ]
+    login(make_user(role, scope))
+    assert client.get(f"/laporan/kepatuhan/unduh/xlsx?periode={PERIOD}").status_code == 403

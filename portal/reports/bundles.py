@@ -21,6 +21,7 @@ from portal.models import City, Entry, Kmw, Panel, Piece, PieceStatus, Province,
 from portal.photos import photo_path
 from portal.reports import exports, recaps
 from portal.reports.documents import piece_html, piece_pdf
+from portal.reports.followup import followup_recap
 from portal.reports.tracking import Scope, apply_scope
 from portal.timeutil import period_label
 
@@ -153,13 +154,14 @@ def bundle_pieces(spec: BundleSpec) -> list[Piece]:
     return list(db.session.scalars(query))
 
 
-def bundle_recap(spec: BundleSpec) -> recaps.Recap | None:
+def bundle_recap(spec: BundleSpec) -> recaps.Recap:
+    """Lampiran 3 for a city, Lampiran 2 for a KMW, the compliance recap for KMP."""
     node = node_of(spec)
     if spec.scope == "city":
         return recaps.lampiran3(node, spec.period)
     if spec.scope == "kmw":
         return recaps.lampiran2(node, spec.period)
-    return None
+    return followup_recap(Scope("national"), spec.period, _("Nasional"))
 
 
 def build_bundle(
@@ -179,10 +181,7 @@ def build_bundle(
     partial = target.with_suffix(".part")
     with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         recap = bundle_recap(spec)
-        if recap is not None:
-            archive.writestr(
-                unique_name(safe_name(recap.file_stem, 100) + ".xlsx", used), exports.to_xlsx(recap)
-            )
+        archive.writestr(unique_name(safe_name(recap.file_stem, 100) + ".xlsx", used), exports.to_xlsx(recap))
         for n, piece in enumerate(pieces, 1):
             _add_piece(archive, piece, n, used, notes)
             progress(n, len(pieces))

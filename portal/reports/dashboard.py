@@ -125,3 +125,16 @@ def calibration(panel: Panel) -> pd.DataFrame:
     names = {m.user_id: m.user.name for m in panel.members}
     table = table.assign(name=[names.get(int(r), "?") for r in table["reviewer"]])
     return table.sort_values("distance", ascending=False).reset_index(drop=True)
+
+
+def scope_label(scope: Scope) -> str:
+    """A short name for a scope, for file names and title blocks."""
+    if scope.province_id:
+        province = db.session.get(Province, scope.province_id)
+        if province is not None:
+            return province.name
+    if scope.level == "kmw":
+        return ", ".join(k.name for k in kmws_in(scope)) or "KMW"
+    if scope.level == "city":
+        return ", ".join(c.name for c in cities_in(scope)) or _("Kota")
+    return _("Nasional")

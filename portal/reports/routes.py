@@ -11,6 +11,7 @@ from portal.extensions import db
 from portal.models import City, Kmw, Panel, Tier
 from portal.reports import bp, dashboard, exports, jobs, recaps, rules
 from portal.reports.bundles import SCOPES, BundleSpec, safe_name
+from portal.reports.followup import followup_recap
 from portal.reports.forms import BundleForm, FilterForm, PeriodForm
 from portal.reports.tracking import Scope, scope_of
 from portal.timeutil import is_valid_period
@@ -53,11 +54,8 @@ def _dm_required() -> None:
         abort(403)
 
 
-@bp.route("/")
-@login_required
-def index():
-    _dm_required()
-    scope = scope_of(current_user)
+def _filters(scope):
+    """The dashboard filters from the query string; invalid values are shown as errors and ignored."""
     form = FilterForm(request.args)
     provinces = dashboard.provinces_in(scope)
     form.provinsi.choices = [(0, _("Semua provinsi"))] + [(p.id, p.name) for p in provinces]
@@ -65,7 +63,15 @@ def index():
     period = form.periode.data.strip() if valid and form.periode.data else _default_period()
     province_id = form.provinsi.data if valid and form.provinsi.data else None
     tier = Tier(form.tingkat.data) if valid and form.tingkat.data else Tier.PROVINCE
-    narrowed = scope.narrowed(province_id)
+    return form, period, scope.narrowed(province_id), tier
+
+
+@bp.route("/")
+@login_required
+def index():
+    _dm_required()
+    scope = scope_of(current_user)
+    form, period, narrowed, tier = _filters(scope)
     data = dashboard.build(narrowed, period, tier)
     return render_template(
         "reports/index.html",
@@ -81,19 +87,17 @@ def index():
 
 
 @bp.route("/kepatuhan")
+@bp.route("/kepatuhan/unduh/<fmt>")
 @login_required
-def obligations():
+def obligations(fmt: str | None = None):
     _dm_required()
-    scope = scope_of(current_user)
-    form = FilterForm(request.args)
-    form.provinsi.choices = [(0, _("Semua provinsi"))] + [
-        (p.id, p.name) for p in dashboard.provinces_in(scope)
-    ]
-    valid = form.validate()
-    period = form.periode.data.strip() if valid and form.periode.data else _default_period()
-    province_id = form.provinsi.data if valid and form.provinsi.data else None
-    data = dashboard.build(scope.narrowed(province_id), period, Tier.PROVINCE)
-    return render_template("reports/obligations.html", form=form, data=data, period=period)
+    form, period, narrowed, _tier = _filters(scope_of(current_user))
+    if fmt is not None:
+        return _recap_response(followup_recap(narrowed, period, dashboard.scope_label(narrowed)), fmt)
+    data = dashboard.build(narrowed, period, Tier.PROVINCE)
+    return render_template(
+        "reports/obligations.html", form=form, data=data, period=period, province_id=narrowed.province_id
+    )
 
 
 @bp.route("/lampiran3/<int:city_id>")
