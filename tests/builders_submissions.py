@@ -108,3 +108,16 @@ def complete_fields(**over) -> dict:
     }
     fields.update(over)
     return fields
+
+
+def _box(kind: bytes, payload: bytes) -> bytes:
+    return struct.pack(">I", 8 + len(payload)) + kind + payload
+
+
+def iso_media(seconds: float, brand: bytes = b"M4A ") -> bytes:
+    """A tiny, real ISO base media file (M4A with brand ``M4A ``, MP4 with ``isom``): ftyp, moov/mvhd, mdat.
+    mutagen reads the duration from the movie header (timescale 1000), as for a recorder's file."""
+    ftyp = _box(b"ftyp", brand + struct.pack(">I", 0) + brand + b"isom")
+    mvhd = _box(b"mvhd", bytes(4) + struct.pack(">IIII", 0, 0, 1000, int(seconds * 1000))
+                + b"\x00\x01\x00\x00\x01\x00" + bytes(10) + bytes(36) + bytes(24) + struct.pack(">I", 2))
+    return ftyp + _box(b"moov", mvhd) + _box(b"mdat", bytes(16))

@@ -7,6 +7,7 @@ from builders_submissions import (
     HTML_AS_JPG,
     SVG_WITH_SCRIPT,
     complete_fields,
+    iso_media,
     jpeg,
     mp3_with_xing,
     pdf_document,
@@ -213,3 +214,14 @@ def test_docx_and_odt_sniffed_by_content():
     assert media.sniff_document(archive({"mimetype": "application/vnd.oasis.opendocument.text"})).extension == "odt"
     with pytest.raises(media.MediaError):
         media.sniff_document(archive({"evil.html": "<script>"}))
+
+
+@pytest.mark.parametrize("brand,form,ctype", [(b"M4A ", "audio", "audio/mp4"), (b"isom", "video", "video/mp4"),
+                                               (b"isom", "audiovisual", "video/mp4")])
+def test_m4a_and_mp4_duration_from_real_files(client, setup, brand, form, ctype):
+    short = form_post(client, setup.piece, form=form, files={"media": (iso_media(14 * 60 + 59, brand), "a.bin")})
+    assert short.status_code == 400 and "minimal 15 menit" in short.get_data(as_text=True)
+    ok = form_post(client, setup.piece, form=form, files={"media": (iso_media(15 * 60, brand), "a.bin")})
+    assert ok.status_code == 302
+    item = fresh(setup.piece).media
+    assert item.content_type == ctype and item.duration_seconds == 900.0

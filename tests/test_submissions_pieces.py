@@ -231,3 +231,34 @@ def test_csrf_required_on_autosave_and_form(app, client, login, world, clock):
     app.config["WTF_CSRF_ENABLED"] = True
     assert client.post(f"/tulisan/{piece.id}/simpan", json={"version": piece.version, "title": "x"}).status_code == 400
     assert client.post(f"/tulisan/{piece.id}", data={"title": "x", "version": piece.version}).status_code == 400
+
+
+def test_roll_over_operation_and_occupied_next_month(app, world, make_piece):
+    _tree, team, _writer, _ = world
+    old = make_piece(team, period="2026-10", status="draft")
+    submitted = make_piece(team, period="2026-09", status="submitted")
+    moved = operations.roll_over_late_drafts(team, at("Asia/Jakarta", 2026, 11, 3, 8, 0))
+    assert [p.id for p in moved] == [old.id]
+    assert (old.period, old.moved_from_period) == ("2026-11", "2026-10")
+    assert submitted.period == "2026-09"  # submitted work never moves
+    stale = make_piece(team, period="2026-08", status="draft")
+    assert operations.roll_over_late_drafts(team, at("Asia/Jakarta", 2026, 11, 3, 8, 0)) == []
+    assert stale.period == "2026-08"  # next open month already has the team's piece: left as it was
+
+
+def test_failed_row_removes_the_stored_files(app, world, monkeypatch):
+    from portal import storage
+
+    _tree, team, writer, _ = world
+    with app.test_request_context():
+        piece = operations.start_piece(writer, team, at("Asia/Jakarta", 2026, 11, 3, 8, 0))
+
+        def broken_commit():
+            raise RuntimeError("database went away")
+
+        monkeypatch.setattr(db.session, "commit", broken_commit)
+        with pytest.raises(RuntimeError):
+            operations.add_photo(writer, piece, jpeg(), "x")
+    monkeypatch.undo()
+    root = storage.upload_root() / "photos"
+    assert not root.exists() or not any(p.is_file() for p in root.rglob("*"))  # written, then removed
