@@ -7,7 +7,10 @@ from portal.submissions.requirements import Missing, check_requirements
 
 
 @pytest.fixture(autouse=True)
-def _request(app):
+def _request(app, request):
+    if "outside_a_request" in request.node.name:
+        yield
+        return
     with app.test_request_context():
         yield
 
@@ -110,3 +113,15 @@ def test_everything_missing_is_listed_at_once(app):
     empty = piece(title="", body_md="", photos=[], institution_name="", institution_address="", institution_phone="",
                   author_name="", author_position="", author_place="", author_phone="")
     assert len(codes(empty)) == 10
+
+
+def test_works_outside_a_request(app, make_tree, make_piece):
+    """Reports and command-line jobs call the check without a request: messages stay Indonesian."""
+    tree = make_tree()
+    piece = make_piece(tree.team["semarang-TF01"], photos=1, author_phone="")
+    from flask import has_request_context
+
+    assert not has_request_context()
+    found = check_requirements(piece)
+    assert [m.code for m in found] == ["photos_min", "author_phone"]
+    assert "minimal 2 foto" in found[0].message

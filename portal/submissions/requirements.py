@@ -6,12 +6,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
-from flask_babel import gettext as _
+from flask import current_app, has_request_context
+from flask_babel import gettext
 
 from portal.text import word_count
 
 TIMED_MEDIA = ("audio", "video", "audiovisual")
+
+
+def _(message: str, **values) -> str:
+    """Translate in a request (the user's language); outside one (CLI, jobs) the Indonesian source text."""
+    if has_request_context():
+        return gettext(message, **values)
+    return message % values if values else message
 
 
 @dataclass(frozen=True)
@@ -91,13 +98,18 @@ def _check_photos(photos, photos_min: int, photos_max: int, min_short: int, min_
     return missing
 
 
+def N_(message: str) -> str:
+    """Mark a message for extraction (pybabel's default keyword); it is translated where it is used."""
+    return message
+
+
 # (code, attribute, message) of the fields that must not be empty.
 _REQUIRED_FIELDS = [
-    ("institution_name", "institution_name", "Nama lembaga atau tokoh yang diangkat belum diisi."),
-    ("institution_address", "institution_address", "Alamat lembaga atau tokoh yang diangkat belum diisi."),
-    ("institution_phone", "institution_phone", "Nomor kontak lembaga atau tokoh yang diangkat belum diisi."),
-    ("author_name", "author_name", "Nama penulis belum diisi."),
-    ("author_position", "author_position", "Jabatan penulis belum diisi."),
-    ("author_place", "author_place", "Tempat tugas penulis (kota/kabupaten) belum diisi."),
-    ("author_phone", "author_phone", "Nomor telepon penulis belum diisi."),
+    ("institution_name", "institution_name", N_("Nama lembaga atau tokoh yang diangkat belum diisi.")),
+    ("institution_address", "institution_address", N_("Alamat lembaga atau tokoh yang diangkat belum diisi.")),
+    ("institution_phone", "institution_phone", N_("Nomor kontak lembaga atau tokoh yang diangkat belum diisi.")),
+    ("author_name", "author_name", N_("Nama penulis belum diisi.")),
+    ("author_position", "author_position", N_("Jabatan penulis belum diisi.")),
+    ("author_place", "author_place", N_("Tempat tugas penulis (kota/kabupaten) belum diisi.")),
+    ("author_phone", "author_phone", N_("Nomor telepon penulis belum diisi.")),
 ]
