@@ -5,14 +5,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Optional, ValidationError
 
 from portal.timeutil import is_valid_period
 
 TIERS = [
-    ("province", _l("Provinsi (KMW)")),
-    ("city", _l("Kota (Korkot)")),
-    ("national", _l("Nasional (KMP)")),
+    SelectChoice("province", _l("Provinsi (KMW)")),
+    SelectChoice("city", _l("Kota (Korkot)")),
+    SelectChoice("national", _l("Nasional (KMP)")),
 ]
 
 
@@ -47,6 +48,9 @@ class BundleForm(FlaskForm):
     periode = StringField(_l("Bulan (TTTT-BB)"), validators=[DataRequired(_l("Isi bulan paket.")), _period])
     isi = SelectField(
         _l("Isi paket"),
-        choices=[("sent", _l("Tulisan yang dikirim ke atas")), ("all", _l("Semua tulisan bulan ini"))],
+        choices=[
+            SelectChoice("sent", _l("Tulisan yang dikirim ke atas")),
+            SelectChoice("all", _l("Semua tulisan bulan ini")),
+        ],
         default="sent",
     )

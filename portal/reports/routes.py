@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from portal import cycle, permissions
 from portal.extensions import db
@@ -58,7 +59,9 @@ def _filters(scope):
     """The dashboard filters from the query string; invalid values are shown as errors and ignored."""
     form = FilterForm(request.args)
     provinces = dashboard.provinces_in(scope)
-    form.provinsi.choices = [(0, _("Semua provinsi"))] + [(p.id, p.name) for p in provinces]
+    form.provinsi.choices = [SelectChoice(0, _("Semua provinsi"))] + [
+        SelectChoice(p.id, p.name) for p in provinces
+    ]
     valid = form.validate()
     period = form.periode.data.strip() if valid and form.periode.data else _default_period()
     province_id = form.provinsi.data if valid and form.provinsi.data else None
