@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 FORM_CHOICES = [
-    ("artikel", _l("Artikel")), ("narasi", _l("Narasi")), ("feature", _l("Feature")),
-    ("audio", _l("Audio (min. 15 menit)")), ("video", _l("Video (min. 15 menit)")),
-    ("audiovisual", _l("Audiovisual (min. 15 menit)")), ("grafis", _l("Grafis (gambar, foto, komik)")),
+    SelectChoice("artikel", _l("Artikel")), SelectChoice("narasi", _l("Narasi")), SelectChoice("feature", _l("Feature")),
+    SelectChoice("audio", _l("Audio (min. 15 menit)")), SelectChoice("video", _l("Video (min. 15 menit)")),
+    SelectChoice("audiovisual", _l("Audiovisual (min. 15 menit)")), SelectChoice("grafis", _l("Grafis (gambar, foto, komik)")),
 ]
 
 
@@ -38,9 +39,9 @@ class ActionForm(FlaskForm):
 class ExtensionForm(FlaskForm):
     scope = SelectField(_l("Untuk"), validators=[DataRequired()])
     period = StringField(_l("Bulan (TTTT-BB)"), validators=[DataRequired(), Length(min=7, max=7)])
-    stage = SelectField(_l("Tahap"), choices=[("writing", _l("Penulisan (tanggal 15)")),
-                                              ("city", _l("Seleksi kota (tanggal 20)")),
-                                              ("province", _l("Penilaian provinsi (tanggal 25)"))])
+    stage = SelectField(_l("Tahap"), choices=[SelectChoice("writing", _l("Penulisan (tanggal 15)")),
+                                              SelectChoice("city", _l("Seleksi kota (tanggal 20)")),
+                                              SelectChoice("province", _l("Penilaian provinsi (tanggal 25)"))])
     until = DateTimeLocalField(_l("Diperpanjang sampai (waktu setempat)"), format="%Y-%m-%dT%H:%M",
                                validators=[DataRequired()])
     reason = TextAreaField(_l("Alasan"), validators=[DataRequired(), Length(max=2000)])

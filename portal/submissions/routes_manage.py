@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from portal import permissions as perm
 from portal.extensions import db
@@ -17,24 +18,24 @@ from portal.submissions.routes import _read_upload
 from portal.timeutil import is_valid_period, now_utc, tz_label
 
 
-def _scope_choices(user) -> list[tuple[str, str]]:
+def _scope_choices(user) -> list[SelectChoice]:
     """What this data manager may extend: teams and cities of their cities, or cities and KMWs above."""
     level, ids = perm.managed_scope(user)
     choices = []
     if level == "national":
         for kmw in db.session.scalars(db.select(Kmw).order_by(Kmw.code)):
-            choices.append((f"kmw:{kmw.id}", f"KMW {kmw.name}"))
+            choices.append(SelectChoice(f"kmw:{kmw.id}", f"KMW {kmw.name}"))
         cities = db.session.scalars(db.select(City).order_by(City.name)).all()
     elif level == "kmw":
         for kmw in db.session.scalars(db.select(Kmw).where(Kmw.id.in_(ids)).order_by(Kmw.code)):
-            choices.append((f"kmw:{kmw.id}", f"KMW {kmw.name}"))
+            choices.append(SelectChoice(f"kmw:{kmw.id}", f"KMW {kmw.name}"))
         cities = [c for kmw_id in ids for p in db.session.get(Kmw, kmw_id).provinces for c in p.cities]
     else:
         cities = db.session.scalars(db.select(City).where(City.id.in_(ids)).order_by(City.name)).all()
     for city in cities:
-        choices.append((f"city:{city.id}", _("Seluruh %(city)s", city=city.name)))
+        choices.append(SelectChoice(f"city:{city.id}", _("Seluruh %(city)s", city=city.name)))
         if level != "national":
-            choices += [(f"team:{t.id}", f"{t.name}") for t in city.teams]
+            choices += [SelectChoice(f"team:{t.id}", t.name) for t in city.teams]
     return choices
 
 
@@ -88,7 +89,7 @@ def extensions():
     kmws = db.session.scalars(db.select(Kmw).order_by(Kmw.code)).all() if level == "national" else \
         [db.session.get(Kmw, i) for i in sorted(ids)] if level == "kmw" else []
     return render_template("submissions/extensions.html", form=form, extensions=recent,
-                           labels=dict(form.scope.choices), kmws=kmws)
+                           labels={c.value: c.label for c in form.scope.choices}, kmws=kmws)
 
 
 def _visible_extension(ext: Extension) -> bool:
