@@ -340,3 +340,15 @@ def test_pages_fit_a_phone(client, world):
     body = text_of(client.get(f"/elearning/tulisan/{world['national'].id}"))
     assert 'name="viewport"' in body and "elearning.css" in body
     assert " style=" not in body and "<script" not in body
+
+
+def test_media_piece_links_its_file(client, make_tree, make_piece):
+    from portal.models.pieces import MediaFile, PieceForm
+
+    tree = make_tree()
+    piece = make_piece(tree.team["semarang-TF01"], form=PieceForm.VIDEO)
+    piece.media = MediaFile(storage_key="mediaKunci789", content_type="video/mp4", extension="mp4", byte_size=10)
+    db.session.commit()
+    publish(piece, "province")
+    body = text_of(client.get(f"/elearning/tulisan/{piece.id}"))
+    assert f'<video controls preload="none" src="/tulisan/{piece.id}/media">' in body and "(MP4)" in body

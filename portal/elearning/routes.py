@@ -14,8 +14,8 @@ from portal.elearning import bp, queries, rules
 from portal.elearning.feeds import build_feed, summary_of
 from portal.elearning.forms import CommentForm, EmptyForm, ModerateForm, ReportForm
 from portal.elearning.web import cached, photo_tag_data, photo_url
-from portal.models.pieces import BestPractice
 from portal.i18n import current_locale
+from portal.models.pieces import BestPractice
 from portal.text import render_plain_with_links
 from portal.timeutil import is_valid_period, period_label
 
