@@ -63,7 +63,9 @@ def test_bad_photo_keeps_text_and_good_photos(client, setup, payload, filename, 
     body = response.get_data(as_text=True)
     assert response.status_code == 400
     assert fragment in body and filename in body
-    assert "Judul yang saya ketik" in body and "Foto buruk" in body  # form re-rendered with what was typed
+    assert "Judul yang saya ketik" in body  # form re-rendered with what was typed
+    assert 'id="new_caption_1" name="new_caption_1" maxlength="300" value="Foto buruk"' in body  # refused one first
+    assert 'value="Foto baik"' in body  # the saved photo's caption, in its own field
     piece = fresh(setup.piece)
     assert piece.title == "Judul yang saya ketik"
     assert [p.caption for p in piece.photos] == ["Foto baik"]

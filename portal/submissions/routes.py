@@ -181,6 +181,10 @@ def _render_edit(piece: Piece, form: PieceForm, *, status: int = 200, **extra):
               "media_minutes": cfg["MEDIA_MIN_SECONDS"] // 60}
     status_info = queries.month_status(piece.team)
     extra.setdefault("photo_errors", {})
+    # Refused photos come back first in the empty slots, with what was typed as their caption.
+    failed = [(request.form.get(f"new_caption_{k[6:]}", ""), msg) for k, msg in extra["photo_errors"].items()
+              if k.startswith("photo_")]
+    extra["failed_slots"] = failed
     return render_template(
         "submissions/edit.html", piece=piece, form=form, limits=limits, status_info=status_info,
         open_missing=check_requirements(piece), words=word_count(form.body_md.data or ""),
