@@ -81,3 +81,37 @@ def test_account_page_roles_and_pagination(client, login, make_user, make_tree):
     client.post(f"/akun-pengguna/{writer.id}/peran", data={"role": "admin", "scope_code": ""})
     db.session.expire_all()
     assert {a.role for a in db.session.get(User, writer.id).roles} == {Role.WRITER, Role.ADMIN}
+
+
+def _selects(client, url: str) -> int:
+    from sqlalchemy import event
+
+    seen = []
+
+    def listener(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("SELECT"):
+            seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    return len(seen)
+
+
+def test_list_pages_do_not_query_per_row(client, login, make_user, make_tree):
+    tree = make_tree()
+    login(make_user(Role.DATA_MANAGER, tree.kmw["A"]))
+    for i in range(3):
+        make_user(Role.WRITER, tree.team["demak-TF01"])
+    few = (_selects(client, "/akun-pengguna/"), _selects(client, "/admin/struktur/tim/"))
+    for i in range(40):
+        make_user(
+            roles=[
+                (Role.WRITER, tree.team[f"semarang-TF0{1 + i % 9}"]),
+                (Role.PANEL_MEMBER, tree.city["demak"]),
+            ]
+        )
+    many = (_selects(client, "/akun-pengguna/"), _selects(client, "/admin/struktur/tim/"))
+    assert many == few
