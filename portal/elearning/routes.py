@@ -23,7 +23,7 @@ MAX_QUERY_CHARS = 200
 FEED_ENTRIES = 30
 
 
-def _page() -> int:
+def page_arg() -> int:
     try:
         return max(1, min(int(request.args.get("halaman", 1)), 10_000))
     except ValueError:
@@ -59,7 +59,7 @@ def national():
     period = _period_arg()
     return cached(render_template(
         "elearning/list.html", heading=_("Best practice nasional"), period=period,
-        result=queries.national_pieces(period, _page()),
+        result=queries.national_pieces(period, page_arg()),
         periods=queries.published_periods(BestPractice.NATIONAL), endpoint="elearning.national", args={},
         feed_url=url_for("elearning.feed_national"),
     ))
@@ -77,7 +77,7 @@ def province(province_id: int):
     period = _period_arg()
     return cached(render_template(
         "elearning/list.html", heading=_("Best practice provinsi %(name)s", name=prov.name), period=period, province=prov,
-        result=queries.provincial_pieces(prov.id, period, _page()),
+        result=queries.provincial_pieces(prov.id, period, page_arg()),
         periods=queries.published_periods(None, prov.id), endpoint="elearning.province",
         args={"province_id": prov.id}, feed_url=url_for("elearning.feed_province", province_id=prov.id),
     ))
@@ -90,7 +90,7 @@ def month(period: str):
         abort(404)
     return cached(render_template(
         "elearning/list.html", heading=_("Best practice %(month)s", month=period_label(period, current_locale())), period=period,
-        result=queries.provincial_pieces(None, period, _page()), periods=queries.published_periods(),
+        result=queries.provincial_pieces(None, period, page_arg()), periods=queries.published_periods(),
         endpoint="elearning.month", args={"period": period}, fixed_period=True,
     ))
 
@@ -127,7 +127,7 @@ def search():
     tier = request.args.get("tingkat") if request.args.get("tingkat") in ("province", "national") else None
     period = _period_arg()
     searched = bool(query or province_id or tier or period)
-    result = search_module.search_pieces(query, province_id=province_id, period=period, tier=tier, page=_page()) \
+    result = search_module.search_pieces(query, province_id=province_id, period=period, tier=tier, page=page_arg()) \
         if searched else None
     args = {k: v for k, v in {"q": query, "provinsi": province_id, "bulan": period, "tingkat": tier}.items() if v}
     return cached(render_template(
@@ -159,7 +159,7 @@ def feed_province(province_id: int):
 
 @bp.route("/penghargaan")
 def honour_roll():
-    result = queries.honour_roll(_page())
+    result = queries.honour_roll(page_arg())
     return cached(render_template(
         "elearning/honour_roll.html", result=result, awards=queries.awards_of([p.id for p in result.items]),
         endpoint="elearning.honour_roll", args={},

@@ -9,7 +9,7 @@ from portal import permissions as perm
 from portal import storage
 from portal.elearning import bp, operations, queries, rules
 from portal.elearning.forms import AwardForm, EmptyForm
-from portal.elearning.routes import _page
+from portal.elearning.routes import page_arg
 from portal.elearning.web import cached
 from portal.extensions import db
 from portal.models.pieces import KnowledgeProduct, Piece
@@ -28,7 +28,7 @@ DOCUMENT_TYPES = {
 
 @bp.route("/produk-pengetahuan")
 def knowledge_products():
-    return cached(render_template("elearning/knowledge_list.html", result=queries.knowledge_products(_page()),
+    return cached(render_template("elearning/knowledge_list.html", result=queries.knowledge_products(page_arg()),
                                   endpoint="elearning.knowledge_products", args={}))
 
 
