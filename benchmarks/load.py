@@ -1,0 +1,315 @@
+"""Load benchmark: gunicorn (2 workers) on a generated national dataset, measured with wrk.
+
+    python benchmarks/generate_dataset.py --database-url sqlite:////tmp/bench/national.db --months 24
+    python benchmarks/load.py --database-url sqlite:////tmp/bench/national.db [--duration 10] [--connections 16]
+    python benchmarks/load.py --database-url postgresql://postgres@127.0.0.1:5432/bench_national
+
+For each URL: throughput (requests/s), p50 and p95 latency, and the ratio to a hello-world route served by the
+same app and server (``benchmarks/wsgi.py`` adds it with BENCHMARK_HELLO=1). Signed-in pages sign in once
+through the real login form and pass the session cookie to wrk. Targets: public pages >= 30 % of the
+hello-world throughput; p95 < 100 ms at 16 connections. The URL list can come from a JSON file (``--urls``):
+``[{"name": ..., "path": "/elearning/tulisan/{published_piece}", "login": null or an email, "public": true}]``;
+``{placeholders}`` are filled from the database (see ``PLACEHOLDERS``). A URL that does not answer 200 is
+reported and skipped, never measured. Without ``wrk`` a small asyncio client measures instead.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import http.cookiejar
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PASSWORD = "bench-portal-2026"  # generate_dataset.PASSWORD
+USER_AGENT = "bp-portal-load-benchmark"
+
+DEFAULT_URLS = [
+    {"name": "hello world", "path": "/_bench/hello", "login": None, "public": False, "baseline": True},
+    {"name": "e-learning home", "path": "/elearning/", "login": None, "public": True},
+    {"name": "public list (national)", "path": "/elearning/nasional", "login": None, "public": True},
+    {"name": "public list (province)", "path": "/elearning/provinsi/{province}", "login": None, "public": True},
+    {"name": "piece page", "path": "/elearning/tulisan/{published_piece}", "login": None, "public": True},
+    {"name": "search", "path": "/elearning/cari?q=warga", "login": None, "public": True},
+    {"name": "writer home", "path": "/tulisan/", "login": "penulis1.t{writer_team}@bench.bp.id", "public": False},
+    {"name": "score sheet", "path": "/penilaian/entri/{national_entry}/nilai", "login": "penilai1.kmp@bench.bp.id",
+     "public": False},
+    {"name": "panel results", "path": "/penilaian/panel/{national_panel}/hasil", "login": "penilai1.kmp@bench.bp.id",
+     "public": False},
+    {"name": "report Lampiran 2", "path": "/laporan/lampiran2/{kmw}?periode={last_period}",
+     "login": "data.kmp@bench.bp.id", "public": False},
+]
+
+PLACEHOLDERS = {
+    "province": "SELECT id FROM province ORDER BY id LIMIT 1",
+    "kmw": "SELECT id FROM kmw ORDER BY id LIMIT 1",
+    "published_piece": "SELECT id FROM piece WHERE best_practice = 'national' ORDER BY published_at DESC, id LIMIT 1",
+    "national_panel": "SELECT id FROM panel WHERE tier = 'national' ORDER BY period DESC LIMIT 1",
+    "national_entry": "SELECT e.id FROM entry e JOIN panel p ON p.id = e.panel_id WHERE p.tier = 'national' "
+                      "AND e.status = 'eligible' ORDER BY p.period DESC, e.id LIMIT 1",
+    "writer_team": "SELECT t.id FROM team t WHERE t.kind = 'tf' ORDER BY t.id LIMIT 1",
+    "last_period": "SELECT MAX(period) FROM panel",
+}
+
+WRK_SCRIPT = r"""
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('RESULT {"requests": %d, "duration_us": %d, "p50_us": %d, "p95_us": %d, "p99_us": %d, '
+    .. '"non_2xx_3xx": %d, "socket_errors": %d}\n', summary.requests, summary.duration, latency:percentile(50),
+    latency:percentile(95), latency:percentile(99), e.status, e.connect + e.read + e.write + e.timeout))
+end
+"""
+
+
+def fill_placeholders(database_url: str) -> dict[str, str]:
+    from sqlalchemy import create_engine, text
+
+    from portal import normalise_database_url
+
+    engine = create_engine(normalise_database_url(database_url))
+    values = {}
+    with engine.connect() as conn:
+        for name, sql in PLACEHOLDERS.items():
+            value = conn.execute(text(sql)).scalar()
+            values[name] = "" if value is None else str(value)
+    engine.dispose()
+    return values
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(database_url: str, workers: int, threads: int, instance: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = dict(os.environ, DATABASE_URL=database_url, PORTAL_INSTANCE_PATH=str(instance), BENCHMARK_HELLO="1",
+               SECRET_KEY="load-benchmark-secret")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", str(threads), "-b", f"127.0.0.1:{port}",
+         "--chdir", str(ROOT / "benchmarks"), "--log-level", "warning", "wsgi:app"],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(instance / "gunicorn.log", "w"),
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(base + "/_bench/hello", timeout=5).read()
+            return proc, base
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise SystemExit("gunicorn did not start:\n" + (instance / "gunicorn.log").read_text())
+            time.sleep(0.3)
+
+
+def sign_in(base: str, email: str) -> str:
+    """Sign in through the real form (CSRF token included); returns the Cookie header value."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect())
+    opener.addheaders = [("User-Agent", USER_AGENT)]
+    page = opener.open(base + "/akun/masuk", timeout=30).read().decode()
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    body = urllib.parse.urlencode({"csrf_token": token, "email": email, "password": PASSWORD}).encode()
+    try:
+        opener.open(base + "/akun/masuk", data=body, timeout=30)
+    except urllib.error.HTTPError as exc:
+        if exc.code != 302:
+            raise SystemExit(f"sign-in as {email} failed: HTTP {exc.code}") from None
+    cookies = "; ".join(f"{c.name}={c.value}" for c in jar)
+    if "session=" not in cookies:
+        raise SystemExit(f"sign-in as {email} gave no session cookie")
+    return cookies
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def status_of(url: str, cookie: str | None) -> int:
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, **({"Cookie": cookie} if cookie else {})})
+    try:
+        with urllib.request.build_opener(_NoRedirect()).open(request, timeout=60) as response:
+            response.read()
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def run_wrk(url: str, cookie: str | None, duration: int, connections: int, threads: int, script: Path) -> dict:
+    cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s", str(script),
+           "-H", f"User-Agent: {USER_AGENT}"]
+    if cookie:
+        cmd += ["-H", f"Cookie: {cookie}"]
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, timeout=duration + 60).stdout
+    result = json.loads(out.split("RESULT ", 1)[1].splitlines()[0])
+    seconds = result["duration_us"] / 1e6
+    return {"rps": result["requests"] / seconds, "p50_ms": result["p50_us"] / 1000, "p95_ms": result["p95_us"] / 1000,
+            "p99_ms": result["p99_us"] / 1000, "requests": result["requests"],
+            "errors": result["non_2xx_3xx"] + result["socket_errors"]}
+
+
+async def _client(host: str, port: int, path: str, cookie: str | None, stop: float, latencies: list, errors: list):
+    reader, writer = await asyncio.open_connection(host, port)
+    head = f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUser-Agent: {USER_AGENT}\r\n"
+    if cookie:
+        head += f"Cookie: {cookie}\r\n"
+    request = (head + "\r\n").encode()
+    try:
+        while time.perf_counter() < stop:
+            started = time.perf_counter()
+            writer.write(request)
+            status_line = await reader.readline()
+            length, chunked, close = 0, False, False
+            while (line := await reader.readline()) not in (b"\r\n", b""):
+                name, _, value = line.decode("latin-1").partition(":")
+                name, value = name.strip().lower(), value.strip().lower()
+                length = int(value) if name == "content-length" else length
+                chunked = chunked or (name == "transfer-encoding" and "chunked" in value)
+                close = close or (name == "connection" and value == "close")
+            if chunked:
+                while (size := int((await reader.readline()).strip() or b"0", 16)):
+                    await reader.readexactly(size + 2)
+                await reader.readline()
+            else:
+                await reader.readexactly(length)
+            latencies.append(time.perf_counter() - started)
+            if not status_line.split()[1].startswith((b"2", b"3")):
+                errors.append(status_line)
+            if close:
+                writer.close()
+                reader, writer = await asyncio.open_connection(host, port)
+    finally:
+        writer.close()
+
+
+def run_python_client(url: str, cookie: str | None, duration: int, connections: int) -> dict:
+    """The fallback when wrk is not installed: keep-alive connections from asyncio (slower than wrk)."""
+    parts = urllib.parse.urlsplit(url)
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    latencies: list[float] = []
+    errors: list = []
+
+    async def main():
+        stop = time.perf_counter() + duration
+        await asyncio.gather(*[_client(parts.hostname, parts.port, path, cookie, stop, latencies, errors)
+                               for _ in range(connections)])
+
+    started = time.perf_counter()
+    asyncio.run(main())
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    pick = (lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000) if latencies else (lambda q: 0)
+    return {"rps": len(latencies) / elapsed, "p50_ms": pick(0.50), "p95_ms": pick(0.95), "p99_ms": pick(0.99),
+            "requests": len(latencies), "errors": len(errors)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="load benchmark of the portal's pages")
+    parser.add_argument("--database-url", required=True, help="a database filled by generate_dataset.py")
+    parser.add_argument("--urls", help="JSON file with the URL list (default: the built-in list)")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per URL")
+    parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument("--only", help="comma-separated names to run (the baseline always runs)")
+    parser.add_argument("--json", help="write the results here")
+    args = parser.parse_args(argv)
+
+    urls = json.loads(Path(args.urls).read_text()) if args.urls else DEFAULT_URLS
+    if args.only:
+        wanted = {n.strip() for n in args.only.split(",")}
+        urls = [u for u in urls if u.get("baseline") or u["name"] in wanted]
+    values = fill_placeholders(args.database_url)
+    use_wrk = shutil.which("wrk") is not None
+    tool = "wrk" if use_wrk else "python asyncio client (wrk not installed)"
+    load = os.getloadavg()
+    print(f"{args.database_url.split(':')[0]}: gunicorn -w {args.workers} --threads {args.threads}, "
+          f"{args.connections} connections, {args.duration} s per URL, {tool}; "
+          f"{os.cpu_count()} CPUs, load average before {load[0]:.1f}")
+    results = []
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "report.lua"
+        script.write_text(WRK_SCRIPT)
+        instance = Path(tmp) / "instance"
+        instance.mkdir()
+        proc, base = start_server(args.database_url, args.workers, args.threads, instance)
+        cookies: dict[str, str] = {}
+        try:
+            for spec in urls:
+                path = spec["path"].format(**values)
+                login = spec.get("login")
+                cookie = None
+                if login:
+                    email = login.format(**values)
+                    cookie = cookies.get(email) or cookies.setdefault(email, sign_in(base, email))
+                status = status_of(base + path, cookie)
+                row = {"name": spec["name"], "path": path, "public": spec.get("public", False),
+                       "baseline": spec.get("baseline", False), "status": status}
+                if status != 200:
+                    print(f"  {spec['name']:<26} {path}: HTTP {status}, not measured")
+                    results.append(row)
+                    continue
+                for _ in range(20):  # warm up caches and connections
+                    status_of(base + path, cookie)
+                measured = (run_wrk(base + path, cookie, args.duration, args.connections, 2, script) if use_wrk
+                            else run_python_client(base + path, cookie, args.duration, args.connections))
+                row.update(measured)
+                results.append(row)
+                print(f"  {spec['name']:<26} {measured['rps']:8.1f} req/s  p50 {measured['p50_ms']:7.1f} ms  "
+                      f"p95 {measured['p95_ms']:7.1f} ms  errors {measured['errors']}")
+        finally:
+            proc.terminate()
+            proc.wait(timeout=30)
+    return report(results, args)
+
+
+def report(results: list[dict], args) -> int:
+    baseline = next((r for r in results if r.get("baseline") and "rps" in r), None)
+    misses = []
+    print()
+    print(f"| page | path | req/s | p50 ms | p95 ms | vs hello | target |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | --- |")
+    for r in results:
+        if "rps" not in r:
+            print(f"| {r['name']} | `{r['path']}` | HTTP {r['status']} | | | | not measured |")
+            continue
+        ratio = r["rps"] / baseline["rps"] if baseline else float("nan")
+        notes = []
+        if not r["requests"]:
+            notes.append(f"no request completed in {args.duration} s")
+        if r["p95_ms"] >= 100:
+            notes.append("p95 >= 100 ms")
+        if r["public"] and ratio < 0.30:
+            notes.append("< 30 % of hello")
+        if r["errors"]:
+            notes.append(f"{r['errors']} errors")
+        if notes:
+            misses.append(f"{r['name']}: {', '.join(notes)}")
+        print(f"| {r['name']} | `{r['path']}` | {r['rps']:.1f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
+              f"{ratio:.0%} | {'MISSED: ' + ', '.join(notes) if notes else 'met'} |")
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=1))
+    if misses:
+        print("\nTargets missed: " + "; ".join(misses))
+    return 1 if misses else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
