@@ -9,6 +9,7 @@ from portal.admin_audit import bp
 from portal.admin_audit.forms import AuditFilterForm, action_label
 from portal.admin_audit.queries import AuditFilter, known_actions, search_audit
 from portal.permissions import home_timezone, require_admin
+from portal.timeutil import tz_label
 
 
 @bp.route("/")
@@ -34,4 +35,4 @@ def index():
     result = search_audit(chosen, page)
     args = {k: v for k, v in request.args.items() if k != "halaman" and v}
     return render_template("admin_audit/index.html", form=form, result=result, valid=valid, args=args,
-                           action_label=action_label, tz_name=tz_name)
+                           action_label=action_label, tz_name=tz_name, tz_label=tz_label(tz_name))
