@@ -7,12 +7,12 @@ import time
 
 import pytest
 from builders_panels import check_all, city_panel, form_scores, make_pool, score_all, scores_for
-from conftest import requires_postgres
 
 from portal.extensions import db
 from portal.models.people import Role, User
 from portal.models.reviews import Entry, PanelStatus, Score, ScoreSheet
 from portal.panels import operations as ops
+from tests.conftest import requires_postgres
 
 
 def _client(app, login, user):
@@ -90,7 +90,7 @@ def _in_thread(app, fn, results, key):
     return thread
 
 
-def _wait_for_lock_wait(limit: float = 30.0) -> None:
+def _wait_for_lock_wait(limit: float = 120.0) -> None:
     """Poll until another backend waits on a row lock (so the race really happens)."""
     deadline = time.monotonic() + limit
     with db.engine.connect() as conn:
@@ -124,8 +124,9 @@ def test_save_racing_the_close_is_serialised_on_postgres(app, scored_panel):
     thread = _in_thread(app, late_save, results, "save")
     _wait_for_lock_wait()  # ...while the member's save waits for it
     ops.close_panel(panel_id, db.session.get(User, chair_id))
-    thread.join(60)
-    assert isinstance(results["save"], ops.PanelLocked)
+    thread.join(300)
+    assert not thread.is_alive()
+    assert isinstance(results.get("save"), ops.PanelLocked), repr(results)
     db.session.expire_all()
     scores = db.session.scalars(db.select(Score.score).join(ScoreSheet).where(
         ScoreSheet.entry_id == entry_id, ScoreSheet.user_id == member_id)).all()
@@ -155,10 +156,11 @@ def test_two_sessions_saving_one_sheet_on_postgres(app, scored_panel):
     second = _in_thread(app, save(9), results, "b")
     time.sleep(0.2)  # give the second save a chance to queue as well (not needed for correctness)
     db.session.commit()  # release
-    first.join(60)
-    second.join(60)
+    first.join(300)
+    second.join(300)
+    assert not first.is_alive() and not second.is_alive()
     outcomes = sorted(type(r).__name__ for r in results.values())
-    assert outcomes == ["ScoreSheet", "StaleSheet"]
+    assert outcomes == ["ScoreSheet", "StaleSheet"], repr(results)
     db.session.expire_all()
     winner = 8 if not isinstance(results["a"], Exception) else 9
     sheet = db.session.scalar(db.select(ScoreSheet).where(ScoreSheet.entry_id == entry_id))
@@ -181,7 +183,8 @@ def test_two_sessions_creating_one_sheet_on_postgres(app, scored_panel):
 
     threads = [_in_thread(app, create(4), results, "a"), _in_thread(app, create(6), results, "b")]
     for t in threads:
-        t.join(60)
-    assert sorted(type(r).__name__ for r in results.values()) == ["ScoreSheet", "StaleSheet"]
+        t.join(300)
+    assert not any(t.is_alive() for t in threads)
+    assert sorted(type(r).__name__ for r in results.values()) == ["ScoreSheet", "StaleSheet"], repr(results)
     db.session.expire_all()
     assert db.session.scalar(db.select(db.func.count(ScoreSheet.id)).where(ScoreSheet.entry_id == entry_id)) == 1

@@ -167,8 +167,10 @@ def seed(ctx) -> None:
     ops.close_panel(national.id, kmp_members[0], now=_at(before, 28))
 
     # --- the current month: Semarang decided, KMW-JTG scoring in progress ---
+    # TF01 and TF02 (the demo writers' teams) are left to the submissions demo this month: whatever it submitted
+    # for them is collected too.
     quality = {}
-    _city(ctx, "3374", now_period, sem_teams, quality, 19)
+    _city(ctx, "3374", now_period, ["3374-KK"] + [f"3374-TF{i:02d}" for i in range(3, 9)], quality, 19)
     province = ops.open_panel(Tier.PROVINCE, now_period, users["admin"], kmw=kmw)
     ops.set_members(province.id, [m.id for m in kmw_members], kmw_members[0].id, PanelMode.INDIVIDUAL, users["admin"])
     _score(province.id, kmw_members, quality, only=1)  # the chair has submitted; the two others have not
