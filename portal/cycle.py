@@ -113,11 +113,52 @@ def extension_for(period: str, stage: str, *, team_id: int | None = None, city_i
     )
 
 
+def latest_extensions(periods, stage: str, *, team_ids=(), city_ids=(), kmw_ids=()) -> dict[tuple[str, int, str], datetime]:
+    """The latest extension's ``until`` per ``(scope kind, scope id, period)``, in one query.
+
+    For pages that list many teams or months (use with ``effective_deadline_from``): ``kind`` is
+    ``"team"``, ``"city"`` or ``"kmw"``.
+    """
+    from portal.extensions import db
+    from portal.models.pieces import Extension
+
+    scopes = [col.in_(list(ids)) for col, ids in ((Extension.team_id, team_ids), (Extension.city_id, city_ids),
+                                                   (Extension.kmw_id, kmw_ids)) if ids]
+    periods = list(periods)
+    if not scopes or not periods:
+        return {}
+    rows = db.session.scalars(
+        db.select(Extension).where(Extension.period.in_(periods), Extension.stage == stage, db.or_(*scopes))
+        .order_by(Extension.granted_at, Extension.id)
+    )
+    found: dict[tuple[str, int, str], datetime] = {}
+    for ext in rows:  # later rows (the latest granted) overwrite earlier ones
+        for kind, scope_id in (("team", ext.team_id), ("city", ext.city_id), ("kmw", ext.kmw_id)):
+            if scope_id is not None:
+                found[(kind, scope_id, ext.period)] = ext.until
+    return found
+
+
+def effective_deadline_from(period: str, stage: str, tz_name: str, extensions: dict, *, team_id: int | None = None,
+                            city_id: int | None = None, kmw_id: int | None = None) -> datetime:
+    """``effective_deadline`` computed from ``latest_extensions`` (no query). Of several scopes' latest
+    extensions the latest ``until`` counts."""
+    deadline = stage_deadline(period, stage, tz_name)
+    for kind, scope_id in (("team", team_id), ("city", city_id), ("kmw", kmw_id)):
+        until = extensions.get((kind, scope_id, period)) if scope_id is not None else None
+        if until is not None and until > deadline:
+            deadline = until
+    return deadline
+
+
 def effective_deadline(period: str, stage: str, tz_name: str, *, team_id: int | None = None,
                        city_id: int | None = None, kmw_id: int | None = None) -> datetime:
-    """The stage's deadline, or the latest extension for these scopes if that is later."""
-    ext = extension_for(period, stage, team_id=team_id, city_id=city_id, kmw_id=kmw_id)
-    return _later(stage_deadline(period, stage, tz_name), ext.until if ext else None)
+    """The stage's deadline, or a later extension: within each scope the latest recorded extension counts
+    (so a data manager can correct one), and across scopes (team, city, KMW) the latest ``until`` wins."""
+    found = latest_extensions([period], stage, team_ids=[team_id] if team_id is not None else (),
+                              city_ids=[city_id] if city_id is not None else (),
+                              kmw_ids=[kmw_id] if kmw_id is not None else ())
+    return effective_deadline_from(period, stage, tz_name, found, team_id=team_id, city_id=city_id, kmw_id=kmw_id)
 
 
 def is_late(period: str, stage: str, tz_name: str, at: datetime, **scope) -> bool:

@@ -112,3 +112,28 @@ def test_extension_lookup_and_effective_deadline(app, make_tree, make_user):
     db.session.commit()
     assert cycle.effective_deadline("2026-11", "writing", tz, team_id=other.id, city_id=city.id) \
         == base + timedelta(days=5)
+
+
+def test_bulk_extensions_match_single_lookups(app, make_tree):
+    tree = make_tree()
+    tz = "Asia/Jakarta"
+    teams = [tree.team[f"demak-TF0{i}"] for i in (1, 2, 3)]
+    city = tree.city["demak"]
+    base = cycle.stage_deadline("2026-11", "writing", tz)
+    db.session.add_all([
+        Extension(period="2026-11", stage="writing", team_id=teams[0].id, until=base + timedelta(days=2), reason="a",
+                  granted_at=base - timedelta(days=3)),
+        Extension(period="2026-11", stage="writing", team_id=teams[0].id, until=base + timedelta(days=1), reason="b",
+                  granted_at=base - timedelta(days=1)),  # the latest recorded one wins, even if shorter
+        Extension(period="2026-11", stage="writing", city_id=city.id, until=base + timedelta(hours=5), reason="c"),
+        Extension(period="2026-10", stage="writing", team_id=teams[1].id, until=base, reason="d"),
+    ])
+    db.session.commit()
+    found = cycle.latest_extensions(["2026-11", "2026-10"], "writing", team_ids=[t.id for t in teams],
+                                    city_ids=[city.id])
+    for team in teams:
+        for period in ("2026-11", "2026-10"):
+            assert cycle.effective_deadline_from(period, "writing", tz, found, team_id=team.id, city_id=city.id) \
+                == cycle.effective_deadline(period, "writing", tz, team_id=team.id, city_id=city.id)
+    assert found[("team", teams[0].id, "2026-11")] == base + timedelta(days=1)
+    assert cycle.latest_extensions([], "writing", team_ids=[1]) == {}

@@ -85,18 +85,40 @@ def _move_if_late(piece: Piece, now: datetime) -> bool:
 
 
 def roll_over_late_drafts(team: Team, now: datetime | None = None) -> list[Piece]:
-    """Move the team's drafts whose deadline has passed into the next open month (lazily, when the writer
-    opens or saves). Returned pieces are moved when the writer edits them again. Returns the moved pieces."""
+    """Move the team's late drafts into the next open month (lazily, when the writer opens or saves).
+
+    Only one piece per team and month exists, so at most one draft moves: the newest late one, and only when
+    the team has no piece in the target month yet. Returned pieces move when the writer edits them again.
+    A fixed number of queries, however many old drafts the team has. Returns the moved pieces.
+    """
     now = now or now_utc()
-    drafts = db.session.scalars(
-        db.select(Piece).where(Piece.team_id == team.id, Piece.status == PieceStatus.DRAFT).order_by(Piece.period)
+    tz = team_timezone(team)
+    current = cycle.current_period(tz, now)
+    candidates = (current, cycle.next_period(current))
+    # Two queries whatever the team's history: its drafts plus its pieces in the months a draft could move to,
+    # then the extensions of all those months.
+    pieces = db.session.scalars(
+        db.select(Piece).where(Piece.team_id == team.id,
+                               db.or_(Piece.status == PieceStatus.DRAFT, Piece.period.in_(candidates)))
+        .order_by(Piece.period.desc())
     ).all()
-    moved = [p for p in drafts if _move_if_late(p, now)]
-    if moved:
-        for piece in moved:
-            audit.record("piece_moved", target=f"piece:{piece.id}", detail=f"{piece.moved_from_period}->{piece.period}")
-        db.session.commit()
-    return moved
+    drafts = [p for p in pieces if p.status == PieceStatus.DRAFT]
+    extensions = cycle.latest_extensions({p.period for p in drafts} | {current}, "writing",
+                                         team_ids=[team.id], city_ids=[team.city_id])
+
+    def deadline(period: str) -> datetime:
+        return cycle.effective_deadline_from(period, "writing", tz, extensions, team_id=team.id, city_id=team.city_id)
+
+    late = [p for p in drafts if now >= deadline(p.period)]
+    target = current if now < deadline(current) else candidates[1]
+    if not late or any(p.period == target for p in pieces):
+        return []
+    piece = late[0]
+    piece.moved_from_period = piece.moved_from_period or piece.period
+    piece.period = target
+    audit.record("piece_moved", target=f"piece:{piece.id}", detail=f"{piece.moved_from_period}->{piece.period}")
+    db.session.commit()
+    return [piece]
 
 
 # --- pieces --------------------------------------------------------------------------------------

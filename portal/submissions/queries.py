@@ -90,10 +90,20 @@ def earlier_pieces(team: Team, exclude_period: str) -> list[Journey]:
 
 
 def return_reasons(piece: Piece) -> str:
-    """Why the city panel returned the piece: the piece's own note, else the (closed or open) entry's."""
-    if piece.return_reasons:
-        return piece.return_reasons
-    return db.session.scalar(
-        db.select(Entry.return_reasons).where(Entry.piece_id == piece.id, Entry.status == EntryStatus.RETURNED)
-        .order_by(Entry.id.desc()).limit(1)
-    ) or ""
+    """Why the city panel returned the piece: the piece's own note, else the latest returned entry's."""
+    return return_reasons_for([piece]).get(piece.id, "")
+
+
+def return_reasons_for(pieces) -> dict[int, str]:
+    """``return_reasons`` of several returned pieces in one query."""
+    reasons = {p.id: p.return_reasons for p in pieces if p.return_reasons}
+    missing = [p.id for p in pieces if not p.return_reasons]
+    if missing:
+        rows = db.session.execute(
+            db.select(Entry.piece_id, Entry.return_reasons)
+            .where(Entry.piece_id.in_(missing), Entry.status == EntryStatus.RETURNED).order_by(Entry.id)
+        )
+        for piece_id, text in rows:
+            if text:
+                reasons[piece_id] = text
+    return reasons

@@ -44,8 +44,7 @@ def home():
     return render_template(
         "submissions/home.html", team=team, teams=teams, status=status, action_form=ActionForm(),
         journeys=journeys, kmws=kmws, reasons=queries.return_reasons(status.piece) if returned else "",
-        earlier_reasons={j.piece.id: queries.return_reasons(j.piece) for j in journeys
-                         if j.piece.status == PieceStatus.RETURNED},
+        earlier_reasons=queries.return_reasons_for([j.piece for j in journeys if j.piece.status == PieceStatus.RETURNED]),
     )
 
 
