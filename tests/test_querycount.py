@@ -108,8 +108,6 @@ KNOWN_QUERY_PER_ROW = {
     "province panel results": "23 -> 355 statements: City lazy-loaded per entry (piece.team.city)",
     "report Lampiran 2 (KMW)": "25 -> 1,224 statements: Piece and City loaded per entry (reports/recaps.py)",
     "report Lampiran 3 (city)": "25 -> 1,014 statements: deadline_extension SELECT per team (lateness per team)",
-    "writer home": "10 -> 32 statements: deadline_extension + piece SELECTs per old unsubmitted draft "
-                   "(roll_over_late_drafts checks each one)",
 }
 
 
