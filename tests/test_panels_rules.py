@@ -293,3 +293,28 @@ def test_resubmitted_piece_is_checked_again(app, make_tree, make_user, make_piec
     assert ops.collect_city_entries(panel.id, admin) == 1
     db.session.refresh(entry)
     assert entry.status == EntryStatus.PENDING and entry.return_reasons == ""
+
+
+def test_withdrawn_piece_leaves_the_panel_before_its_check(app, make_tree, make_user, make_piece):
+    from portal.models.pieces import PieceStatus
+
+    tree = make_tree()
+    admin = make_user(Role.ADMIN)
+    piece = make_piece(tree.team["semarang-TF01"])
+    pool = make_pool(make_user, 3, tree.city["semarang"])
+    panel = city_panel(tree, "semarang", pool, admin)
+    assert len(panel.entries) == 1
+    piece.status = PieceStatus.DRAFT  # withdrawn by the writer before the deadline
+    db.session.commit()
+    ops.collect_city_entries(panel.id, admin)
+    db.session.refresh(panel)
+    assert panel.entries == []
+
+
+def test_adding_a_member_twice_is_harmless(app, city_setup):
+    _tree, admin, _pieces, pool, panel = city_setup
+    ops.set_members(panel.id, [pool[0].id, pool[0].id, pool[1].id, pool[2].id], pool[0].id, PanelMode.INDIVIDUAL,
+                    admin)
+    assert len(panel.members) == 3
+    with pytest.raises(ops.PanelError, match="Ketua"):
+        ops.set_members(panel.id, [pool[1].id, pool[2].id], pool[0].id, PanelMode.INDIVIDUAL, admin)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from functools import wraps
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
@@ -53,6 +54,24 @@ class PanelLocked(PanelError):
 
 class StaleSheet(PanelError):
     """Somebody saved the sheet (or the panel closed) since the form was opened."""
+
+
+def _transaction(fn):
+    """Run one operation: on a refusal or a concurrent change, roll back and raise PanelError."""
+
+    @wraps(fn)
+    def run(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except PanelError:
+            db.session.rollback()
+            raise
+        except (StaleDataError, IntegrityError):
+            db.session.rollback()
+            raise PanelError(_("Data panel baru saja diubah oleh orang lain. Muat ulang halaman lalu coba lagi.")) \
+                from None
+
+    return run
 
 
 # --- panels and members ----------------------------------------------------------------------------
@@ -105,6 +124,7 @@ def open_panel(tier: Tier, period: str, actor, *, city: City | None = None, kmw:
     return panel
 
 
+@_transaction
 def set_members(panel_id: int, member_ids: list[int], chair_id: int | None, mode: PanelMode, actor) -> Panel:
     """Set the panel's members (from the node's pool), its chair and its mode; apply automatic recusals."""
     from portal.models.people import User
@@ -185,6 +205,7 @@ def _add_entry(panel: Panel, piece: Piece, *, status: EntryStatus, late: bool, o
     return True
 
 
+@_transaction
 def collect_city_entries(panel_id: int, actor=None) -> int:
     """Submitted pieces of the city's teams for the month enter the city panel; a Korkot team's own piece
     goes straight to the KMW panel, outside the city quota. Returns how many entries were added."""
@@ -209,6 +230,10 @@ def collect_city_entries(panel_id: int, actor=None) -> int:
                 _apply_automatic_recusals(province_panel)
         else:
             added += _add_entry(panel, piece, status=EntryStatus.PENDING, late=late)
+    for entry in list(panel.entries):
+        # A piece withdrawn by its writer before anyone checked it leaves the panel again.
+        if entry.status == EntryStatus.PENDING and entry.piece.status != PieceStatus.SUBMITTED and not entry.sheets:
+            panel.entries.remove(entry)
     db.session.flush()
     _apply_automatic_recusals(panel)
     if added:
@@ -220,6 +245,7 @@ def collect_city_entries(panel_id: int, actor=None) -> int:
 CHECK_CODES = range(1, 9)
 
 
+@_transaction
 def check_entry(entry_id: int, actor, explained: dict[int, bool], note: str = "") -> Entry:
     """City tier: the formal requirements plus the panel's checklist of the 8 points. A piece that fails goes
     back to its writer with the reasons; one that passes becomes eligible for scoring."""
@@ -253,6 +279,7 @@ def check_entry(entry_id: int, actor, explained: dict[int, bool], note: str = ""
     return entry
 
 
+@_transaction
 def recuse(entry_id: int, user, reason: str) -> Recusal:
     """A member declares a conflict of interest on one entry; any sheet of theirs on it is removed."""
     reason = (reason or "").strip()
@@ -378,6 +405,7 @@ def _totals_detail(values: dict[int, int | None]) -> str:
 
 # --- decisions ------------------------------------------------------------------------------------------
 
+@_transaction
 def decide_tie(entry_id: int, actor, selected: bool, reason: str) -> Entry:
     """The chair decides whether a piece tied at the cut-off goes up, with a recorded reason."""
     from portal.scoring_adapter import panel_results
