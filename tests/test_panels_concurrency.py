@@ -54,7 +54,12 @@ def test_stale_form_is_refused_and_typed_scores_reshown(app, login, scored_panel
     assert html.count('value="9"') >= 8  # the member's typed scores are shown again
     db.session.expire_all()
     sheet = db.session.scalar(db.select(ScoreSheet).where(ScoreSheet.entry_id == entry.id))
-    assert [s.score for s in sheet.scores] == [6] * 8
+    assert [s.score for s in sheet.scores] == [6] * 8  # tab 2's save was not lost
+    # The refusal page carries the newer version: saving again from it is a deliberate overwrite.
+    newer = _version(html)
+    assert newer and newer != v
+    assert tab1.post(f"/penilaian/entri/{entry.id}/nilai",
+                     data=form_scores(scores_for(9), save="1", version=newer)).status_code == 302
     # A form without a version for an existing sheet (a second "new" sheet) is refused the same way.
     r = tab1.post(f"/penilaian/entri/{entry.id}/nilai", data=form_scores(scores_for(9), save="1"))
     assert r.status_code == 409

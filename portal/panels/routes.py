@@ -164,6 +164,9 @@ def sheet(entry_id: int):
             except operations.StaleSheet as exc:
                 flash(exc.message, "error")
                 status = 409
+                # The next save deliberately replaces the newer sheet: the form now carries its version.
+                fresh = operations.sheet_of(entry, current_user.id, consensus)
+                form.version.data = str(fresh.version) if fresh else ""
             except operations.PanelError as exc:
                 flash(exc.message, "error")
                 status = 422
@@ -173,7 +176,7 @@ def sheet(entry_id: int):
         existing = operations.sheet_of(entry, current_user.id, consensus)
     else:
         form.note.data = existing.note if existing else ""
-    form.version.data = str(existing.version) if existing else ""
+        form.version.data = str(existing.version) if existing else ""
     weights = {i.code: i.weight for i in rubric.instruments}
     total = sum(weights[c] * v for c, v in values.items() if v is not None and c in weights)
     return render_template("panels/sheet.html", entry=entry, panel=panel, piece=entry.piece, form=form,
