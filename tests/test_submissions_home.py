@@ -100,7 +100,7 @@ def test_grant_extension_rules(make_tree, make_user, app):
     tree = make_tree()
     dm = make_user(Role.DATA_MANAGER, tree.city["makassar"])
     writer = make_user(Role.WRITER, tree.team["makassar-TF01"])
-    until = datetime(2026, 11, 18, tzinfo=UTC)
+    until = datetime(2026, 11, 22, tzinfo=UTC)
     with app.test_request_context():
         with pytest.raises(PermissionError):
             operations.grant_extension(dm, "2026-11", "writing", until, "x", team=tree.team["semarang-TF01"])
@@ -128,3 +128,19 @@ def test_kmw_data_manager_tracks_missing_knowledge_products(client, login, make_
     assert f"/tulisan/produk-pengetahuan/belum/{tree.kmw['A'].id}" in page
     assert "Ahli Belum Kirim" in client.get(f"/tulisan/produk-pengetahuan/belum/{tree.kmw['A'].id}").get_data(as_text=True)
     assert client.get(f"/tulisan/produk-pengetahuan/belum/{tree.kmw['B'].id}").status_code == 404
+
+
+def test_extension_must_end_after_the_normal_deadline(make_tree, make_user, app):
+    from portal.submissions import operations
+
+    tree = make_tree()
+    dm = make_user(Role.DATA_MANAGER, tree.city["jayapura"])
+    team = tree.team["jayapura-TF01"]
+    with app.test_request_context():
+        with pytest.raises(operations.SubmissionError, match="15 November 2026"):
+            # 16 Nov 00:00 WIT is exactly the normal deadline: no extension at all
+            operations.grant_extension(dm, "2026-11", "writing", datetime(2026, 11, 15, 15, tzinfo=UTC),
+                                       "x", team=team)
+        with pytest.raises(operations.SubmissionError):
+            operations.grant_extension(dm, "2026-13", "writing", datetime(2026, 11, 20, tzinfo=UTC), "x",
+                                       team=team)

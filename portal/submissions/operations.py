@@ -18,7 +18,7 @@ from portal.models.pieces import Extension, MediaFile, Photo, Piece, PieceForm, 
 from portal.models.reviews import Entry
 from portal.submissions import media as media_files
 from portal.submissions.requirements import Missing, check_requirements
-from portal.timeutil import now_utc, period_label
+from portal.timeutil import format_date, is_valid_period, now_utc, period_label
 
 TEXT_FIELDS = ("title", "theme", "body_md", "facts", "institution_name", "institution_address", "institution_phone",
                "author_name", "author_position", "author_place", "author_phone")
@@ -342,6 +342,13 @@ def grant_extension(by, period: str, stage: str, until: datetime, reason: str, t
         raise SubmissionError(_("Alasan perpanjangan wajib diisi."))
     if until.tzinfo is None:
         raise ValueError("naive datetime given; use timezone-aware UTC")
+    if not is_valid_period(period):
+        raise SubmissionError(_("Tulis bulan sebagai TTTT-BB, misalnya 2026-11."))
+    tz = (team.city.province.timezone if team else city.province.timezone if city
+          else kmw.provinces[0].timezone if kmw.provinces else "Asia/Jakarta")
+    if until <= cycle.stage_deadline(period, stage, tz):
+        raise SubmissionError(_("Perpanjangan harus sesudah batas waktu biasa (%(day)s, pukul 24.00).",
+                                day=format_date(cycle.stage_due_day(period, stage))))
     ext = Extension(period=period, stage=stage, until=until, reason=reason.strip(), granted_by_id=by.id,
                     granted_at=now_utc(), team_id=team.id if team else None, city_id=city.id if city else None,
                     kmw_id=kmw.id if kmw else None)
