@@ -103,6 +103,7 @@ def _wait_for_lock_wait(limit: float = 120.0) -> None:
             waiting = conn.exec_driver_sql(
                 "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()"
             ).scalar()
+            conn.rollback()  # pg_stat_activity is a snapshot per transaction: look again in a new one
             if waiting:
                 return
             time.sleep(0.05)

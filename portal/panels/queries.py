@@ -44,7 +44,8 @@ def load_panel(panel_id: int) -> Panel | None:
     return db.session.scalar(
         select(Panel).where(Panel.id == panel_id).options(
             selectinload(Panel.members), selectinload(Panel.entries).selectinload(Entry.recusals),
-            selectinload(Panel.entries).selectinload(Entry.sheets))
+            selectinload(Panel.entries).selectinload(Entry.sheets),
+            selectinload(Panel.entries).selectinload(Entry.piece))
     )
 
 
