@@ -318,3 +318,25 @@ def test_adding_a_member_twice_is_harmless(app, city_setup):
     assert len(panel.members) == 3
     with pytest.raises(ops.PanelError, match="Ketua"):
         ops.set_members(panel.id, [pool[1].id, pool[2].id], pool[0].id, PanelMode.INDIVIDUAL, admin)
+
+
+def test_disagreements_and_calibration_shown_once_all_submitted(app, login, city_setup):
+    _tree, _admin, pieces, pool, panel = city_setup
+    entry = _entry_of(panel, pieces[0])
+    ops.save_sheet(entry.id, pool[0], scores_for(5, bump=4), version=None, submit=True)  # instrument 1: 9
+    ops.save_sheet(entry.id, pool[1], scores_for(5), version=None, submit=True)
+    chair = _client(app, login, pool[0])
+    assert "Perlu didiskusikan" not in chair.get(f"/penilaian/panel/{panel.id}/hasil").get_data(as_text=True)
+    ops.save_sheet(entry.id, pool[2], scores_for(5), version=None, submit=True)
+    html = chair.get(f"/penilaian/panel/{panel.id}/hasil").get_data(as_text=True)
+    assert "Perlu didiskusikan" in html and "Kondisi riil di lapangan (5–9)" in html
+    from portal.panels import rules
+
+    for other in panel.entries:
+        if other.id != entry.id and other.status == EntryStatus.ELIGIBLE:
+            for m in pool:
+                if rules.may_score(m, other):
+                    ops.save_sheet(other.id, m, scores_for(6), version=None, submit=True)
+    assert "Kalibrasi anggota" in chair.get(f"/penilaian/panel/{panel.id}/hasil").get_data(as_text=True)
+    member = _client(app, login, pool[1])
+    assert "Kalibrasi anggota" not in member.get(f"/penilaian/panel/{panel.id}/hasil").get_data(as_text=True)
