@@ -17,15 +17,7 @@ from sqlalchemy.engine import make_url
 from portal import create_app, normalise_database_url
 from portal.extensions import db as _db
 
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
-PASSWORD = "kata-sandi-uji-9431"
-
-
-def on_postgres() -> bool:
-    return bool(TEST_DATABASE_URL)
-
-
-requires_postgres = pytest.mark.skipif(not on_postgres(), reason="needs PostgreSQL: set TEST_DATABASE_URL")
+from tests.support import PASSWORD, TEST_DATABASE_URL, on_postgres, requires_postgres  # noqa: F401
 
 
 def _admin_url(url: str):

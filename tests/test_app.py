@@ -78,6 +78,17 @@ def test_hsts_only_over_https(client):
 
 
 def test_english_is_selectable(client):
-    response = client.post("/akun/bahasa/en", data={"next": "/akun/masuk"})
+    response = client.get("/akun/bahasa/en?next=/akun/masuk")
     assert response.status_code == 302
     assert 'lang="en"' in client.get("/akun/masuk").get_data(as_text=True)
+
+
+def test_language_switch_refuses_foreign_redirect(client):
+    assert client.get("/akun/bahasa/en?next=https://evil.example/").headers["Location"] == "/"
+    assert client.get("/akun/bahasa/xx").status_code == 404
+
+
+def test_anonymous_public_page_sets_no_session_cookie(client):
+    response = client.get("/elearning/")
+    assert response.status_code == 200
+    assert "Set-Cookie" not in response.headers

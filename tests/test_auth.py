@@ -4,7 +4,7 @@ import re
 import pytest
 
 from portal.models.people import AuditLog, Role
-from tests.conftest import PASSWORD
+from tests.support import PASSWORD
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import portal.models  # noqa: F401
 from portal import normalise_database_url
 from portal.db import alembic_config, include_object
 from portal.extensions import db
-from tests.conftest import TEST_DATABASE_URL, requires_postgres
+from tests.support import TEST_DATABASE_URL, requires_postgres
 
 
 def _check_round_trip(url: str) -> None:

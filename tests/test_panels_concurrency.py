@@ -12,7 +12,7 @@ from portal.extensions import db
 from portal.models.people import Role, User
 from portal.models.reviews import Entry, PanelStatus, Score, ScoreSheet
 from portal.panels import operations as ops
-from tests.conftest import requires_postgres
+from tests.support import requires_postgres
 
 
 def _client(app, login, user):

@@ -6,7 +6,7 @@ from portal import search
 from portal.extensions import db
 from portal.models.reviews import Tier
 from tests.builders_elearning import add_entry, make_published, publish
-from tests.conftest import on_postgres
+from tests.support import on_postgres
 
 
 @pytest.fixture

@@ -97,10 +97,11 @@ def register():
     return render_template("auth/register.html", form=form)
 
 
-@bp.route("/bahasa/<lang>", methods=["POST"])
+@bp.route("/bahasa/<lang>")
 def set_language(lang: str):
+    """Remember the display language for this browser (a harmless preference, so a GET link is enough)."""
     if lang not in current_app.config["LANGUAGES"]:
         abort(404)
     session["lang"] = lang
-    target = request.form.get("next")
+    target = request.args.get("next")
     return redirect(target if is_safe_redirect(target) else url_for("home.index"))
