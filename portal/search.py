@@ -11,19 +11,17 @@ IF NOT EXISTS and is called from the Alembic migration and, lazily, before the f
 """
 from __future__ import annotations
 
-import math
 import re
-from dataclasses import dataclass, field
 
 from sqlalchemy import Float, Integer, func, literal_column, select, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.extensions import db
+from portal.pagination import PER_PAGE, Page
 from portal.models.org import City, Province, Team
 from portal.models.pieces import BestPractice, Piece
 
-PER_PAGE = 20
 FTS_TABLE = "piece_search"
 PG_INDEX = "ix_piece_fulltext_simple"
 # The PostgreSQL document of a piece's own text; the GIN expression index is built on exactly this expression.
@@ -34,26 +32,12 @@ PG_PIECE_DOCUMENT = (
 _TOKEN = re.compile(r"\w+", re.UNICODE)
 
 
-@dataclass
-class SearchPage:
+class SearchPage(Page):
     """One page of results, newest or best match first."""
 
-    pieces: list[Piece] = field(default_factory=list)
-    total: int = 0
-    page: int = 1
-    per_page: int = PER_PAGE
-
     @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
+    def pieces(self) -> list[Piece]:
+        return self.items
 
 
 def _dialect(connection: Connection | None = None) -> str:
@@ -196,7 +180,7 @@ def search_pieces(query: str, province_id: int | None = None, period: str | None
         stmt.order_by(*order).limit(PER_PAGE).offset((page - 1) * PER_PAGE).options(
             joinedload(Piece.team).joinedload(Team.city).joinedload(City.province), selectinload(Piece.photos))
     ).unique().all()
-    return SearchPage(pieces=list(pieces), total=total, page=page)
+    return SearchPage(items=list(pieces), total=total, page=page)
 
 
 def _match(stmt, words: str):

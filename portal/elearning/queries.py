@@ -5,40 +5,19 @@ joins and ``selectinload`` so a page costs a fixed number of queries, never one 
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.extensions import db
+from portal.pagination import PER_PAGE, Page
 from portal.models.elearning import Award, Comment, Confirmation, Notification
 from portal.models.org import City, Province, Team
 from portal.models.pieces import BestPractice, KnowledgeProduct, Piece
 from portal.models.reviews import Entry, Panel, PanelStatus, Tier
 
-PER_PAGE = 20
 BEST_PRACTICES = (BestPractice.PROVINCE, BestPractice.NATIONAL)
-
-
-@dataclass
-class Page:
-    items: list = field(default_factory=list)
-    total: int = 0
-    page: int = 1
-    per_page: int = PER_PAGE
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
 
 
 def _piece_options():
