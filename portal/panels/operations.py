@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal import audit, cycle
+from portal import audit, cycle, search
 from portal.extensions import db
 from portal.models.org import City, Kmw, Team, TeamKind
 from portal.models.pieces import BestPractice, Piece, PieceStatus
@@ -537,13 +537,20 @@ def _send_up(panel: Panel, chosen: list[Entry], *, late: bool) -> None:
 
 
 def _publish(panel: Panel, entries, now: datetime) -> None:
+    """Publish what the decision declares, and put it in the search index in the same transaction."""
+    published = []
     if panel.tier == Tier.PROVINCE:
         for entry in entries:
             if entry.passed and entry.piece.best_practice != BestPractice.NATIONAL:
                 entry.piece.best_practice = BestPractice.PROVINCE
                 entry.piece.published_at = entry.piece.published_at or now
+                published.append(entry.piece)
     elif panel.tier == Tier.NATIONAL:
         for entry in entries:
             if entry.selected:
                 entry.piece.best_practice = BestPractice.NATIONAL
                 entry.piece.published_at = entry.piece.published_at or now
+                published.append(entry.piece)
+    db.session.flush()
+    for piece in published:
+        search.index_piece(piece)
