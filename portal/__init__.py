@@ -9,6 +9,7 @@ from flask import Flask
 
 from portal import db as portal_db
 from portal.accounts import bp as accounts_bp
+from portal.admin_audit import bp as audit_bp
 from portal.auth import bp as auth_bp
 from portal.auth.sessions import configure_login_manager, forget_cached_user
 from portal.cli import register_cli
@@ -21,6 +22,7 @@ from portal.i18n import select_locale, select_timezone
 from portal.org import bp as org_bp
 from portal.panels import bp as panels_bp
 from portal.reports import bp as reports_bp
+from portal.rubric_admin import bp as rubric_bp
 from portal.security import install_security_headers
 from portal.submissions import bp as submissions_bp
 from portal.templating import install_template_helpers
@@ -112,7 +114,8 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    for bp in (home_bp, auth_bp, org_bp, accounts_bp, submissions_bp, panels_bp, elearning_bp, reports_bp):
+    for bp in (home_bp, auth_bp, org_bp, accounts_bp, rubric_bp, audit_bp, submissions_bp, panels_bp, elearning_bp,
+               reports_bp):
         app.register_blueprint(bp)
 
 

@@ -28,5 +28,7 @@ def role_tasks(user) -> list[dict]:
         tasks.append({"endpoint": "accounts.index", "label": "Akun pengguna", "role": Role.DATA_MANAGER})
     if perm.is_admin(user):
         tasks.append({"endpoint": "org.index", "label": "Struktur organisasi", "role": Role.ADMIN})
+        tasks.append({"endpoint": "rubric_admin.index", "label": "Rubrik penilaian", "role": Role.ADMIN})
+        tasks.append({"endpoint": "admin_audit.index", "label": "Log audit", "role": Role.ADMIN})
     tasks.append({"endpoint": "elearning.index", "label": "E-learning: best practice terpilih", "role": Role.READER})
     return tasks
