@@ -35,6 +35,8 @@ def postgres_database():
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
+        # A throw-away database need not wait for the disk at each commit.
+        conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit TO off'))
     url = base.set(database=name).render_as_string(hide_password=False)
     yield url
     engine_cleanup = create_engine(base, isolation_level="AUTOCOMMIT")
@@ -86,15 +88,16 @@ def app(tmp_path, app_config):
             _db.create_all()
         yield app
         _db.session.remove()
-        if on_postgres():
-            _truncate_all()
         _db.engine.dispose()
 
 
 def _truncate_all() -> None:
-    tables = ", ".join(f'"{t.name}"' for t in _db.metadata.sorted_tables)
+    """Empty every table before a test. DELETE, children first, is far cheaper than TRUNCATE on tables this
+    small (TRUNCATE rewrites files); ids keep counting up, which no test may rely on anyway."""
     with _db.engine.begin() as conn:
-        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        for table in reversed(_db.metadata.sorted_tables):
+            conn.execute(table.delete())
+
 
 
 @pytest.fixture
