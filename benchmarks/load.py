@@ -145,11 +145,13 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
 def status_of(url: str, cookie: str | None) -> int:
     request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, **({"Cookie": cookie} if cookie else {})})
     try:
-        with urllib.request.build_opener(_NoRedirect()).open(request, timeout=60) as response:
+        with urllib.request.build_opener(_NoRedirect()).open(request, timeout=30) as response:
             response.read()
             return response.status
     except urllib.error.HTTPError as exc:
         return exc.code
+    except (TimeoutError, OSError):
+        return 0  # no answer within the timeout
 
 
 def run_wrk(url: str, cookie: str | None, duration: int, connections: int, threads: int, script: Path) -> dict:
@@ -263,7 +265,8 @@ def main(argv: list[str] | None = None) -> int:
                 row = {"name": spec["name"], "path": path, "public": spec.get("public", False),
                        "baseline": spec.get("baseline", False), "status": status}
                 if status != 200:
-                    print(f"  {spec['name']:<26} {path}: HTTP {status}, not measured")
+                    said = f"HTTP {status}" if status else "no answer within 30 s"
+                    print(f"  {spec['name']:<26} {path}: {said}, not measured")
                     results.append(row)
                     continue
                 for _ in range(20):  # warm up caches and connections
@@ -276,7 +279,10 @@ def main(argv: list[str] | None = None) -> int:
                       f"p95 {measured['p95_ms']:7.1f} ms  errors {measured['errors']}")
         finally:
             proc.terminate()
-            proc.wait(timeout=30)
+            try:
+                proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                proc.kill()
     return report(results, args)
 
 
@@ -288,7 +294,8 @@ def report(results: list[dict], args) -> int:
     print("| --- | --- | ---: | ---: | ---: | ---: | --- |")
     for r in results:
         if "rps" not in r:
-            print(f"| {r['name']} | `{r['path']}` | HTTP {r['status']} | | | | not measured |")
+            said = f"HTTP {r['status']}" if r["status"] else "no answer in 30 s"
+            print(f"| {r['name']} | `{r['path']}` | {said} | | | | not measured |")
             continue
         ratio = r["rps"] / baseline["rps"] if baseline else float("nan")
         notes = []
