@@ -269,7 +269,7 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  {spec['name']:<26} {path}: {said}, not measured")
                     results.append(row)
                     continue
-                for _ in range(20):  # warm up caches and connections
+                for _ in range(5):  # warm up caches and connections
                     status_of(base + path, cookie)
                 measured = (run_wrk(base + path, cookie, args.duration, args.connections, 2, script) if use_wrk
                             else run_python_client(base + path, cookie, args.duration, args.connections))
