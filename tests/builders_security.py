@@ -1,0 +1,153 @@
+"""Scenario builders for the security suite (access table, XSS corpus, CSRF everywhere).
+
+``build_scenario`` makes one small world in which every role of the access table has something to look at:
+two KMWs, a published (national) piece with a comment, a closed city panel of Semarang, an open KMW B panel
+with a sheet, a writer's draft with a real photo, a submitted and a published knowledge product, and a
+finished export job of the KMW A data manager.
+"""
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+from portal.extensions import db
+from portal.models.people import Role
+from portal.models.reviews import PanelStatus, Tier
+
+from tests import builders_elearning as el
+from tests import builders_reports as rb
+from tests.builders_submissions import jpeg, pdf_document
+
+PERIOD = "2026-11"
+EARLIER = "2026-10"
+
+# Every role of the access table, in the order the report lists them.
+ROLES = [
+    "anonymous",
+    "writer_a",          # writer of team A (Semarang TF01)
+    "writer_b",          # writer of team B (Semarang TF02, same city)
+    "writer_other_city",  # writer of Demak TF01 (another city of the same KMW)
+    "writer_korkot",     # writer of the Semarang Korkot team
+    "expert",            # KMW A writing expert (knowledge products)
+    "city_panel",        # panel member of Semarang, member and chair of its (closed) city panel
+    "other_panel",       # panel member of KMW B, member and chair of KMW B's (open) panel
+    "city_dm",           # data manager of Semarang
+    "other_city_dm",     # data manager of Demak
+    "kmw_dm",            # data manager of KMW A
+    "other_kmw_dm",      # data manager of KMW B
+    "national_dm",       # national data manager
+    "reader",
+    "admin",
+]
+
+
+def build_scenario(make_tree, make_user, make_piece, *, with_files: bool = True) -> SimpleNamespace:
+    from portal.submissions import knowledge
+    from portal.submissions import operations as sub_ops
+
+    tree = make_tree()
+    team_a, team_b = tree.team["semarang-TF01"], tree.team["semarang-TF02"]
+    team_c, team_k = tree.team["demak-TF01"], tree.team["semarang-KK"]
+    team_m = tree.team["makassar-TF01"]
+    kmw_a, kmw_b = tree.kmw["A"], tree.kmw["B"]
+    semarang = tree.city["semarang"]
+
+    u = {}
+    u["writer_a"] = make_user(Role.WRITER, team_a, name="Penulis A", email="writer.a@uji.bp.id")
+    u["writer_b"] = make_user(Role.WRITER, team_b, name="Penulis B", email="writer.b@uji.bp.id")
+    u["writer_other_city"] = make_user(Role.WRITER, team_c, name="Penulis Demak", email="writer.c@uji.bp.id")
+    u["writer_korkot"] = make_user(Role.WRITER, team_k, name="Penulis Korkot", email="writer.k@uji.bp.id")
+    u["expert"] = make_user(Role.WRITER, kmw_a, name="Tenaga Ahli A", email="expert.a@uji.bp.id")
+    u["city_panel"] = make_user(Role.PANEL_MEMBER, semarang, name="Penilai Semarang", email="pm.smg@uji.bp.id")
+    u["other_panel"] = make_user(Role.PANEL_MEMBER, kmw_b, name="Penilai KMW B", email="pm.kmwb@uji.bp.id")
+    u["city_dm"] = make_user(Role.DATA_MANAGER, semarang, name="DM Semarang", email="dm.smg@uji.bp.id")
+    u["other_city_dm"] = make_user(Role.DATA_MANAGER, tree.city["demak"], name="DM Demak", email="dm.dmk@uji.bp.id")
+    u["kmw_dm"] = make_user(Role.DATA_MANAGER, kmw_a, name="DM KMW A", email="dm.kmwa@uji.bp.id")
+    u["other_kmw_dm"] = make_user(Role.DATA_MANAGER, kmw_b, name="DM KMW B", email="dm.kmwb@uji.bp.id")
+    u["national_dm"] = make_user(Role.DATA_MANAGER, None, name="DM Nasional", email="dm.nas@uji.bp.id")
+    u["reader"] = make_user(Role.READER, None, name="Pembaca", email="reader@uji.bp.id")
+    u["admin"] = make_user(Role.ADMIN, None, name="Admin", email="admin@uji.bp.id")
+    # Accounts that only serve as targets of account management, and helpers of the panels.
+    target = make_user(Role.WRITER, tree.team["semarang-TF03"], name="Akun Sasaran", email="target@uji.bp.id")
+    helper_a = make_user(Role.PANEL_MEMBER, kmw_a, name="Penilai KMW A", email="pm.kmwa@uji.bp.id")
+    helper_b = make_user(Role.PANEL_MEMBER, kmw_b, name="Penilai KMW B 2", email="pm.kmwb2@uji.bp.id")
+
+    # A published national piece of team A (last month), with a comment of writer B.
+    published = el.make_published(make_piece, team_a, level="national", period=EARLIER)
+    comment = el.add_comment(published, u["writer_b"], "Komentar untuk diuji")
+    city_panel_earlier = _panel(Tier.CITY, EARLIER, f"city:{semarang.id}")
+    city_panel_earlier.chair_id = u["city_panel"].id
+
+    # This month: submitted pieces of A, B, Korkot; a city panel of Semarang that is closed.
+    sub_a = make_piece(team_a, period=PERIOD)
+    sub_b = make_piece(team_b, period=PERIOD)
+    sub_k = make_piece(team_k, period=PERIOD)
+    sub_m = make_piece(team_m, period=PERIOD)
+    city_panel = rb.make_panel(Tier.CITY, PERIOD, city=semarang, members=[u["city_panel"]], chair=u["city_panel"],
+                               closed_at=rb.utc(2026, 11, 20), letter_number="001/KK-SMG/XI/2026")
+    city_entry_a = rb.add_entry(city_panel, sub_a, na=810.0, rank=1, passed=True, selected=True)
+    city_entry_b = rb.add_entry(city_panel, sub_b, na=650.0, rank=2, passed=False, selected=False)
+    # KMW A's panel is open with a sheet (nobody of the table sits on it); KMW B's panel is open and
+    # chaired by the "other panel" member, with an entry they score.
+    kmw_panel = rb.make_panel(Tier.PROVINCE, PERIOD, kmw=kmw_a, members=[helper_a], chair=helper_a)
+    kmw_entry_a = rb.add_entry(kmw_panel, sub_a)
+    rb.add_entry(kmw_panel, sub_k)
+    rb.add_sheet(kmw_entry_a, helper_a, 780)
+    other_panel = rb.make_panel(Tier.PROVINCE, PERIOD, kmw=kmw_b, members=[u["other_panel"], helper_b],
+                                chair=u["other_panel"])
+    other_entry = rb.add_entry(other_panel, sub_m)
+    rb.add_sheet(other_entry, helper_b, 720)
+
+    # A draft of team A for next month, with one real photo.
+    draft = make_piece(team_a, period="2026-12", status="draft", photos=0)
+    photo = None
+    if with_files:
+        photo = sub_ops.add_photo(u["writer_a"], draft, jpeg(), "Foto uji")
+
+    # Knowledge products of the KMW A expert: one published (last year, with a document), one waiting.
+    kp_published = knowledge.save_knowledge_product(
+        u["expert"], kmw_a, 2025, title="Produk terbit", summary="Ringkasan", body_md="Isi",
+        document=pdf_document() if with_files else None, submit=True)
+    kp_published.published_at = el.BASE_TIME
+    kp_pending = el.make_knowledge_product(u["expert"], kmw_a, year=2026, submitted=True)
+    db.session.commit()
+
+    job_id = make_done_job(u["kmw_dm"]) if with_files else "tidak-ada"
+
+    return SimpleNamespace(
+        tree=tree, users=u, target=target, team_a=team_a, team_b=team_b, team_k=team_k, kmw_a=kmw_a, kmw_b=kmw_b,
+        semarang=semarang, published=published, comment=comment, sub_a=sub_a, sub_b=sub_b, sub_m=sub_m,
+        city_panel=city_panel, city_panel_earlier=city_panel_earlier, city_entry_a=city_entry_a,
+        city_entry_b=city_entry_b, kmw_panel=kmw_panel, kmw_entry_a=kmw_entry_a, other_panel=other_panel,
+        other_entry=other_entry, draft=draft, photo=photo, kp_published=kp_published, kp_pending=kp_pending,
+        job_id=job_id, province=tree.province["jateng"],
+    )
+
+
+def _panel(tier, period, scope_key):
+    from portal.models.reviews import Panel
+
+    panel = db.session.scalar(db.select(Panel).where(Panel.tier == tier, Panel.period == period,
+                                                     Panel.scope_key == scope_key))
+    assert panel is not None and panel.status == PanelStatus.CLOSED
+    return panel
+
+
+def make_done_job(owner) -> str:
+    """A finished export bundle of ``owner`` (status file and zip), as the background job leaves it."""
+    import zipfile
+
+    from portal.reports import jobs
+
+    job_id = "JobUjiKeamanan0123456789abcdefgh"
+    folder = jobs.export_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(folder / f"{job_id}.zip", "w") as z:
+        z.writestr("isi.txt", "uji")
+    status = {"job": job_id, "user_id": owner.id, "state": "done", "done": 1, "total": 1,
+              "name": "paket-uji.zip", "created": 0, "error": ""}
+    import time
+
+    status["created"] = time.time()
+    (folder / f"{job_id}.json").write_text(json.dumps(status), encoding="utf-8")
+    return job_id
