@@ -13,7 +13,6 @@ from types import SimpleNamespace
 from portal.extensions import db
 from portal.models.people import Role
 from portal.models.reviews import PanelStatus, Tier
-
 from tests import builders_elearning as el
 from tests import builders_reports as rb
 from tests.builders_submissions import jpeg, pdf_document
@@ -120,7 +119,7 @@ def build_scenario(make_tree, make_user, make_piece, *, with_files: bool = True)
         city_panel=city_panel, city_panel_earlier=city_panel_earlier, city_entry_a=city_entry_a,
         city_entry_b=city_entry_b, kmw_panel=kmw_panel, kmw_entry_a=kmw_entry_a, other_panel=other_panel,
         other_entry=other_entry, draft=draft, photo=photo, kp_published=kp_published, kp_pending=kp_pending,
-        job_id=job_id, province=tree.province["jateng"],
+        job_id=job_id, province=tree.province["jateng"], helper_a=helper_a, helper_b=helper_b,
     )
 
 
