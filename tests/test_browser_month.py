@@ -16,13 +16,21 @@ Korkot 800 (both winners), TF-02 600 (below the passing grade, not a winner).
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
-from tests.browser_support import chromium, flask_cli, live_server, require_browser, screenshot, server_env, \
-    throwaway_database
+from tests.browser_support import (
+    chromium,
+    flask_cli,
+    live_server,
+    require_browser,
+    screenshot,
+    server_env,
+    throwaway_database,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -106,7 +114,13 @@ def fits(page, name: str) -> None:
     screenshot(page, name)
 
 
-def login(browser, base: str, email: str, password: str = PASSWORD, viewport=DESKTOP):
+SESSIONS: dict[tuple[str, int], object] = {}
+
+
+def login(browser, base: str, email: str, password: str = PASSWORD, viewport=DESKTOP, *, keep: bool = False):
+    """A signed-in page of its own context. ``keep``: people who come back later keep their session."""
+    if (email, viewport["width"]) in SESSIONS:
+        return SESSIONS[(email, viewport["width"])]
     context = browser.new_context(viewport=viewport)
     context.set_default_timeout(20_000)
     page = context.new_page()
@@ -116,10 +130,14 @@ def login(browser, base: str, email: str, password: str = PASSWORD, viewport=DES
     with page.expect_navigation():
         page.click("button[type=submit].primary")
     assert "/akun/masuk" not in page.url, f"login failed for {email}: {page.locator('main').inner_text()[:300]}"
+    if keep:
+        SESSIONS[(email, viewport["width"])] = page
     return page
 
 
 def close(page) -> None:
+    for key in [k for k, v in SESSIONS.items() if v is page]:
+        del SESSIONS[key]
     page.context.close()
 
 
@@ -213,7 +231,7 @@ def writer_refused_then_submits(browser, base, tmp) -> None:
 
 def create_writer_account(browser, base) -> None:
     """The city data manager creates a TF-03 writer; the writer sets a password through the one-time link."""
-    page = login(browser, base, EMAIL["dm_city"])
+    page = login(browser, base, EMAIL["dm_city"], keep=True)
     page.goto(base + "/akun-pengguna/baru")
     page.fill("input[name=email]", NEW_WRITER["email"])
     page.fill("input[name=name]", NEW_WRITER["name"])
@@ -225,7 +243,6 @@ def create_writer_account(browser, base) -> None:
         page.get_by_role("button", name="Buat akun dan tautan kata sandi").click()
     link = page.locator("input[readonly]").first.input_value()
     assert "/akun/" in link, page.locator("main").inner_text()[:500]
-    close(page)
     context = browser.new_context(viewport=PHONE)
     page = context.new_page()
     page.goto(link)
@@ -241,7 +258,7 @@ def create_writer_account(browser, base) -> None:
 
 def manage_panel(browser, base, dm_email: str, node_label: str, names: list[str], *, open_it: bool) -> str:
     """The data manager opens (or finds) the month's panel and sets members and chair; returns its address."""
-    page = login(browser, base, dm_email)
+    page = login(browser, base, dm_email, keep=True)
     page.goto(f"{base}/penilaian/kelola?bulan={MONTH}")
     if open_it:
         page.select_option("select[name=node]", label=node_label)
@@ -259,14 +276,12 @@ def manage_panel(browser, base, dm_email: str, node_label: str, names: list[str]
     page.get_by_role("button", name="Simpan susunan panel").click()
     page.wait_for_url(re.compile(r"/penilaian/panel/\d+$"))
     assert "Susunan panel tersimpan" in flash(page)
-    url = page.url
-    close(page)
-    return url
+    return page.url
 
 
-def member_page(browser, base, email: str, panel_url: str, viewport=DESKTOP):
+def member_page(browser, base, email: str, panel_url: str, viewport=DESKTOP, *, keep: bool = False):
     """A member finds the panel in "Panel saya"."""
-    page = login(browser, base, email, viewport=viewport)
+    page = login(browser, base, email, viewport=viewport, keep=keep)
     page.goto(base + "/penilaian/")
     card = page.locator("li.card").filter(has_text=MONTH_LABEL).filter(
         has=page.locator(f"a[href='{panel_url.removeprefix(base)}']"))
@@ -275,9 +290,17 @@ def member_page(browser, base, email: str, panel_url: str, viewport=DESKTOP):
     return page
 
 
-def score(page, panel_url: str, title: str, values: list[int], shot: str | None = None) -> None:
-    page.locator("li.card", has_text=title).get_by_role("link", name="Lembar nilai").click()
-    page.wait_for_url(re.compile(r"/nilai$"), wait_until="domcontentloaded")
+def sheet_links(page) -> dict[str, str]:
+    """Title -> address of the member's score sheet, from the panel's list of pieces."""
+    links = {}
+    for card in page.locator("li.card").filter(has=page.get_by_role("link", name="Lembar nilai")).all():
+        links[card.locator("strong").first.inner_text().strip()] = card.get_by_role("link", name="Lembar nilai") \
+            .get_attribute("href")
+    return links
+
+
+def score(page, base: str, href: str, values: list[int], shot: str | None = None) -> None:
+    page.goto(base + href, wait_until="domcontentloaded")
     for code, value in enumerate(values, start=1):
         page.fill(f"input[name=score_{code}]", str(value))
     with page.expect_navigation(wait_until="domcontentloaded"):
@@ -286,16 +309,19 @@ def score(page, panel_url: str, title: str, values: list[int], shot: str | None 
     if shot:
         page.wait_for_load_state()
         fits(page, shot)
-    page.goto(panel_url, wait_until="domcontentloaded")
 
 
 def score_all(browser, base, emails, panel_url, scores: dict[str, list[int]], *, phone_shot: str | None = None):
+    """Each member opens the panel, then each piece's sheet in turn (the chair's session is kept)."""
     for n, email in enumerate(emails):
-        on_phone = phone_shot is not None and n == 1
-        page = member_page(browser, base, email, panel_url, viewport=PHONE if on_phone else DESKTOP)
+        on_phone = phone_shot is not None and n == 0
+        page = member_page(browser, base, email, panel_url, viewport=PHONE if on_phone else DESKTOP, keep=n == 0)
+        links = sheet_links(page)
+        assert sorted(links) == sorted(TITLE[key] for key in scores)
         for m, (key, values) in enumerate(scores.items()):
-            score(page, panel_url, TITLE[key], values, shot=phone_shot if on_phone and m == 0 else None)
-        close(page)
+            score(page, base, links[TITLE[key]], values, shot=phone_shot if on_phone and m == 0 else None)
+        if n:
+            close(page)
 
 
 def results_of(page, panel_url: str) -> None:
@@ -334,10 +360,10 @@ def month_server(tmp_path_factory):
 
 def test_a_whole_month_in_the_browser(month_server):
     base, tmp = month_server
-    import time
+    SESSIONS.clear()
     t0 = time.monotonic()
 
-    def lap(what):
+    def lap(what):  # progress, shown with -s
         print(f"{time.monotonic() - t0:6.1f}s {what}", flush=True)
     with chromium() as browser:
         # 1-2. Writers of three teams and the Korkot team draft and submit with photos.
@@ -352,7 +378,7 @@ def test_a_whole_month_in_the_browser(month_server):
         lap("3. The cit")
         # 3. The city panel: members and chair, the check, scores, the chair closes and forwards.
         city_url = manage_panel(browser, base, EMAIL["dm_city"], "Kota Semarang", CITY_NAMES, open_it=True)
-        chair = member_page(browser, base, CITY_PANEL[0], city_url)
+        chair = member_page(browser, base, CITY_PANEL[0], city_url, keep=True)
         for key in ("tf1", "tf2", "tf3"):
             chair.locator("li.card", has_text=TITLE[key]).get_by_role("link", name="Periksa kelengkapan").click()
             chair.wait_for_url(re.compile(r"/periksa$"))
@@ -365,7 +391,6 @@ def test_a_whole_month_in_the_browser(month_server):
             chair.wait_for_url(city_url)
             assert "Tulisan lengkap dan masuk penilaian" in flash(chair)
         assert TITLE["korkot"] not in chair.locator("main").inner_text()  # straight to the province
-        close(chair)
         lap("city checked")
         score_all(browser, base, CITY_PANEL, city_url, CITY_SCORES)
         lap("city scored")
