@@ -67,6 +67,7 @@
     dirty = false;
     post(form.getAttribute("data-autosave-url"), JSON.stringify(collect()), "application/json", function (status, data) {
       saving = false;
+      window.setTimeout(releaseSubmit, 0);
       if (status === 200 && data) {
         versionInput.value = data.version;
         var now = new Date();
@@ -86,7 +87,25 @@
   }
   form.addEventListener("input", markDirty);
   form.addEventListener("change", markDirty);
-  form.addEventListener("submit", function () { submitting = true; });
+  /* A submit that leaves while an autosave is in flight would carry the old version and be refused as a
+     conflict: hold the submit until the autosave answers, then send it with the new version. */
+  var submitHeld = false, heldButton = null;
+  form.addEventListener("submit", function (e) {
+    if (saving && form.requestSubmit) {
+      e.preventDefault();
+      submitHeld = true;
+      heldButton = e.submitter || null;
+      say("Menyimpan dulu…");
+      return;
+    }
+    submitting = true;
+  });
+  function releaseSubmit() {
+    if (!submitHeld) { return; }
+    submitHeld = false;
+    if (conflict) { return; }  /* the conflict message stays; the writer decides */
+    if (heldButton) { form.requestSubmit(heldButton); } else { form.requestSubmit(); }
+  }
   window.setInterval(autosave, 20000);
   window.addEventListener("beforeunload", function (e) {
     if ((dirty || saving) && !submitting) { e.preventDefault(); e.returnValue = ""; }
