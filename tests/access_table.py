@@ -68,7 +68,11 @@ def _extension_granted(s) -> bool:
     from portal.extensions import db
     from portal.models.pieces import Extension
 
-    return db.session.scalar(db.select(Extension).where(Extension.team_id == s.team_a.id)) is not None
+    return db.session.scalar(db.select(Extension).where(Extension.city_id == s.semarang.id)) is not None
+
+
+def _team_moved(s) -> bool:
+    return s.tree.team["semarang-TF09"].city_id == s.tree.city["demak"].id
 
 
 def _account_created(s) -> bool:
@@ -107,6 +111,8 @@ GETS = [
     _get("accounts.index", lambda s: "/akun-pengguna/", allow(DMS)),
     _get("accounts.create", lambda s: "/akun-pengguna/baru", allow(DMS)),
     _get("accounts.show", lambda s: f"/akun-pengguna/{s.target.id}", allow(SMG)),
+    _get("accounts.show", lambda s: f"/akun-pengguna/{s.users['national_dm'].id}", allow(NAT)),
+    _get("accounts.show", lambda s: f"/akun-pengguna/{s.users['admin'].id}", allow("admin")),
     _get("accounts.import_accounts", lambda s: "/akun-pengguna/impor", allow(DMS)),
     # submissions
     _get("submissions.home", lambda s: "/tulisan/", allow(TEAM_WRITERS, "expert", DMS)),
@@ -187,7 +193,7 @@ POSTS = [
           data=lambda s: {"body_md": "**tebal**"}),
     _post("submissions.start", lambda s: f"/tulisan/mulai/{s.team_a.id}", allow("writer_a")),
     _post("submissions.extensions", lambda s: "/tulisan/perpanjangan", allow(SMG),
-          data=lambda s: {"scope": f"team:{s.team_a.id}", "period": PERIOD, "stage": "writing",
+          data=lambda s: {"scope": f"city:{s.semarang.id}", "period": PERIOD, "stage": "writing",
                           "until": "2026-12-20T17:00", "reason": "Banjir"}, done=_extension_granted),
     _post("submissions.knowledge_product", lambda s: "/tulisan/produk-pengetahuan", allow("expert"),
           data=lambda s: {"year": "2026", "title": "Produk baru", "summary": "Ringkas", "body_md": "Isi",
@@ -223,6 +229,10 @@ POSTS = [
           allow(KMWA)),
     _post("reports.start_bundle", lambda s: "/laporan/paket", allow(SMG),
           data=lambda s: {"cakupan": "city", "simpul": str(s.semarang.id), "periode": PERIOD, "isi": "sent"}),
+    _post("reports.start_bundle", lambda s: "/laporan/paket", allow(NAT),
+          data=lambda s: {"cakupan": "national", "periode": PERIOD, "isi": "sent"}),
+    _post("reports.start_bundle", lambda s: "/laporan/paket", allow(KMWB),
+          data=lambda s: {"cakupan": "kmw", "simpul": str(s.kmw_b.id), "periode": PERIOD, "isi": "sent"}),
     _post("accounts.create", lambda s: "/akun-pengguna/baru", allow(SMG),
           data=lambda s: {"email": "baru@uji.bp.id", "name": "Akun Baru", "phone": "", "position": "Faskel",
                           "role": "writer", "scope_code": "SEMARANG-TF04"}, done=_account_created),
@@ -236,6 +246,10 @@ POSTS = [
     _post("org.edit", lambda s: f"/admin/struktur/tim/{s.tree.team['semarang-TF09'].id}/ubah", allow(SMG),
           data=lambda s: {"code": "SEMARANG-TF09", "name": "TF 09 Baru", "parent_code": "SEMARANG", "kind": "tf",
                           "timezone": "Asia/Jakarta"}),
+    # moving a team to another city needs the right over the new city too
+    _post("org.edit", lambda s: f"/admin/struktur/tim/{s.tree.team['semarang-TF09'].id}/ubah", allow(KMWA),
+          data=lambda s: {"code": "SEMARANG-TF09", "name": "TF 09 Pindah", "parent_code": "DEMAK", "kind": "tf"},
+          done=_team_moved),
     _post("org.create", lambda s: f"/admin/struktur/tim/baru?induk={s.semarang.id}", allow(SMG),
           data=lambda s: {"code": "SEMARANG-TF10", "name": "TF 10", "parent_code": "SEMARANG", "kind": "tf",
                           "timezone": "Asia/Jakarta"}),
