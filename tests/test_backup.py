@@ -44,10 +44,10 @@ def _fill_every_table() -> dict:
     rubric = db.session.scalar(select(RubricVersion))
     now = datetime(2026, 11, 14, 16, 59, 59, 123456, tzinfo=timezone.utc)
     body = "Warga RW 05 \"bergotong-royong\"\nmembangun jalan — 120 KK, ½ biaya swadaya. ✓ Ñ 日本"
-    piece = Piece(team=team, period="2026-11", status=PieceStatus.SUBMITTED, form=PieceForm.FEATURE, title="Jalan «baru»",
+    piece = Piece(team=team, period="2025-01", status=PieceStatus.SUBMITTED, form=PieceForm.FEATURE, title="Jalan «baru»",
                   body_md=body, submitted_at=now, published_at=now + timedelta(days=20),
-                  best_practice=BestPractice.NATIONAL, moved_from_period="2026-10")
-    media_piece = Piece(team=db.session.scalar(select(Team).where(Team.code == "3374-TF02")), period="2026-11",
+                  best_practice=BestPractice.NATIONAL, moved_from_period="2024-12")
+    media_piece = Piece(team=db.session.scalar(select(Team).where(Team.code == "3374-TF02")), period="2025-01",
                         form=PieceForm.VIDEO, title="Video")
     db.session.add_all([piece, media_piece])
     db.session.flush()
@@ -68,14 +68,14 @@ def _fill_every_table() -> dict:
         storage.write_atomic(storage.path_for(kind, key, suffix), data)
         files[storage.path_for(kind, key, suffix).relative_to(storage.upload_root()).as_posix()] = data
     expert = users[6]
-    db.session.add(KnowledgeProduct(author=expert, kmw_id=expert.roles[0].kmw_id, year=2026, title="Produk",
+    db.session.add(KnowledgeProduct(author=expert, kmw_id=expert.roles[0].kmw_id, year=2019, title="Produk",
                                     document_key=doc_key, document_type="application/pdf", document_ext="pdf",
                                     submitted_at=now))
-    db.session.add(Extension(period="2026-11", stage="writing", team_id=team.id, until=now + timedelta(days=3),
+    db.session.add(Extension(period="2025-01", stage="writing", team_id=team.id, until=now + timedelta(days=3),
                              reason="Banjir", granted_by_id=users[7].id))
-    panel = Panel(tier=Tier.CITY, period="2026-11", scope_key=f"city:{team.city_id}", city_id=team.city_id,
+    panel = Panel(tier=Tier.CITY, period="2025-01", scope_key=f"city:{team.city_id}", city_id=team.city_id,
                   status=PanelStatus.CLOSED, chair_id=users[10].id, rubric_id=rubric.id, closed_at=now,
-                  closed_by_id=users[10].id, letter_number="001/KK/XI/2026", letter_date=date(2026, 11, 20))
+                  closed_by_id=users[10].id, letter_number="001/UJI-CADANGAN/I/2025", letter_date=date(2026, 11, 20))
     db.session.add(panel)
     for u in users[10:13]:
         panel.members.append(PanelMember(user_id=u.id))
@@ -127,12 +127,14 @@ def _hashes(root: Path) -> dict[str, str]:
 
 @pytest.fixture
 def source_backup(tmp_path, app):
-    """A backup zip of a full SQLite source, its rows and its files."""
+    """A backup zip of a full SQLite source, its manifest, its rows and its files (path -> sha256)."""
     src = _make_app(tmp_path, "source")
     with src.app_context():
         db.create_all()
-        files = _fill_every_table()
+        mine = _fill_every_table()
         rows = _table_rows()
+        files = _hashes(Path(src.config["UPLOAD_DIR"]))  # demo seeders may add photos of their own
+        assert {k: hashlib.sha256(v).hexdigest() for k, v in mine.items()}.items() <= files.items()
         zip_path = tmp_path / "cadangan.zip"
         manifest = backup(zip_path)
         db.engine.dispose()
@@ -145,14 +147,14 @@ def test_round_trip_sqlite_to_test_database_to_fresh_sqlite(tmp_path, app, sourc
     zip_path, manifest, rows, files = source_backup
     assert manifest["revision"] is None and manifest["dialect"] == "sqlite"
     assert manifest["tables"] == {name: len(r) for name, r in rows.items()}
-    assert sorted(manifest["files"]) == sorted(files)
+    assert manifest["files"] == files
 
     result = restore(zip_path)  # into the test database: PostgreSQL or SQLite
     assert result.files == len(files)
     restored = _table_rows()
     assert restored == rows
     upload_root = Path(app.config["UPLOAD_DIR"])
-    assert _hashes(upload_root) == {k: hashlib.sha256(v).hexdigest() for k, v in files.items()}
+    assert _hashes(upload_root) == files
 
     from portal.models import Comment, Entry, Panel, Piece, Region
 
@@ -160,9 +162,11 @@ def test_round_trip_sqlite_to_test_database_to_fresh_sqlite(tmp_path, app, sourc
     assert "½ biaya swadaya. ✓ Ñ 日本" in piece.body_md and piece.submitted_at.microsecond == 123456
     assert piece.submitted_at.tzinfo is not None and piece.best_practice.value == "national"
     assert len(piece.photos) == 3
-    assert db.session.scalar(select(Panel.letter_date)) == date(2026, 11, 20)
-    assert db.session.scalar(select(Entry.na)) == pytest.approx(733.3333333333334, abs=1e-9)
-    reply = db.session.scalar(select(Comment).where(Comment.parent_id.is_not(None)))
+    assert db.session.scalar(select(Panel.letter_date).where(Panel.letter_number == "001/UJI-CADANGAN/I/2025")) \
+        == date(2026, 11, 20)
+    assert db.session.scalar(select(Entry.na).where(Entry.piece_id == piece.id)) == pytest.approx(733.3333333333334,
+                                                                                                  abs=1e-9)
+    reply = db.session.scalar(select(Comment).where(Comment.body == "Rp 12.500.000"))
     assert reply.hidden is True and reply.body == "Rp 12.500.000"
 
     # Sequences follow the restored ids (PostgreSQL): a new row gets a fresh id, no collision.

@@ -90,12 +90,12 @@ def _worker_pids(master: int) -> list[int]:
 
 
 def _wait_for_worker(master: int, port: int) -> int:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a busy CI machine boots workers slowly
     while time.monotonic() < deadline:
         pids = _worker_pids(master)
         if pids:
             try:
-                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+                conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
                 conn.request("GET", "/akun/masuk")
                 if conn.getresponse().status == 200:
                     conn.close()

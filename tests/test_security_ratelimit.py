@@ -86,10 +86,10 @@ def gunicorn(env: dict, workers: int = 2):
         env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a busy CI machine boots workers slowly
         while True:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/akun/masuk", timeout=2).read()
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/akun/masuk", timeout=10).read()
                 break
             except (OSError, urllib.error.URLError):
                 if proc.poll() is not None or time.monotonic() > deadline:
