@@ -122,7 +122,7 @@ def login(browser, base: str, email: str, password: str = PASSWORD, viewport=DES
     if (email, viewport["width"]) in SESSIONS:
         return SESSIONS[(email, viewport["width"])]
     context = browser.new_context(viewport=viewport)
-    context.set_default_timeout(20_000)
+    context.set_default_timeout(60_000)  # generous: CI runs this beside another test worker on 2 cores
     page = context.new_page()
     page.goto(base + "/akun/masuk")
     page.fill("input[name=email]", email)
