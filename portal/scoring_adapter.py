@@ -159,6 +159,30 @@ def member_totals(panel: Panel) -> pd.DataFrame:
     return totals[["entry", "piece", "reviewer", "total"]].reset_index(drop=True)
 
 
+def member_totals_of_panels(panels: Iterable[Panel]) -> pd.DataFrame:
+    """panel, entry, piece, reviewer, total for many panels at once (dashboards): one query for all scores."""
+    panels = list(panels)
+    columns = ["panel", "entry", "piece", "reviewer", "total"]
+    if not panels:
+        return pd.DataFrame(columns=columns)
+    entry_ids = db.session.scalars(select(Entry.id).where(Entry.panel_id.in_([p.id for p in panels]))).all()
+    frame = scores_frame(entry_ids)
+    consensus_panels = {p.id for p in panels if p.mode == PanelMode.CONSENSUS}
+    frame = frame[frame["consensus"] == frame["panel"].isin(consensus_panels)]
+    parts = []
+    for rubric_id in {p.rubric_id for p in panels}:
+        ids = [p.id for p in panels if p.rubric_id == rubric_id]
+        subset = frame[frame["panel"].isin(ids)]
+        if subset.empty:
+            continue
+        rubric = panel_rubric(next(p for p in panels if p.rubric_id == rubric_id))
+        parts.append(scoring.reviewer_totals(subset[["panel", "entry", "piece", "reviewer", "instrument", "score"]],
+                                             rubric, group_by=["panel"]))
+    if not parts:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(parts, ignore_index=True)[columns]
+
+
 def panel_disagreement(panel: Panel, spread_threshold: int = 4) -> pd.DataFrame:
     """Per entry and instrument of the members' own sheets: reviewers, min, max, spread, std, flagged."""
     frame = scores_frame(panel, consensus=False)

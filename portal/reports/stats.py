@@ -73,13 +73,13 @@ def panel_agreement(period: str, scope: Scope, tier: Tier) -> list[tuple[str, fl
 
     panel_ids = {entry.panel_id for entry, _ in _entries(scope, tier, [period])}
     panels = db.session.scalars(db.select(Panel).where(Panel.id.in_(panel_ids or {-1}))).all()
-    result = []
-    for panel in panels:
-        totals = scoring_adapter.member_totals(panel)
-        if totals.empty:
-            continue
-        spread = totals.groupby("entry")["total"].agg(lambda s: s.max() - s.min())
-        result.append((_panel_name(panel), round(float(spread.mean()), 1)))
+    totals = scoring_adapter.member_totals_of_panels(panels)
+    if totals.empty:
+        return []
+    spreads = totals.groupby(["panel", "entry"])["total"].agg(lambda s: s.max() - s.min())
+    mean_spread = spreads.groupby(level="panel").mean()
+    by_id = {p.id: p for p in panels}
+    result = [(_panel_name(by_id[int(pid)]), round(float(value), 1)) for pid, value in mean_spread.items()]
     return sorted(result, key=lambda r: -r[1])[:MAX_PANELS_IN_CHART]
 
 
