@@ -106,8 +106,6 @@ KNOWN_QUERY_PER_ROW = {
     "city panel page": "22 -> 935 statements: Entry.piece lazy-loaded per entry (panels/routes.py panel view)",
     "city panel results": "21 -> 56 statements: a Piece SELECT per listed entry (panels results view)",
     "province panel results": "23 -> 355 statements: City lazy-loaded per entry (piece.team.city)",
-    "report Lampiran 2 (KMW)": "25 -> 1,224 statements: Piece and City loaded per entry (reports/recaps.py)",
-    "report Lampiran 3 (city)": "25 -> 1,014 statements: deadline_extension SELECT per team (lateness per team)",
 }
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 
 import scoring
 from portal import cycle, scoring_adapter
@@ -29,6 +30,7 @@ from portal.models import (
     PieceStatus,
     Role,
     RoleAssignment,
+    Team,
     TeamKind,
     Tier,
     User,
@@ -122,10 +124,11 @@ def lampiran3(city: City, period: str) -> Recap:
     piece_ids = [p.id for p in pieces.values()]
     city_entries = entries_by_piece(piece_ids, Tier.CITY, period)
     sent_up = set(entries_by_piece(piece_ids, Tier.PROVINCE))
+    extensions = cycle.latest_extensions([period], "writing", team_ids=[t.id for t in teams], city_ids=[city.id])
     rows = []
     for n, team in enumerate(teams, 1):
         piece = pieces.get(team.id)
-        deadline = cycle.effective_deadline(period, "writing", tz, team_id=team.id, city_id=city.id)
+        deadline = cycle.effective_deadline_from(period, "writing", tz, extensions, team_id=team.id, city_id=city.id)
         on_time, late = writing_status(piece, deadline)
         entry = city_entries.get(piece.id) if piece else None
         sent = bool(piece and (piece.id in sent_up or (entry is not None and entry.selected)))
@@ -244,6 +247,14 @@ def province_panel(kmw_id: int, period: str) -> Panel | None:
     )
 
 
+def _entries_with_pieces(panel_id: int) -> list[Entry]:
+    """The panel's entries with piece, team and city loaded in the same query (no query per row)."""
+    return list(db.session.scalars(
+        db.select(Entry).where(Entry.panel_id == panel_id)
+        .options(joinedload(Entry.piece).joinedload(Piece.team).joinedload(Team.city))
+    ).unique())
+
+
 def lampiran2(kmw: Kmw, period: str) -> Recap:
     """Recap of the KMW panel's scoring of every piece it assessed in the month (members named)."""
 
@@ -276,7 +287,7 @@ def lampiran2(kmw: Kmw, period: str) -> Recap:
         lines.append(_("Ada lembar nilai yang belum lengkap; nilai anggota belum dapat ditampilkan."))
     by_cell = {(int(r.entry), int(r.reviewer)): float(r.total) for r in totals_frame.itertuples()}
     grade = panel.rubric.passing_grade if panel.rubric else PASSING_GRADE
-    entries = sorted(panel.entries, key=lambda e: (e.rank is None, e.rank or 0, e.piece.title))
+    entries = sorted(_entries_with_pieces(panel.id), key=lambda e: (e.rank is None, e.rank or 0, e.piece.title))
     rows = []
     for n, entry in enumerate(entries, 1):
         piece = entry.piece
