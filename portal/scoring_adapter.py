@@ -17,10 +17,11 @@ from collections.abc import Iterable
 
 import pandas as pd
 from sqlalchemy import and_, select
+from sqlalchemy.orm import joinedload
 
 import scoring
 from portal.extensions import db
-from portal.models.org import Team, TeamKind
+from portal.models.org import City, Team, TeamKind
 from portal.models.pieces import Piece
 from portal.models.reviews import (
     Entry,
@@ -205,4 +206,6 @@ def load_pieces(ids: Iterable[int]) -> dict[int, Piece]:
     ids = list(ids)
     if not ids:
         return {}
-    return {p.id: p for p in db.session.scalars(select(Piece).where(Piece.id.in_(ids)))}
+    query = select(Piece).where(Piece.id.in_(ids)).options(
+        joinedload(Piece.team).joinedload(Team.city).joinedload(City.province))
+    return {p.id: p for p in db.session.scalars(query)}

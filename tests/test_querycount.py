@@ -102,11 +102,7 @@ def _count_page(app, who, url) -> tuple[int, str]:
 
 # Found by this test (measured on SQLite, ~10 rows -> ~1,000 rows); strict: when fixed, the XPASS fails
 # and the entry must be removed. Reported to the lead for the owners of panels, reports and submissions.
-KNOWN_QUERY_PER_ROW = {
-    "city panel page": "22 -> 935 statements: Entry.piece lazy-loaded per entry (panels/routes.py panel view)",
-    "city panel results": "21 -> 56 statements: a Piece SELECT per listed entry (panels results view)",
-    "province panel results": "23 -> 355 statements: City lazy-loaded per entry (piece.team.city)",
-}
+KNOWN_QUERY_PER_ROW: dict[str, str] = {}  # page -> what still runs per row (none at present)
 
 
 class QueryPerRow(AssertionError):

@@ -6,11 +6,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
 from portal import cycle, permissions, scoring_adapter
 from portal.extensions import db
-from portal.models.org import City, Kmw, Province
+from portal.models.org import City, Kmw, Province, Team
+from portal.models.pieces import Piece
 from portal.models.reviews import (
     Entry,
     EntryStatus,
@@ -41,11 +42,14 @@ class EntryRow:
 
 
 def load_panel(panel_id: int) -> Panel | None:
+    """The panel with members, entries, recusals, sheets and pieces. ``subqueryload`` (not ``selectinload``,
+    which splits into a query per 500 parents) keeps the statement count fixed whatever the panel's size."""
+    entries = subqueryload(Panel.entries)
     return db.session.scalar(
         select(Panel).where(Panel.id == panel_id).options(
-            selectinload(Panel.members), selectinload(Panel.entries).selectinload(Entry.recusals),
-            selectinload(Panel.entries).selectinload(Entry.sheets),
-            selectinload(Panel.entries).selectinload(Entry.piece))
+            selectinload(Panel.members), entries.subqueryload(Entry.recusals),
+            entries.subqueryload(Entry.sheets).subqueryload(ScoreSheet.scores),
+            entries.subqueryload(Entry.piece).joinedload(Piece.team).joinedload(Team.city))
     )
 
 
