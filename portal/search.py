@@ -80,6 +80,8 @@ def _ensure_ready() -> None:
     indexed = connection.execute(text(f"SELECT count(*) FROM {FTS_TABLE}")).scalar() or 0
     if indexed != _published_count():
         rebuild_index()
+        # The index is derived data: keep the repair, or every later search would repeat it.
+        db.session.commit()
 
 
 _pg_ready: dict[str, bool] = {}

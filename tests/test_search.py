@@ -154,3 +154,21 @@ def test_piece_published_without_index_call_is_still_found(corpus, make_piece):
     piece.published_at = datetime(2026, 11, 29, tzinfo=UTC)
     db.session.commit()
     assert titles(search.search_pieces("irigasi")) == {"Irigasi desa"}
+
+
+def test_lazy_repair_of_the_index_is_kept(corpus, make_piece):
+    """A repaired index is committed, so the next search does not rebuild it again."""
+    from datetime import UTC, datetime
+
+    from portal.models.pieces import BestPractice
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("the FTS5 table exists on SQLite only; PostgreSQL indexes the row itself")
+    piece = make_piece(corpus["tree"].team["demak-TF02"], title="Irigasi desa", body_md="Saluran irigasi baru.")
+    piece.best_practice = BestPractice.PROVINCE
+    piece.published_at = datetime(2026, 11, 29, tzinfo=UTC)
+    db.session.commit()
+    search.search_pieces("irigasi")
+    db.session.rollback()  # what the end of a request does to anything not committed
+    indexed = db.session.execute(db.text("SELECT count(*) FROM piece_search WHERE piece_id = :i"), {"i": piece.id})
+    assert indexed.scalar() == 1
