@@ -66,7 +66,7 @@ def run_pipeline(app, photos_data: list[bytes]) -> tuple[float, list[float]]:
             t = time.perf_counter()
             stored = photos.store_photo(data)
             each.append(time.perf_counter() - t)
-            assert (stored.width, stored.height) == (3000, 4000), "orientation must be applied"
+            assert stored.height > stored.width, "orientation must be applied"
         total = time.perf_counter() - started
     return total, each
 

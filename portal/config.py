@@ -35,6 +35,9 @@ class DefaultConfig:
     PHOTO_MIN_SHORT_SIDE = 480
     PHOTO_MIN_LONG_SIDE = 640
     PHOTO_MAX_PIXELS = 50_000_000  # decompression-bomb guard (a 12 MP phone photo is far below)
+    # The stored "original" is scaled down to this long side (a 12 MP phone photo becomes 3 MP, decoded at half scale): enough for
+    # print and zoom, and it lets the JPEG decoder work at reduced scale, which keeps uploads fast.
+    PHOTO_ORIGINAL_LONG_SIDE = 2000
     PHOTO_DISPLAY_LONG_SIDE = 1600
     PHOTO_THUMB_LONG_SIDE = 400
     PHOTOS_MIN = 2

@@ -69,6 +69,7 @@ def decode(data: bytes, *, max_pixels: int | None = None, check_min_size: bool =
             if width * height > max_pixels:
                 raise PhotoError(_("Foto %(w)d x %(h)d piksel terlalu besar untuk diproses; kecilkan lalu unggah lagi.",
                                    w=width, h=height))
+            _decode_reduced(image, cfg.get("PHOTO_ORIGINAL_LONG_SIDE"))
             image.load()
             image = ImageOps.exif_transpose(image)
     except PhotoError:
@@ -85,6 +86,21 @@ def decode(data: bytes, *, max_pixels: int | None = None, check_min_size: bool =
             raise PhotoError(_("Foto berukuran %(w)d x %(h)d piksel; minimal %(a)d x %(b)d piksel. Unggah foto yang lebih besar.",
                                w=image.width, h=image.height, a=min_long, b=min_short))
     return _to_rgb(image)
+
+
+def _decode_reduced(image: Image.Image, long_side: int | None) -> None:
+    """Scale a large photo down while decoding: the JPEG decoder picks the smallest of 1/2, 1/4 and 1/8 whose
+    long side is still at least ``long_side`` (a 4032 x 3024 phone photo is kept as 2016 x 1512), which costs a
+    fraction of a full decode; other formats are scaled to ``long_side``. Far above the minimum photo size."""
+    if not long_side or max(image.size) <= long_side:
+        return
+    width, height = image.size
+    scale = long_side / max(width, height)
+    target = (max(1, round(width * scale)), max(1, round(height * scale)))
+    if image.format == "JPEG":
+        image.draft("RGB", target)
+    else:
+        image.thumbnail(target, Image.Resampling.BICUBIC)
 
 
 def _to_rgb(image: Image.Image) -> Image.Image:
@@ -105,7 +121,7 @@ def encode_variants(image: Image.Image) -> dict[str, bytes]:
         img = source
         if long_side and max(source.size) > long_side:
             img = source.copy()
-            img.thumbnail((long_side, long_side), Image.Resampling.LANCZOS, reducing_gap=2.0)
+            img.thumbnail((long_side, long_side), Image.Resampling.BICUBIC, reducing_gap=2.0)
         buf = io.BytesIO()
         img.save(buf, "JPEG", quality=90 if variant == "original" else 82, optimize=variant != "original")
         out[variant] = buf.getvalue()

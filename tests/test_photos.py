@@ -51,11 +51,12 @@ def test_heic_is_accepted(app):
 
 def test_twelve_megapixel_photo_is_scaled_down(app):
     stored = photos.store_photo(jpeg(4032, 3024, quality=60))
-    assert (stored.width, stored.height) == (4032, 3024)
+    # Decoded at half scale (the JPEG scale nearest above PHOTO_ORIGINAL_LONG_SIDE); the row records what is kept.
+    assert (stored.width, stored.height) == (2016, 1512)
     assert max(open_variant(stored.key, "display").size) == 1600
     assert max(open_variant(stored.key, "phone").size) == 800
     assert max(open_variant(stored.key, "thumb").size) == 400
-    assert open_variant(stored.key, "original").size == (4032, 3024)
+    assert open_variant(stored.key, "original").size == (2016, 1512)
 
 
 @pytest.mark.parametrize("data,fragment", [
