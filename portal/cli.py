@@ -9,10 +9,10 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from portal.maintenance import COMMANDS as maintenance_commands
+
 
 def register_cli(app: Flask) -> None:
-    from portal.maintenance import COMMANDS as maintenance_commands
-
     for command in (db_upgrade, create_admin, import_tree, export_tree, import_accounts, load_demo, set_password_link,
                     *maintenance_commands):
         app.cli.add_command(command)

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, request
+from flask import Flask, request, session
+from flask_login import current_user
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -28,9 +29,6 @@ def install_security_headers(app: Flask) -> None:
 
 
 def _private(req) -> bool:
-    from flask import session
-    from flask_login import current_user
-
     if req.method != "GET" or "_user_id" in session:
         return True
     try:
