@@ -35,7 +35,6 @@ def db_upgrade(revision: str) -> None:
 @with_appcontext
 def create_admin(email: str, name: str) -> None:
     """Create the first administrator and print a one-time link to set the password."""
-    from flask import url_for
 
     from portal.accounts.operations import create_account
     from portal.models.people import Role

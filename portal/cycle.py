@@ -24,6 +24,8 @@ import calendar
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from portal.extensions import db
+from portal.models.pieces import Extension
 from portal.timeutil import is_valid_period, next_period, now_utc
 
 STAGES = ("writing", "city", "province", "national")
@@ -95,8 +97,6 @@ def extension_for(period: str, stage: str, *, team_id: int | None = None, city_i
     Pass every scope that applies: a team's writing deadline is extended by an extension for the team
     or for its whole city.
     """
-    from portal.extensions import db
-    from portal.models.pieces import Extension
 
     scopes = []
     if team_id is not None:
@@ -119,8 +119,6 @@ def latest_extensions(periods, stage: str, *, team_ids=(), city_ids=(), kmw_ids=
     For pages that list many teams or months (use with ``effective_deadline_from``): ``kind`` is
     ``"team"``, ``"city"`` or ``"kmw"``.
     """
-    from portal.extensions import db
-    from portal.models.pieces import Extension
 
     scopes = [col.in_(list(ids)) for col, ids in ((Extension.team_id, team_ids), (Extension.city_id, city_ids),
                                                    (Extension.kmw_id, kmw_ids)) if ids]

@@ -6,6 +6,9 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
+from portal.audit import record_now
+from portal.extensions import db
+
 MESSAGES = {
     400: ("Permintaan tidak dapat diproses", "Periksa isian Anda lalu coba lagi."),
     403: ("Akses ditolak", "Anda tidak memiliki hak untuk membuka halaman ini."),
@@ -34,8 +37,6 @@ def install_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
         if exc.code == 403:
-            from portal.audit import record_now
-
             record_now("access_refused", target=request.path[:200], detail=request.method)
         if exc.code in MESSAGES:
             body, code = render_error(exc.code)
@@ -47,7 +48,6 @@ def install_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(OperationalError)
     def _database_down(exc):
-        from portal.extensions import db
 
         app.logger.error("database unavailable: %s", exc)
         try:

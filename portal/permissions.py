@@ -12,8 +12,10 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user
 
+from portal.extensions import db
 from portal.models.org import City, Kmw, Team
 from portal.models.people import Role, RoleAssignment, User
+from portal.models.reviews import Entry, PanelMember
 
 
 def _authenticated(user) -> bool:
@@ -168,8 +170,6 @@ def can_view_piece(user, piece) -> bool:
 
 
 def is_panel_member_for_piece(user, piece_id: int) -> bool:
-    from portal.extensions import db
-    from portal.models.reviews import Entry, PanelMember
 
     if not _authenticated(user):
         return False

@@ -21,6 +21,9 @@ from pathlib import Path
 
 from flask import current_app
 
+from portal.extensions import db
+from portal.models.pieces import KnowledgeProduct, MediaFile, Photo
+
 KINDS = ("photos", "media", "documents")
 
 
@@ -76,8 +79,6 @@ def key_of(path: Path) -> str:
 
 
 def _known_keys() -> dict[str, set[str]]:
-    from portal.extensions import db
-    from portal.models.pieces import KnowledgeProduct, MediaFile, Photo
 
     return {
         "photos": set(db.session.scalars(db.select(Photo.storage_key))),

@@ -5,17 +5,17 @@ joins and ``selectinload`` so a page costs a fixed number of queries, never one 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import distinct, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from portal.extensions import db
-from portal.pagination import PER_PAGE, Page
-from portal.models.elearning import Award, Comment, Confirmation, Notification
+from portal.models.elearning import Award, Comment, CommentReport, Confirmation, Notification
 from portal.models.org import City, Province, Team
 from portal.models.pieces import BestPractice, KnowledgeProduct, Piece
 from portal.models.reviews import Entry, Panel, PanelStatus, Tier
+from portal.pagination import PER_PAGE, Page
 
 BEST_PRACTICES = (BestPractice.PROVINCE, BestPractice.NATIONAL)
 
@@ -201,7 +201,6 @@ def unread_count(user_id: int) -> int:
 
 def reported_comments(city_ids: set[int] | None, kmw_ids: set[int] | None) -> list[Comment]:
     """Comments with unresolved reports, within a moderator's scope (both None: national)."""
-    from portal.models.elearning import CommentReport
 
     stmt = (
         select(Comment).join(CommentReport, CommentReport.comment_id == Comment.id)

@@ -17,9 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal import audit, cycle, search
+from portal import audit, cycle, letters, search
 from portal.extensions import db
 from portal.models.org import City, Kmw, Team, TeamKind
+from portal.models.people import User
 from portal.models.pieces import BestPractice, Piece, PieceStatus
 from portal.models.reviews import (
     Entry,
@@ -37,6 +38,8 @@ from portal.models.reviews import (
 )
 from portal.panels import rules
 from portal.rubrics import active_rubric
+from portal.scoring_adapter import panel_results, tier_quota
+from portal.submissions.requirements import check_requirements
 from portal.timeutil import now_utc
 
 
@@ -127,7 +130,6 @@ def open_panel(tier: Tier, period: str, actor, *, city: City | None = None, kmw:
 @_transaction
 def set_members(panel_id: int, member_ids: list[int], chair_id: int | None, mode: PanelMode, actor) -> Panel:
     """Set the panel's members (from the node's pool), its chair and its mode; apply automatic recusals."""
-    from portal.models.people import User
 
     panel = _open(panel_id)
     member_ids = list(dict.fromkeys(int(i) for i in member_ids))
@@ -174,7 +176,6 @@ def _any_submitted(panel: Panel) -> bool:
 
 def _apply_automatic_recusals(panel: Panel) -> None:
     """Every member with a conflict on an entry is recused from it (and any sheet of theirs removed)."""
-    from portal.models.people import User
 
     users = {u.id: u for u in db.session.scalars(
         select(User).where(User.id.in_([m.user_id for m in panel.members])))} if panel.members else {}
@@ -249,7 +250,6 @@ CHECK_CODES = range(1, 9)
 def check_entry(entry_id: int, actor, explained: dict[int, bool], note: str = "") -> Entry:
     """City tier: the formal requirements plus the panel's checklist of the 8 points. A piece that fails goes
     back to its writer with the reasons; one that passes becomes eligible for scoring."""
-    from portal.submissions.requirements import check_requirements
 
     entry = db.session.get(Entry, entry_id)
     panel = _open(entry.panel_id)
@@ -408,7 +408,6 @@ def _totals_detail(values: dict[int, int | None]) -> str:
 @_transaction
 def decide_tie(entry_id: int, actor, selected: bool, reason: str) -> Entry:
     """The chair decides whether a piece tied at the cut-off goes up, with a recorded reason."""
-    from portal.scoring_adapter import panel_results
 
     reason = (reason or "").strip()
     if not reason:
@@ -462,8 +461,6 @@ def close_panel(panel_id: int, actor, *, now: datetime | None = None) -> Panel:
     """The chair's decision: store NA, rank and selection, lock the scores, number the letter, send the
     chosen pieces to the next tier, and publish best practices (province: NA >= passing grade;
     national: the declared winners)."""
-    from portal import letters
-    from portal.scoring_adapter import panel_results, tier_quota
 
     now = now or now_utc()
     try:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload, subqueryload
+from sqlalchemy.orm import selectinload, subqueryload
 
 from portal import cycle, permissions, scoring_adapter
 from portal.extensions import db

@@ -23,6 +23,7 @@ from portal.panels.forms import (
     SheetForm,
     TieForm,
 )
+from portal.submissions.requirements import check_requirements
 from portal.timeutil import is_valid_period, next_period, now_utc, previous_period
 
 
@@ -80,7 +81,6 @@ def panel(panel_id: int):
 @bp.route("/entri/<int:entry_id>/periksa", methods=["GET", "POST"])
 @login_required
 def check(entry_id: int):
-    from portal.submissions.requirements import check_requirements
 
     entry = _entry_or_404(entry_id)
     panel = entry.panel
