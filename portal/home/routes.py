@@ -25,6 +25,8 @@ def role_tasks(user) -> list[dict]:
     if perm.is_data_manager(user):
         tasks.append({"endpoint": "panels.manage", "label": "Kelola tim penilai", "role": Role.DATA_MANAGER})
         tasks.append({"endpoint": "reports.index", "label": "Rekap dan laporan", "role": Role.DATA_MANAGER})
+        tasks.append({"endpoint": "submissions.extensions", "label": "Perpanjangan batas waktu", "role": Role.DATA_MANAGER})
+        tasks.append({"endpoint": "elearning.moderation", "label": "Moderasi komentar", "role": Role.DATA_MANAGER})
         tasks.append({"endpoint": "accounts.index", "label": "Akun pengguna", "role": Role.DATA_MANAGER})
     if perm.is_admin(user):
         tasks.append({"endpoint": "org.index", "label": "Struktur organisasi", "role": Role.ADMIN})

@@ -31,6 +31,8 @@ HOME_TILES = (
     N_("Penilaian (tim penilai)"),
     N_("Kelola tim penilai"),
     N_("Rekap dan laporan"),
+    N_("Perpanjangan batas waktu"),
+    N_("Moderasi komentar"),
     N_("Akun pengguna"),
     N_("Struktur organisasi"),
     N_("Rubrik penilaian"),
