@@ -66,6 +66,8 @@ PAGES = {
     "elearning province list": ("months", None, lambda: f"/elearning/provinsi/{_first(Province).id}"),
     "elearning search": ("months", None, lambda: "/elearning/cari?q=warga"),
     "elearning honour roll": ("months", None, lambda: "/elearning/penghargaan"),
+    "elearning national feed": ("months", None, lambda: "/elearning/feed/nasional.atom"),
+    "elearning province feed": ("months", None, lambda: f"/elearning/feed/provinsi/{_first(Province).id}.atom"),
     "elearning month list": ("teams", None, lambda: "/elearning/bulan/2026-10"),
     "writer home": ("months", lambda: f"penulis1.t{_first(Team, Team.kind == TeamKind.TF).id}@bench.bp.id",
                     lambda: "/tulisan/"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import distinct, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import defer, joinedload, selectinload
 
 from portal.extensions import db
 from portal.models.elearning import Award, Comment, CommentReport, Confirmation, Notification
@@ -18,6 +18,11 @@ from portal.models.reviews import Entry, Panel, PanelStatus, Tier
 from portal.pagination import PER_PAGE, Page
 
 BEST_PRACTICES = (BestPractice.PROVINCE, BestPractice.NATIONAL)
+
+
+def _list_options():
+    """For lists: the piece without its text (lists never show it; at national scale bodies dominate the query)."""
+    return (*_piece_options(), defer(Piece.body_md), defer(Piece.facts))
 
 
 def _piece_options():
@@ -31,37 +36,40 @@ def _published(listed: bool = True):
     return stmt.where(Piece.best_practice.is_not(None)) if listed else stmt
 
 
-def _paginate(stmt, page: int, order) -> Page:
+def _paginate(stmt, page: int, order, with_text: bool = False) -> Page:
     page = max(1, page)
     total = db.session.scalar(select(func.count()).select_from(stmt.with_only_columns(Piece.id).subquery())) or 0
+    options = _piece_options() if with_text else _list_options()
     items = db.session.scalars(
-        stmt.order_by(*order).limit(PER_PAGE).offset((page - 1) * PER_PAGE).options(*_piece_options())
+        stmt.order_by(*order).limit(PER_PAGE).offset((page - 1) * PER_PAGE).options(*options)
     ).unique().all()
     return Page(items=list(items), total=total, page=page)
 
 
-def national_pieces(period: str | None = None, page: int = 1) -> Page:
-    """National best practices, newest month first (one month if ``period`` is given)."""
+def national_pieces(period: str | None = None, page: int = 1, with_text: bool = False) -> Page:
+    """National best practices, newest month first (one month if ``period`` is given); ``with_text`` also loads
+    the text (feeds quote it; the list pages do not)."""
     stmt = _published().where(Piece.best_practice == BestPractice.NATIONAL)
     if period:
         stmt = stmt.where(Piece.period == period)
-    return _paginate(stmt, page, [Piece.period.desc(), Piece.published_at.desc(), Piece.id.desc()])
+    return _paginate(stmt, page, [Piece.period.desc(), Piece.published_at.desc(), Piece.id.desc()], with_text)
 
 
-def provincial_pieces(province_id: int | None = None, period: str | None = None, page: int = 1) -> Page:
+def provincial_pieces(province_id: int | None = None, period: str | None = None, page: int = 1,
+                      with_text: bool = False) -> Page:
     """Provincial best practices (a national winner was declared provincial first, so it is listed too)."""
     stmt = _published().where(Piece.best_practice.in_(BEST_PRACTICES))
     if province_id:
         stmt = stmt.where(City.province_id == province_id)
     if period:
         stmt = stmt.where(Piece.period == period)
-    return _paginate(stmt, page, [Piece.period.desc(), Piece.published_at.desc(), Piece.id.desc()])
+    return _paginate(stmt, page, [Piece.period.desc(), Piece.published_at.desc(), Piece.id.desc()], with_text)
 
 
 def latest(best_practice: BestPractice, limit: int = 6) -> list[Piece]:
     stmt = _published().where(Piece.best_practice == best_practice)
     return list(db.session.scalars(
-        stmt.order_by(Piece.published_at.desc(), Piece.id.desc()).limit(limit).options(*_piece_options())
+        stmt.order_by(Piece.published_at.desc(), Piece.id.desc()).limit(limit).options(*_list_options())
     ).unique().all())
 
 

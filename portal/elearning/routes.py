@@ -143,7 +143,7 @@ def _feed(title: str, pieces, alternate: str):
 
 @bp.route("/feed/nasional.atom")
 def feed_national():
-    pieces = queries.national_pieces(None, 1).items[:FEED_ENTRIES]
+    pieces = queries.national_pieces(None, 1, with_text=True).items[:FEED_ENTRIES]
     pieces.sort(key=lambda p: p.published_at, reverse=True)
     return _feed(_("Best practice nasional"), pieces, url_for("elearning.national", _external=True))
 
@@ -151,7 +151,7 @@ def feed_national():
 @bp.route("/feed/provinsi/<int:province_id>.atom")
 def feed_province(province_id: int):
     prov = queries.province(province_id) or abort(404)
-    pieces = queries.provincial_pieces(prov.id, None, 1).items[:FEED_ENTRIES]
+    pieces = queries.provincial_pieces(prov.id, None, 1, with_text=True).items[:FEED_ENTRIES]
     pieces.sort(key=lambda p: p.published_at, reverse=True)
     return _feed(_("Best practice provinsi %(name)s", name=prov.name), pieces,
                  url_for("elearning.province", province_id=prov.id, _external=True))
