@@ -69,14 +69,20 @@ def knowledge_pending():
     return render_template("elearning/knowledge_pending.html", products=products, form=EmptyForm())
 
 
-@bp.route("/produk-pengetahuan/<int:product_id>/terbitkan", methods=["POST"])
-@login_required
-def knowledge_publish(product_id: int):
+def _publishable_product(product_id: int) -> KnowledgeProduct:
+    """The knowledge product a publish/withdraw POST is about, after the permission and form checks."""
     product = db.session.get(KnowledgeProduct, product_id) or abort(404)
     if not rules.can_publish_knowledge_product(current_user, product):
         abort(403 if perm.is_data_manager(current_user) else 404)
     if not EmptyForm().validate_on_submit():
         abort(400)
+    return product
+
+
+@bp.route("/produk-pengetahuan/<int:product_id>/terbitkan", methods=["POST"])
+@login_required
+def knowledge_publish(product_id: int):
+    product = _publishable_product(product_id)
     operations.publish_knowledge_product(product, current_user)
     flash(_("Produk pengetahuan diterbitkan di halaman e-learning."), "success")
     return redirect(url_for("elearning.knowledge_product", product_id=product.id))
@@ -85,11 +91,7 @@ def knowledge_publish(product_id: int):
 @bp.route("/produk-pengetahuan/<int:product_id>/tarik", methods=["POST"])
 @login_required
 def knowledge_withdraw(product_id: int):
-    product = db.session.get(KnowledgeProduct, product_id) or abort(404)
-    if not rules.can_publish_knowledge_product(current_user, product):
-        abort(403 if perm.is_data_manager(current_user) else 404)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    product = _publishable_product(product_id)
     operations.withdraw_knowledge_product(product, current_user)
     flash(_("Produk pengetahuan ditarik dari halaman e-learning."), "success")
     return redirect(url_for("elearning.knowledge_pending"))

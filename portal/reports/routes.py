@@ -111,20 +111,7 @@ def lampiran3(city_id: int, fmt: str | None = None):
     if not rules.can_view_city_recap(current_user, city):
         abort(403)
     period = _period_arg()
-    recap = recaps.lampiran3(city, period)
-    if fmt is not None:
-        return _recap_response(recap, fmt)
-    return render_template(
-        "reports/recap.html",
-        recap=recap,
-        period=period,
-        endpoint="reports.lampiran3",
-        node_args={"city_id": city.id},
-        bundle_scope="city",
-        node_id=city.id,
-        bundle_form=BundleForm(formdata=None, periode=period),
-        form=PeriodForm(request.args),
-    )
+    return _recap_page(recaps.lampiran3(city, period), fmt, period, "reports.lampiran3", "city", city.id)
 
 
 @bp.route("/lampiran2/<int:kmw_id>")
@@ -135,17 +122,21 @@ def lampiran2(kmw_id: int, fmt: str | None = None):
     if not rules.can_view_kmw_recap(current_user, kmw):
         abort(403)
     period = _period_arg()
-    recap = recaps.lampiran2(kmw, period)
+    return _recap_page(recaps.lampiran2(kmw, period), fmt, period, "reports.lampiran2", "kmw", kmw.id)
+
+
+def _recap_page(recap, fmt: str | None, period: str, endpoint: str, scope: str, node_id: int):
+    """A recap as a download (``fmt``) or as its page, with the month filter and the bundle form."""
     if fmt is not None:
         return _recap_response(recap, fmt)
     return render_template(
         "reports/recap.html",
         recap=recap,
         period=period,
-        endpoint="reports.lampiran2",
-        node_args={"kmw_id": kmw.id},
-        bundle_scope="kmw",
-        node_id=kmw.id,
+        endpoint=endpoint,
+        node_args={f"{scope}_id": node_id},
+        bundle_scope=scope,
+        node_id=node_id,
         bundle_form=BundleForm(formdata=None, periode=period),
         form=PeriodForm(request.args),
     )
