@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -44,7 +44,11 @@ class Piece(db.Model):
     """One team's best-practice piece for one month (``period`` is ``YYYY-MM``)."""
 
     __tablename__ = "piece"
-    __table_args__ = (UniqueConstraint("team_id", "period"),)
+    __table_args__ = (
+        UniqueConstraint("team_id", "period"),
+        # The public lists: the latest published pieces of one best-practice level.
+        Index("ix_piece_best_practice_published_at", "best_practice", "published_at"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
     period: Mapped[str] = mapped_column(String(7), index=True)
