@@ -8,6 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from portal import db as portal_db
+from portal import page_cache
 from portal.accounts import bp as accounts_bp
 from portal.admin_audit import bp as audit_bp
 from portal.auth import bp as auth_bp
@@ -58,7 +59,8 @@ def load_config(app: Flask, overrides: dict | None) -> None:
         app.config.from_object(TestConfig)
     else:
         app.config.from_pyfile("config.py", silent=True)
-    for key in ("DATABASE_URL", "SECRET_KEY", "UPLOAD_DIR", "RATELIMIT_STORAGE_URI", "PREFERRED_URL_SCHEME"):
+    for key in ("DATABASE_URL", "SECRET_KEY", "UPLOAD_DIR", "RATELIMIT_STORAGE_URI", "PREFERRED_URL_SCHEME",
+                "PAGE_CACHE"):
         if os.environ.get(key):
             app.config["SQLALCHEMY_DATABASE_URI" if key == "DATABASE_URL" else key] = os.environ[key]
     for key in ("SESSION_COOKIE_SECURE", "BEHIND_PROXY", "AUTO_MIGRATE"):
@@ -106,6 +108,7 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     login_manager.init_app(app)
     configure_login_manager(login_manager)
+    page_cache.init_app(app)
     app.before_request(forget_cached_user)
     if app.config["BEHIND_PROXY"]:
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -2,6 +2,7 @@
 
 Environment variables read (all optional):
 ``DATABASE_URL``, ``SECRET_KEY``, ``UPLOAD_DIR``, ``RATELIMIT_STORAGE_URI`` (e.g. ``redis://127.0.0.1:6379``),
+``PAGE_CACHE`` (``filesystem``, ``none`` or a ``redis://`` URL),
 ``PREFERRED_URL_SCHEME``, ``SESSION_COOKIE_SECURE``, ``BEHIND_PROXY``.
 """
 from __future__ import annotations
@@ -68,12 +69,18 @@ class DefaultConfig:
     LETTER_CITY_KMP = "Konsultan Manajemen Pusat"
 
     PUBLIC_CACHE_SECONDS = 300
+    # Server-side cache of the public pages for anonymous readers (portal/page_cache.py): "filesystem"
+    # (instance/page_cache, shared by the workers of one server), a redis:// URL, "simple" or "none".
+    PAGE_CACHE = "filesystem"
+    PAGE_CACHE_DIR: str | None = None
+    PAGE_CACHE_THRESHOLD = 5000  # entries kept before the oldest are pruned
 
 
 class TestConfig(DefaultConfig):
     TESTING = True
     WTF_CSRF_ENABLED = False  # tests that check CSRF turn it back on
     RATELIMIT_ENABLED = False
+    PAGE_CACHE = "simple"  # one per app: tests never see each other's pages
     PHOTO_MIN_SHORT_SIDE = 480
     SECRET_KEY = "test-secret-key-not-for-production"
     SERVER_NAME = None

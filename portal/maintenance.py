@@ -28,6 +28,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import Boolean, Date, DateTime, Enum, Float, Integer, String, Table, Text, func, inspect, select, text
 
 from portal.extensions import db
+from portal.page_cache import page_cache
 
 FORMAT = "bp-portal-backup"
 FORMAT_VERSION = 1
@@ -239,6 +240,9 @@ def restore(source: Path) -> RestoreResult:
             for path in written:
                 path.unlink(missing_ok=True)
             raise
+    cache = page_cache()
+    if cache is not None:  # rows were written below the ORM: the cached public pages know nothing of them
+        cache.invalidate()
     return result
 
 

@@ -141,3 +141,45 @@ def screenshot(page, name: str) -> Path:
 
 def clean_artifacts() -> None:
     shutil.rmtree(ARTIFACTS, ignore_errors=True)
+
+
+def redis_answers(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as s:
+            s.sendall(b"PING\r\n")
+            return s.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False
+
+
+def in_ci() -> bool:
+    """CI must not skip what needs a service."""
+    return bool(os.environ.get("CI")) or os.environ.get("REQUIRE_BROWSER") == "1"
+
+
+@contextmanager
+def redis_url():
+    """Redis for a test: the one on 127.0.0.1:6379 when it answers, else a private ``redis-server``; with neither,
+    skip (fail in CI)."""
+    if redis_answers(6379):
+        yield "redis://127.0.0.1:6379"
+        return
+    binary = shutil.which("redis-server")
+    if binary is None:
+        reason = "Redis is not reachable on 127.0.0.1:6379 and redis-server is not installed (apt-get install redis-server)"
+        if in_ci():
+            pytest.fail(reason)
+        pytest.skip(reason)
+    port = free_port()
+    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 10
+        while not redis_answers(port):
+            if time.monotonic() > deadline or proc.poll() is not None:
+                pytest.fail("could not start a private redis-server")
+            time.sleep(0.1)
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)

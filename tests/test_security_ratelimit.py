@@ -5,7 +5,7 @@ Redis under a key prefix of its own. Failed logins go over fresh connections, tw
 answer (the access log records which worker answered). With the limit of 10 a minute, exactly 10 attempts are
 answered normally and the rest get 429: the workers share one count.
 
-Redis: the one on 127.0.0.1:6379 when it answers, else a private ``redis-server`` started for the test. With
+Redis: see ``browser_support.redis_url`` (the one on 127.0.0.1:6379, else a private ``redis-server``). With
 neither, the test is skipped with the reason, except in CI (``CI`` or ``REQUIRE_BROWSER=1``), where it fails.
 """
 from __future__ import annotations
@@ -13,8 +13,6 @@ from __future__ import annotations
 import http.cookiejar
 import os
 import re
-import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -28,49 +26,10 @@ from pathlib import Path
 
 import pytest
 
-from browser_support import ROOT, flask_cli, free_port, server_env, throwaway_database
+from browser_support import ROOT, flask_cli, free_port, redis_url, server_env, throwaway_database
 
 LIMIT = 10
 ATTEMPTS = 12
-
-
-def _answers(port: int) -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", port), timeout=0.5) as s:
-            s.sendall(b"PING\r\n")
-            return s.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
-def _in_ci() -> bool:
-    return bool(os.environ.get("CI")) or os.environ.get("REQUIRE_BROWSER") == "1"
-
-
-@contextmanager
-def redis_url():
-    if _answers(6379):
-        yield "redis://127.0.0.1:6379"
-        return
-    binary = shutil.which("redis-server")
-    if binary is None:
-        reason = "Redis is not reachable on 127.0.0.1:6379 and redis-server is not installed (apt-get install redis-server)"
-        if _in_ci():
-            pytest.fail(reason)
-        pytest.skip(reason)
-    port = free_port()
-    proc = subprocess.Popen([binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 10
-        while not _answers(port):
-            if time.monotonic() > deadline or proc.poll() is not None:
-                pytest.fail("could not start a private redis-server")
-            time.sleep(0.1)
-        yield f"redis://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 @contextmanager

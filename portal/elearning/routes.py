@@ -15,6 +15,7 @@ from portal.elearning.feeds import build_feed, summary_of
 from portal.elearning.forms import CommentForm, EmptyForm, ModerateForm, ReportForm
 from portal.elearning.web import cached, photo_tag_data, photo_url
 from portal.i18n import current_locale
+from portal.page_cache import public_page
 from portal.models.pieces import BestPractice
 from portal.text import render_plain_with_links
 from portal.timeutil import is_valid_period, period_label
@@ -43,6 +44,7 @@ def _elearning_helpers():
 
 
 @bp.route("/")
+@public_page
 def index():
     return cached(render_template(
         "elearning/index.html",
@@ -55,6 +57,7 @@ def index():
 
 
 @bp.route("/nasional")
+@public_page
 def national():
     period = _period_arg()
     return cached(render_template(
@@ -66,12 +69,14 @@ def national():
 
 
 @bp.route("/provinsi")
+@public_page
 def provinces():
     return cached(render_template("elearning/provinces.html", provinces=queries.provinces_with_counts(),
                                   periods=queries.published_periods()))
 
 
 @bp.route("/provinsi/<int:province_id>")
+@public_page
 def province(province_id: int):
     prov = queries.province(province_id) or abort(404)
     period = _period_arg()
@@ -84,6 +89,7 @@ def province(province_id: int):
 
 
 @bp.route("/bulan/<period>")
+@public_page
 def month(period: str):
     """Every provincial and national best practice of one month, all provinces."""
     if not is_valid_period(period):
@@ -97,14 +103,17 @@ def month(period: str):
 
 def render_piece(piece, comment_form: CommentForm | None = None, status: int = 200):
     """The piece page (also re-rendered with a refused comment, keeping what the user typed)."""
-    user_id = current_user.id if current_user.is_authenticated else None
+    signed_in = current_user.is_authenticated
     display = piece.photos[0] if piece.photos else None
+    # The forms only show to signed-in users; building them for a reader would put a CSRF token in a session
+    # cookie, and the page could no longer be cached for everyone.
+    forms = {"form": comment_form or CommentForm(), "report_form": ReportForm(), "moderate_form": ModerateForm(),
+             "empty_form": EmptyForm()} if signed_in else {}
     body = render_template(
         "elearning/piece.html", piece=piece, results=queries.tier_results(piece.id),
         comments=queries.comments_of(piece.id), confirmations=queries.confirmation_count(piece.id),
-        confirmed=queries.has_confirmed(piece.id, user_id), awards=queries.awards_of([piece.id])[piece.id],
-        can_moderate=rules.can_moderate(current_user, piece), form=comment_form or CommentForm(),
-        report_form=ReportForm(), moderate_form=ModerateForm(), empty_form=EmptyForm(),
+        confirmed=queries.has_confirmed(piece.id, current_user.id if signed_in else None),
+        awards=queries.awards_of([piece.id])[piece.id], can_moderate=rules.can_moderate(current_user, piece), **forms,
         description=summary_of(piece.body_md, 200),
         og_image=photo_url(display, "display", external=True) if display else "",
     )
@@ -112,12 +121,14 @@ def render_piece(piece, comment_form: CommentForm | None = None, status: int = 2
 
 
 @bp.route("/tulisan/<int:piece_id>")
+@public_page
 def piece(piece_id: int):
     found = queries.public_piece(piece_id) or abort(404)
     return render_piece(found)
 
 
 @bp.route("/cari")
+@public_page
 def search():
     query = request.args.get("q", "")[:MAX_QUERY_CHARS].strip()
     try:
@@ -142,6 +153,7 @@ def _feed(title: str, pieces, alternate: str):
 
 
 @bp.route("/feed/nasional.atom")
+@public_page
 def feed_national():
     pieces = queries.national_pieces(None, 1, with_text=True).items[:FEED_ENTRIES]
     pieces.sort(key=lambda p: p.published_at, reverse=True)
@@ -149,6 +161,7 @@ def feed_national():
 
 
 @bp.route("/feed/provinsi/<int:province_id>.atom")
+@public_page
 def feed_province(province_id: int):
     prov = queries.province(province_id) or abort(404)
     pieces = queries.provincial_pieces(prov.id, None, 1, with_text=True).items[:FEED_ENTRIES]
@@ -158,6 +171,7 @@ def feed_province(province_id: int):
 
 
 @bp.route("/penghargaan")
+@public_page
 def honour_roll():
     result = queries.honour_roll(page_arg())
     return cached(render_template(

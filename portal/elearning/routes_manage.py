@@ -13,6 +13,7 @@ from portal.elearning.routes import page_arg
 from portal.elearning.web import cached
 from portal.extensions import db
 from portal.models.pieces import KnowledgeProduct, Piece
+from portal.page_cache import public_page
 
 # Documents are always downloaded (attachment), never rendered inline; the type is one we know or a neutral one.
 DOCUMENT_TYPES = {
@@ -27,12 +28,14 @@ DOCUMENT_TYPES = {
 
 
 @bp.route("/produk-pengetahuan")
+@public_page
 def knowledge_products():
     return cached(render_template("elearning/knowledge_list.html", result=queries.knowledge_products(page_arg()),
                                   endpoint="elearning.knowledge_products", args={}))
 
 
 @bp.route("/produk-pengetahuan/<int:product_id>")
+@public_page
 def knowledge_product(product_id: int):
     product = queries.public_knowledge_product(product_id) or abort(404)
     return cached(render_template("elearning/knowledge.html", product=product))

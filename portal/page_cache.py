@@ -1,0 +1,194 @@
+"""Server-side cache of the public reading pages, for anonymous readers.
+
+Most visitors of the e-learning pages are not signed in, and they all see the same page. A view decorated with
+:func:`public_page` is rendered once and then served from the cache to every request that carries no session or
+remember-me cookie, until the content behind it changes or ``PUBLIC_CACHE_SECONDS`` pass (the same freshness the
+pages already promise browsers with ``Cache-Control: public, max-age``). Signed-in users, or anyone with a
+session (a flash message, a chosen language), always get a freshly rendered page.
+
+Only responses that :func:`portal.elearning.web.cached` marked public are stored, and only when they set no
+cookie, so nothing personal can ever be cached.
+
+Invalidation: the cache keys carry a *generation*. Every committed database change that can show on a public
+page (see :func:`_is_public_change`) stores a new generation once the transaction commits, which makes every
+older entry unreachable at once; they expire by themselves. The generation lives in the same storage as the
+pages, so every gunicorn worker (and a command run from the shell) sees it.
+
+Storage (``PAGE_CACHE``): ``"filesystem"`` (default; ``instance/page_cache``, shared by the workers of one
+server), a ``redis://`` URL (shared by several servers), ``"simple"`` (one process: tests) or ``"none"``.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import uuid
+from pathlib import Path
+
+from cachelib import BaseCache, FileSystemCache, RedisCache, SimpleCache
+from flask import Flask, Response, current_app, has_app_context, request, session
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from portal.models.elearning import Notification
+from portal.models.people import AuditLog, PasswordToken, RoleAssignment, User
+from portal.models.pieces import Extension, MediaFile, Photo, Piece
+from portal.models.reviews import PanelMember, Recusal, Score, ScoreChange, ScoreSheet
+
+EXTENSION = "page_cache"
+GENERATION_KEY = "generation"
+HEADER = "X-Page-Cache"  # "hit" or "miss": lets an operator (and the tests) see the cache at work
+STORED_HEADERS = ("Content-Type", "Cache-Control", "ETag", "Vary", "Last-Modified")
+
+# Rows that never appear on a public page: writing them leaves the cached pages valid. Photos and media files
+# belong to drafts while they can change (a submitted piece is locked), so uploads do not empty the cache.
+PRIVATE_MODELS = (AuditLog, Notification, PasswordToken, RoleAssignment, Extension, MediaFile, Photo, PanelMember,
+                  Recusal, Score, ScoreChange, ScoreSheet)
+# Of a user, only the name and position show publicly (as a comment's author).
+USER_PUBLIC_ATTRIBUTES = ("name", "position")
+_FLAG = "page_cache_public_change"
+
+
+class PageCache:
+    def __init__(self, backend: BaseCache, timeout: int):
+        self.backend = backend
+        self.timeout = timeout
+
+    def generation(self) -> str:
+        current = self.backend.get(GENERATION_KEY)
+        if current is None:
+            current = uuid.uuid4().hex
+            # add(): if two workers race to create it, both end up using the one that was stored first.
+            if not self.backend.add(GENERATION_KEY, current, timeout=0):
+                current = self.backend.get(GENERATION_KEY) or current
+        return current
+
+    def invalidate(self) -> None:
+        """Make every cached page stale (called after a commit that changed public content)."""
+        self.backend.set(GENERATION_KEY, uuid.uuid4().hex, timeout=0)
+
+    @staticmethod
+    def key(generation: str, url: str) -> str:
+        return f"page:{generation}:{hashlib.sha256(url.encode()).hexdigest()}"
+
+    def load(self, key: str) -> Response | None:
+        stored = self.backend.get(key)
+        if not stored:
+            return None
+        headers, body = stored
+        response = Response(body, status=200, headers=headers)
+        response.headers[HEADER] = "hit"
+        return response
+
+    def store(self, key: str, response: Response) -> None:
+        headers = [(name, value) for name, value in response.headers.items() if name in STORED_HEADERS]
+        self.backend.set(key, (headers, response.get_data()), timeout=self.timeout)
+
+
+def make_backend(app: Flask) -> BaseCache | None:
+    setting = str(app.config.get("PAGE_CACHE") or "filesystem")
+    if setting == "none":
+        return None
+    if setting == "simple":
+        return SimpleCache(threshold=app.config["PAGE_CACHE_THRESHOLD"])
+    if setting.startswith(("redis://", "rediss://", "unix://")):
+        import redis
+
+        return RedisCache(host=redis.Redis.from_url(setting), key_prefix="bp-portal:")
+    if setting == "filesystem":
+        directory = app.config.get("PAGE_CACHE_DIR") or str(Path(app.instance_path) / "page_cache")
+        return FileSystemCache(directory, threshold=app.config["PAGE_CACHE_THRESHOLD"], mode=0o600)
+    raise ValueError(f"PAGE_CACHE: unknown setting {setting!r} (filesystem, simple, none or a redis:// URL)")
+
+
+def init_app(app: Flask) -> None:
+    backend = make_backend(app)
+    app.extensions[EXTENSION] = PageCache(backend, int(app.config["PUBLIC_CACHE_SECONDS"])) if backend else None
+
+
+def page_cache() -> PageCache | None:
+    return current_app.extensions.get(EXTENSION) if has_app_context() else None
+
+
+def _anonymous_request() -> bool:
+    """A GET/HEAD with no cookie that could make it personal (session, remember-me) and no credentials."""
+    if request.method not in ("GET", "HEAD") or request.authorization is not None:
+        return False
+    cookies = request.cookies
+    config = current_app.config
+    return config["SESSION_COOKIE_NAME"] not in cookies and config.get("REMEMBER_COOKIE_NAME", "remember_token") \
+        not in cookies
+
+
+def _storable(response: Response) -> bool:
+    return (response.status_code == 200 and bool(response.cache_control.public)
+            and "Set-Cookie" not in response.headers and not session.modified and not response.is_streamed)
+
+
+def public_page(view):
+    """Serve this public view from the page cache to anonymous readers (see the module docstring)."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        cache = page_cache()
+        if cache is None or not _anonymous_request():
+            return view(*args, **kwargs)
+        key = cache.key(cache.generation(), request.url)
+        hit = cache.load(key)
+        if hit is not None:
+            return hit.make_conditional(request)
+        response = current_app.make_response(view(*args, **kwargs))
+        if _storable(response):
+            cache.store(key, response)
+            response.headers[HEADER] = "miss"
+        return response
+
+    return wrapper
+
+
+# Invalidation: note public changes at flush, act on them once the transaction has committed.
+
+def _is_public_change(obj, deleted: bool = False) -> bool:
+    if isinstance(obj, PRIVATE_MODELS):
+        return False
+    state = inspect(obj)
+    if isinstance(obj, Piece):
+        history = state.attrs.published_at.history
+        return obj.published_at is not None or any(v is not None for v in history.deleted)
+    if isinstance(obj, User):
+        return deleted or any(state.attrs[name].history.has_changes() for name in USER_PUBLIC_ATTRIBUTES)
+    return True
+
+
+@event.listens_for(Session, "before_flush")
+def _note_public_changes(session: Session, flush_context, instances) -> None:
+    if session.info.get(_FLAG):
+        return
+    changed = [(o, False) for o in session.new] + [(o, True) for o in session.deleted] + [
+        (o, False) for o in session.dirty if session.is_modified(o, include_collections=False)]
+    if any(_is_public_change(obj, deleted) for obj, deleted in changed):
+        session.info[_FLAG] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _note_bulk_changes(state) -> None:
+    """``session.execute(update(...))`` / ``delete(...)`` bypass the flush: judge them by their table."""
+    if not (state.is_update or state.is_delete) or state.session.info.get(_FLAG):
+        return
+    mapper = state.bind_mapper
+    if mapper is None or not issubclass(mapper.class_, PRIVATE_MODELS):
+        state.session.info[_FLAG] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _invalidate_after_commit(session: Session) -> None:
+    if session.info.pop(_FLAG, False):
+        cache = page_cache()
+        if cache is not None:
+            cache.invalidate()
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_at_transaction_end(session: Session, transaction) -> None:
+    """A rolled-back transaction changed nothing (a committed one was handled just before)."""
+    if transaction.parent is None:
+        session.info.pop(_FLAG, None)
