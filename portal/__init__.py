@@ -19,7 +19,7 @@ from portal.elearning import bp as elearning_bp
 from portal.errors import install_error_handlers
 from portal.extensions import babel, csrf, db, limiter, login_manager
 from portal.home import bp as home_bp
-from portal.i18n import select_locale, select_timezone
+from portal.i18n import forget_cached_locale, select_locale, select_timezone
 from portal.org import bp as org_bp
 from portal.panels import bp as panels_bp
 from portal.reports import bp as reports_bp
@@ -110,6 +110,7 @@ def register_extensions(app: Flask) -> None:
     configure_login_manager(login_manager)
     page_cache.init_app(app)
     app.before_request(forget_cached_user)
+    app.before_request(forget_cached_locale)
     if app.config["BEHIND_PROXY"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
 

@@ -1,7 +1,8 @@
 """Locale and time-zone selection: Indonesian by default, English on request."""
 from __future__ import annotations
 
-from flask import current_app, has_request_context, request, session
+from flask import current_app, g, has_request_context, session
+from flask_babel import get_locale
 from flask_login import current_user
 
 
@@ -26,7 +27,14 @@ def select_timezone() -> str:
 
 
 def current_locale() -> str:
-    try:
-        return select_locale() if request else "id"
-    except RuntimeError:
+    """The request's language code; Flask-Babel chooses it once per request (templates ask for it often)."""
+    if not has_request_context():
         return "id"
+    locale = get_locale()
+    return str(locale) if locale is not None else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def forget_cached_locale() -> None:
+    """Drop Flask-Babel's per-context locale at the start of each request (see ``forget_cached_user``: a
+    long-lived application context must not carry one request's language into the next)."""
+    g.pop("_flask_babel", None)
