@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import markdown as md
 import nh3
@@ -15,8 +16,12 @@ ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "th": {"align"}, "td": {"align"}}
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
+@lru_cache(maxsize=256)
 def render_markdown(text: str) -> Markup:
-    """Render a writer's Markdown exactly as readers see it. Raw HTML is escaped, not passed through."""
+    """Render a writer's Markdown exactly as readers see it. Raw HTML is escaped, not passed through.
+
+    A pure function of the text, so the latest results are kept: a popular piece is converted once per worker,
+    not at every reading."""
     html = md.markdown(_escape_raw_html(text or ""), extensions=["tables", "sane_lists"], output_format="html")
     # Headings inside a piece start at h2: the page title is the h1.
     html = re.sub(r"<(/?)h1>", r"<\1h2>", html)
