@@ -11,6 +11,10 @@ hello-world throughput; p95 < 100 ms at 16 connections. The URL list can come fr
 ``[{"name": ..., "path": "/elearning/tulisan/{published_piece}", "login": null or an email, "public": true}]``;
 ``{placeholders}`` are filled from the database (see ``PLACEHOLDERS``). A URL that does not answer 200 is
 reported and skipped, never measured. Without ``wrk`` a small asyncio client measures instead.
+
+The server runs with its default page cache (``portal/page_cache.py``; a fresh ``instance/page_cache`` per run).
+Rows with ``"ids"`` pick a random URL of a list for every request, so they measure mostly cache misses; the
+signed-in rows are never cached. ``--page-cache none`` turns the cache off to measure every page rendered.
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ import asyncio
 import http.cookiejar
 import json
 import os
+import random
 import re
 import shutil
 import socket
@@ -45,6 +50,15 @@ DEFAULT_URLS = [
     {"name": "public list (province)", "path": "/elearning/provinsi/{province}", "login": None, "public": True},
     {"name": "piece page", "path": "/elearning/tulisan/{published_piece}", "login": None, "public": True},
     {"name": "search", "path": "/elearning/cari?q=warga", "login": None, "public": True},
+    # The rows above ask for one URL again and again, so after the first request the page cache answers.
+    # These rows do not: every request picks one of 2,000 pieces or words at random (mostly cache misses
+    # during the run), or comes from a signed-in reader, who is never served from the cache.
+    {"name": "piece page (random of 2000)", "path": "/elearning/tulisan/{id}", "login": None, "public": True,
+     "ids": "recent_published"},
+    {"name": "search (random words)", "path": "/elearning/cari?q={id}", "login": None, "public": True,
+     "ids": "search_words"},
+    {"name": "piece page (signed-in reader)", "path": "/elearning/tulisan/{published_piece}",
+     "login": "pembaca1@bench.bp.id", "public": False},
     {"name": "writer home", "path": "/tulisan/", "login": "penulis1.t{writer_team}@bench.bp.id", "public": False},
     {"name": "score sheet", "path": "/penilaian/entri/{national_entry}/nilai", "login": "penilai1.kmp@bench.bp.id",
      "public": False},
@@ -65,6 +79,13 @@ PLACEHOLDERS = {
     "last_period": "SELECT MAX(period) FROM panel",
 }
 
+# For rows with "ids": the values each request picks from at random.
+ID_LISTS = {
+    "recent_published": "SELECT id FROM piece WHERE published_at IS NOT NULL ORDER BY published_at DESC, id DESC "
+                        "LIMIT 2000",
+    "search_words": None,  # built in Python: words of piece titles
+}
+
 WRK_SCRIPT = r"""
 done = function(summary, latency, requests)
   local e = summary.errors
@@ -73,6 +94,35 @@ done = function(summary, latency, requests)
     latency:percentile(95), latency:percentile(99), e.status, e.connect + e.read + e.write + e.timeout))
 end
 """
+
+
+def id_list(database_url: str, name: str) -> list[str]:
+    from sqlalchemy import create_engine, text
+
+    from portal import normalise_database_url
+
+    engine = create_engine(normalise_database_url(database_url))
+    with engine.connect() as conn:
+        if name == "search_words":
+            titles = conn.execute(text("SELECT title FROM piece WHERE published_at IS NOT NULL LIMIT 3000")).scalars()
+            words = sorted({w.lower() for t in titles for w in re.findall(r"[A-Za-z]{5,}", t or "")})
+            values = [urllib.parse.quote(w) for w in words][:2000]
+        else:
+            values = [str(v) for v in conn.execute(text(ID_LISTS[name])).scalars()]
+    engine.dispose()
+    if not values:
+        raise SystemExit(f"no values for {name}: is the dataset generated?")
+    return values
+
+
+def wrk_script_for(paths: list[str] | None) -> str:
+    """The reporting script, plus a request() that picks a random path when there are several."""
+    if not paths:
+        return WRK_SCRIPT
+    listed = ",".join(json.dumps(p) for p in paths)
+    return WRK_SCRIPT + (f"paths = {{{listed}}}\n"
+                         "math.randomseed(os.time())\n"
+                         "request = function() return wrk.format(nil, paths[math.random(#paths)]) end\n")
 
 
 def fill_placeholders(database_url: str) -> dict[str, str]:
@@ -96,10 +146,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(database_url: str, workers: int, threads: int, instance: Path) -> tuple[subprocess.Popen, str]:
+def start_server(database_url: str, workers: int, threads: int, instance: Path,
+                 page_cache: str = "filesystem") -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = dict(os.environ, DATABASE_URL=database_url, PORTAL_INSTANCE_PATH=str(instance), BENCHMARK_HELLO="1",
-               SECRET_KEY="load-benchmark-secret")
+               SECRET_KEY="load-benchmark-secret", PAGE_CACHE=page_cache)
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", str(threads), "-b", f"127.0.0.1:{port}",
          "--chdir", str(ROOT / "benchmarks"), "--log-level", "warning", "wsgi:app"],
@@ -167,16 +218,16 @@ def run_wrk(url: str, cookie: str | None, duration: int, connections: int, threa
             "errors": result["non_2xx_3xx"] + result["socket_errors"]}
 
 
-async def _client(host: str, port: int, path: str, cookie: str | None, stop: float, latencies: list, errors: list):
+async def _client(host: str, port: int, paths: list[str], cookie: str | None, stop: float, latencies: list,
+                  errors: list):
     reader, writer = await asyncio.open_connection(host, port)
-    head = f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUser-Agent: {USER_AGENT}\r\n"
-    if cookie:
-        head += f"Cookie: {cookie}\r\n"
-    request = (head + "\r\n").encode()
+    extra = f"Cookie: {cookie}\r\n" if cookie else ""
     try:
         while time.perf_counter() < stop:
+            path = random.choice(paths)
             started = time.perf_counter()
-            writer.write(request)
+            writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUser-Agent: {USER_AGENT}\r\n{extra}\r\n"
+                         .encode())
             status_line = await reader.readline()
             length, chunked, close = 0, False, False
             while (line := await reader.readline()) not in (b"\r\n", b""):
@@ -201,16 +252,16 @@ async def _client(host: str, port: int, path: str, cookie: str | None, stop: flo
         writer.close()
 
 
-def run_python_client(url: str, cookie: str | None, duration: int, connections: int) -> dict:
-    """The fallback when wrk is not installed: keep-alive connections from asyncio (slower than wrk)."""
-    parts = urllib.parse.urlsplit(url)
-    path = parts.path + (f"?{parts.query}" if parts.query else "")
+def run_python_client(base: str, paths: list[str], cookie: str | None, duration: int, connections: int) -> dict:
+    """The fallback when wrk is not installed: keep-alive connections from asyncio (slower than wrk); each
+    request asks for one of ``paths`` at random."""
+    parts = urllib.parse.urlsplit(base)
     latencies: list[float] = []
     errors: list = []
 
     async def main():
         stop = time.perf_counter() + duration
-        await asyncio.gather(*[_client(parts.hostname, parts.port, path, cookie, stop, latencies, errors)
+        await asyncio.gather(*[_client(parts.hostname, parts.port, paths, cookie, stop, latencies, errors)
                                for _ in range(connections)])
 
     started = time.perf_counter()
@@ -231,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
     parser.add_argument("--only", help="comma-separated names to run (the baseline always runs)")
+    parser.add_argument("--page-cache", default="filesystem", help="PAGE_CACHE of the server (none: off)")
     parser.add_argument("--json", help="write the results here")
     args = parser.parse_args(argv)
 
@@ -243,19 +295,21 @@ def main(argv: list[str] | None = None) -> int:
     tool = "wrk" if use_wrk else "python asyncio client (wrk not installed)"
     load = os.getloadavg()
     print(f"{args.database_url.split(':')[0]}: gunicorn -w {args.workers} --threads {args.threads}, "
-          f"{args.connections} connections, {args.duration} s per URL, {tool}; "
+          f"{args.connections} connections, {args.duration} s per URL, {tool}, page cache {args.page_cache}; "
           f"{os.cpu_count()} CPUs, load average before {load[0]:.1f}")
     results = []
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "report.lua"
-        script.write_text(WRK_SCRIPT)
         instance = Path(tmp) / "instance"
         instance.mkdir()
-        proc, base = start_server(args.database_url, args.workers, args.threads, instance)
+        proc, base = start_server(args.database_url, args.workers, args.threads, instance, args.page_cache)
         cookies: dict[str, str] = {}
         try:
             for spec in urls:
-                path = spec["path"].format(**values)
+                paths = None
+                if spec.get("ids"):
+                    paths = [spec["path"].format(**values, id=v) for v in id_list(args.database_url, spec["ids"])]
+                path = paths[0] if paths else spec["path"].format(**values)
                 login = spec.get("login")
                 cookie = None
                 if login:
@@ -269,10 +323,11 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"  {spec['name']:<26} {path}: {said}, not measured")
                     results.append(row)
                     continue
-                for _ in range(5):  # warm up caches and connections
+                for _ in range(5):  # warm up connections (and, for a single URL, the page cache)
                     status_of(base + path, cookie)
+                script.write_text(wrk_script_for(paths))
                 measured = (run_wrk(base + path, cookie, args.duration, args.connections, 2, script) if use_wrk
-                            else run_python_client(base + path, cookie, args.duration, args.connections))
+                            else run_python_client(base, paths or [path], cookie, args.duration, args.connections))
                 row.update(measured)
                 results.append(row)
                 print(f"  {spec['name']:<26} {measured['rps']:8.1f} req/s  p50 {measured['p50_ms']:7.1f} ms  "
