@@ -58,12 +58,24 @@ def writing_deadline(team: Team, period: str) -> datetime:
     return cycle.effective_deadline(period, "writing", team_timezone(team), team_id=team.id, city_id=team.city_id)
 
 
-def team_writing_period(team: Team, now: datetime | None = None) -> str:
-    """The period a piece this team writes now belongs to (this month's extension included)."""
+def team_writing_cycle(team: Team, now: datetime | None = None) -> tuple[str, datetime]:
+    """The period a piece this team writes now belongs to (this month's extension included), and its writing
+    deadline. One query for the extensions of both months it can be."""
     now = now or now_utc()
     tz = team_timezone(team)
-    period = cycle.current_period(tz, now)
-    return period if now < writing_deadline(team, period) else cycle.next_period(period)
+    current = cycle.current_period(tz, now)
+    following = cycle.next_period(current)
+    extensions = cycle.latest_extensions([current, following], "writing", team_ids=[team.id], city_ids=[team.city_id])
+    for period in (current, following):
+        deadline = cycle.effective_deadline_from(period, "writing", tz, extensions, team_id=team.id,
+                                                 city_id=team.city_id)
+        if now < deadline:
+            break
+    return period, deadline
+
+
+def team_writing_period(team: Team, now: datetime | None = None) -> str:
+    return team_writing_cycle(team, now)[0]
 
 
 def is_writing_open(piece: Piece, now: datetime | None = None) -> bool:

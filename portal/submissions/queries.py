@@ -4,12 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from sqlalchemy.orm import defer
+
 from portal import cycle
 from portal.extensions import db
 from portal.models.org import Team
 from portal.models.pieces import Piece, PieceStatus
 from portal.models.reviews import Entry, EntryStatus, Panel, PanelStatus, Tier
-from portal.submissions.operations import team_timezone, team_writing_period, writing_deadline
+from portal.submissions.operations import team_timezone, team_writing_cycle
 from portal.timeutil import now_utc, tz_label
 
 TIER_ORDER = {Tier.CITY: 0, Tier.PROVINCE: 1, Tier.NATIONAL: 2}
@@ -37,9 +39,8 @@ def month_status(team: Team, now: datetime | None = None) -> MonthStatus:
     """This month's piece of the team and the time left to submit it."""
     now = now or now_utc()
     tz = team_timezone(team)
-    period = team_writing_period(team, now)
+    period, deadline = team_writing_cycle(team, now)
     piece = db.session.scalar(db.select(Piece).where(Piece.team_id == team.id, Piece.period == period))
-    deadline = writing_deadline(team, period)
     if piece is None:
         status = "not_started"
     elif piece.status == PieceStatus.SUBMITTED:
@@ -74,6 +75,7 @@ def earlier_pieces(team: Team, exclude_period: str) -> list[Journey]:
     """The team's other pieces, newest first, each with the decisions of closed panels (NA at each tier)."""
     pieces = db.session.scalars(
         db.select(Piece).where(Piece.team_id == team.id, Piece.period != exclude_period).order_by(Piece.period.desc())
+        .options(defer(Piece.body_md), defer(Piece.facts))  # a list of titles: a year of texts is not needed
     ).all()
     journeys = {p.id: Journey(p) for p in pieces}
     if not journeys:
