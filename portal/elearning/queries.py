@@ -15,6 +15,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from portal.extensions import db
 from portal.models.elearning import Award, Comment, CommentReport, Confirmation, Notification
 from portal.models.org import City, Province, Team
+from portal.models.people import User
 from portal.models.pieces import BestPractice, KnowledgeProduct, Piece
 from portal.models.reviews import Entry, Panel, PanelStatus, Tier
 from portal.pagination import PER_PAGE, Page
@@ -105,7 +106,7 @@ def province(province_id: int) -> Province | None:
 def public_piece(piece_id: int) -> Piece | None:
     """The piece if it is published, else None (the caller answers 404)."""
     return db.session.scalars(
-        _published(listed=False).where(Piece.id == piece_id).options(*_piece_options())
+        _published(listed=False).where(Piece.id == piece_id).options(*_piece_options(), joinedload(Piece.media))
     ).unique().first()
 
 
@@ -139,6 +140,7 @@ def comments_of(piece_id: int) -> list[Comment]:
     so that index looks unselective to it.)"""
     comments = db.session.scalars(
         select(Comment).where(Comment.piece_id == piece_id).order_by(Comment.created_at, Comment.id)
+        .options(joinedload(Comment.user).lazyload(User.roles))  # the page shows authors' names, not their roles
     ).unique().all()
     replies: dict[int, list[Comment]] = defaultdict(list)
     for comment in comments:
