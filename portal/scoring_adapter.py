@@ -15,14 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
-from sqlalchemy import and_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import String, and_, select, type_coerce
 
 import scoring
 from portal.extensions import db
-from portal.models.org import City, Team, TeamKind
-from portal.models.pieces import Piece
+from portal.models.org import Team, TeamKind
 from portal.models.reviews import (
     Entry,
     EntryStatus,
@@ -55,30 +54,52 @@ def scores_frame(panel_or_entries: Panel | Iterable[Entry | int], *, submitted_o
     ``consensus``: None keeps every sheet, True only consensus sheets, False only members' own sheets.
     Sheets of recused members are left out. Rows with an empty score (a draft in progress) are left out.
     """
+    single = isinstance(panel_or_entries, Panel)
     recused = select(Recusal.id).where(and_(Recusal.entry_id == ScoreSheet.entry_id,
                                             Recusal.user_id == ScoreSheet.user_id)).exists()
+    # Only what varies from row to row is read: a panel's own id, month and tier, and the sheet kind asked
+    # for, are known (reading a column costs more than the query itself on a panel's few thousand scores).
+    columns = [Entry.id, Entry.piece_id, ScoreSheet.user_id, Score.instrument_code, Score.score]
+    if not single:
+        columns += [Entry.panel_id, Panel.period, type_coerce(Panel.tier, String)]
+    if consensus is None:
+        columns.append(ScoreSheet.consensus)
     query = (
-        select(Entry.id, Entry.piece_id, ScoreSheet.user_id, Score.instrument_code, Score.score,
-               Entry.panel_id, Panel.period, Panel.tier, ScoreSheet.consensus)
+        select(*columns)
         .join(ScoreSheet, ScoreSheet.entry_id == Entry.id)
         .join(Score, Score.sheet_id == ScoreSheet.id)
-        .join(Panel, Panel.id == Entry.panel_id)
         .where(_entry_filter(panel_or_entries), Score.score.is_not(None), ~recused)
         .order_by(Entry.id, ScoreSheet.user_id, Score.instrument_code)
     )
+    if not single:
+        query = query.join(Panel, Panel.id == Entry.panel_id)
     if submitted_only:
         query = query.where(ScoreSheet.status == SheetStatus.SUBMITTED)
     if consensus is not None:
         query = query.where(ScoreSheet.consensus.is_(consensus))
-    rows = db.session.execute(query).all()
-    frame = pd.DataFrame.from_records(
-        [(r[0], r[1], r[2], r[3], r[4], r[5], r[6], getattr(r[7], "value", r[7]), bool(r[8])) for r in rows],
-        columns=COLUMNS,
-    )
-    for col in ("entry", "piece", "reviewer", "instrument", "score", "panel"):
-        frame[col] = frame[col].astype("int64")
-    frame["consensus"] = frame["consensus"].astype(bool)
-    return frame
+    rows = _rows(query)
+    values = list(zip(*rows)) if rows else [()] * len(columns)
+    frame = pd.DataFrame({name: np.array(values[i], dtype=np.int64)
+                          for i, name in enumerate(("entry", "piece", "reviewer", "instrument", "score"))})
+    if single:
+        frame["panel"] = np.full(len(frame), panel_or_entries.id, dtype=np.int64)
+        frame["period"] = panel_or_entries.period
+        frame["tier"] = getattr(panel_or_entries.tier, "value", panel_or_entries.tier)
+    else:
+        frame["panel"] = np.array(values[5], dtype=np.int64)
+        frame["period"] = pd.Series(values[6], dtype=object)
+        frame["tier"] = pd.Series(values[7], dtype=object)
+    frame["consensus"] = np.array(values[-1], dtype=bool) if consensus is None else \
+        np.full(len(frame), consensus, dtype=bool)
+    return frame[COLUMNS]
+
+
+def _rows(query) -> list:
+    """All rows of a column query as plain tuples, through the session's connection (the ORM's per-row
+    processing of a column query costs more than the query itself on a panel's few thousand scores)."""
+    if db.session.autoflush:
+        db.session.flush()  # what session.execute would do: pending changes are part of the answer
+    return db.session.connection().execute(query).all()
 
 
 def panel_rubric(panel: Panel) -> scoring.Rubric:
@@ -86,11 +107,18 @@ def panel_rubric(panel: Panel) -> scoring.Rubric:
     return to_engine(panel.rubric or active_rubric())
 
 
-def _panel_frame(panel: Panel) -> pd.DataFrame:
-    """Submitted sheets that count for the panel's decision, on eligible entries only."""
-    frame = scores_frame(panel, consensus=panel.mode == PanelMode.CONSENSUS)
-    eligible = _entries(panel, eligible_only=True)
-    return frame[frame["entry"].isin(list(eligible))].reset_index(drop=True)
+def panel_scores(panel: Panel) -> pd.DataFrame:
+    """The scores that count for the panel's decision: the members' own submitted sheets, or the chair's
+    consensus sheet in a consensus-mode panel. A page that shows several views of them reads them once and
+    passes them as ``scores`` to the functions below."""
+    return scores_frame(panel, consensus=panel.mode == PanelMode.CONSENSUS)
+
+
+def _own_sheets(panel: Panel, scores: pd.DataFrame | None) -> pd.DataFrame:
+    """The members' own sheets (diagnostics): ``scores`` when it holds them, else read."""
+    if scores is None or panel.mode != PanelMode.INDIVIDUAL:
+        return scores_frame(panel, consensus=False)
+    return scores
 
 
 def _entries(panel: Panel, *, eligible_only: bool = False) -> dict[int, tuple[int, bool, bool | None]]:
@@ -117,18 +145,20 @@ def tier_quota(panel: Panel) -> tuple[int, bool]:
     return scoring.ranking.NATIONAL_QUOTA, True
 
 
-def panel_results(panel: Panel) -> pd.DataFrame:
+def panel_results(panel: Panel, scores: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per eligible entry: reviewers, NA, passed, rank, tied, shortlisted ("yes"/"tie"/"no") and selected.
 
     The tier rule: city, the best ``city_quota`` pieces (passing not required); province, the best 3 that
     passed; national, the best 5 that passed. Entries outside the quota (a Korkot team's own piece) are
     ranked but never shortlisted. ``selected`` is True for "yes", the chair's recorded decision for "tie"
     (None while undecided) and False otherwise. Entries nobody has scored yet are listed last with NA empty.
-    Raises ``scoring.ScoringInputError`` when a sheet is incomplete.
+    Raises ``scoring.ScoringInputError`` when a sheet is incomplete. ``scores``: :func:`panel_scores`, when
+    already read.
     """
     rubric = panel_rubric(panel)
     entries = _entries(panel, eligible_only=True)
-    frame = _panel_frame(panel)
+    frame = panel_scores(panel) if scores is None else scores
+    frame = frame[frame["entry"].isin(list(entries))].reset_index(drop=True)  # eligible entries only
     consensus = panel.mode == PanelMode.CONSENSUS
     top, require_pass = tier_quota(panel)
     # Only the city quota has pieces outside it; at the province every piece competes for the best 3.
@@ -153,9 +183,10 @@ def panel_results(panel: Panel) -> pd.DataFrame:
     return results[RESULT_COLUMNS].reset_index(drop=True)
 
 
-def member_totals(panel: Panel) -> pd.DataFrame:
-    """entry, piece, reviewer, total: each member's submitted total per entry (Lampiran 2)."""
-    frame = scores_frame(panel, consensus=panel.mode == PanelMode.CONSENSUS)
+def member_totals(panel: Panel, scores: pd.DataFrame | None = None) -> pd.DataFrame:
+    """entry, piece, reviewer, total: each member's submitted total per entry (Lampiran 2).
+    ``scores``: :func:`panel_scores`, when already read."""
+    frame = panel_scores(panel) if scores is None else scores
     totals = scoring.reviewer_totals(frame[["entry", "piece", "reviewer", "instrument", "score"]], panel_rubric(panel))
     return totals[["entry", "piece", "reviewer", "total"]].reset_index(drop=True)
 
@@ -184,28 +215,16 @@ def member_totals_of_panels(panels: Iterable[Panel]) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True)[columns]
 
 
-def panel_disagreement(panel: Panel, spread_threshold: int = 4) -> pd.DataFrame:
-    """Per entry and instrument of the members' own sheets: reviewers, min, max, spread, std, flagged."""
-    frame = scores_frame(panel, consensus=False)
+def panel_disagreement(panel: Panel, spread_threshold: int = 4, scores: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per entry and instrument of the members' own sheets: reviewers, min, max, spread, std, flagged.
+    ``scores``: :func:`panel_scores`, when already read."""
+    frame = _own_sheets(panel, scores)
     return scoring.disagreement(frame[["entry", "reviewer", "instrument", "score"]], panel_rubric(panel),
                                 spread_threshold)
 
 
-def panel_calibration(panel: Panel) -> pd.DataFrame:
-    """Per member: sheets, mean_total, panel_mean, distance (positive: more lenient than the panel)."""
-    frame = scores_frame(panel, consensus=False)
+def panel_calibration(panel: Panel, scores: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per member: sheets, mean_total, panel_mean, distance (positive: more lenient than the panel).
+    ``scores``: :func:`panel_scores`, when already read."""
+    frame = _own_sheets(panel, scores)
     return scoring.reviewer_calibration(frame[["entry", "reviewer", "instrument", "score"]], panel_rubric(panel))
-
-
-def piece_ids(frame: pd.DataFrame) -> list[int]:
-    """The pieces in a results or score frame (for one bulk load of titles)."""
-    return [int(p) for p in frame["piece"].unique()] if len(frame) else []
-
-
-def load_pieces(ids: Iterable[int]) -> dict[int, Piece]:
-    ids = list(ids)
-    if not ids:
-        return {}
-    query = select(Piece).where(Piece.id.in_(ids)).options(
-        joinedload(Piece.team).joinedload(Team.city).joinedload(City.province))
-    return {p.id: p for p in db.session.scalars(query)}

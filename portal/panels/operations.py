@@ -482,6 +482,10 @@ def close_panel(panel_id: int, actor, *, now: datetime | None = None) -> Panel:
             entry.rank = int(row.rank)
             entry.tied = bool(row.tied)
             entry.selected = bool(row.selected) or (panel.tier == Tier.CITY and bool(row.outside_quota))
+            if row.shortlisted != "tie":
+                # A tie the chair decided before a score changed is no longer a tie: the record keeps a tie
+                # reason only where the decision stands (the letter and the results page read it so).
+                entry.tie_reason = ""
         tz = rules.panel_timezone(panel)
         panel.status = PanelStatus.CLOSED
         panel.closed_at = now

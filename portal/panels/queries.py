@@ -8,6 +8,7 @@ import pandas as pd
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload, subqueryload
 
+import scoring
 from portal import cycle, permissions, scoring_adapter
 from portal.extensions import db
 from portal.models.org import City, Kmw, Province, Team
@@ -18,7 +19,6 @@ from portal.models.reviews import (
     Panel,
     PanelMember,
     PanelMode,
-    PanelStatus,
     ScoreSheet,
     SheetStatus,
     Tier,
@@ -41,16 +41,21 @@ class EntryRow:
         return self.entry.status == EntryStatus.ELIGIBLE and self.expected > 0 and self.submitted >= self.expected
 
 
-def load_panel(panel_id: int) -> Panel | None:
-    """The panel with members, entries, recusals, sheets and pieces. ``subqueryload`` (not ``selectinload``,
-    which splits into a query per 500 parents) keeps the statement count fixed whatever the panel's size."""
-    entries = subqueryload(Panel.entries)
-    return db.session.scalar(
-        select(Panel).where(Panel.id == panel_id).options(
-            selectinload(Panel.members), entries.subqueryload(Entry.recusals),
-            entries.subqueryload(Entry.sheets).subqueryload(ScoreSheet.scores),
-            entries.subqueryload(Entry.piece).joinedload(Piece.team).joinedload(Team.city))
-    )
+def load_panel(panel_id: int, *, entries: bool = True) -> Panel | None:
+    """The panel with members and (``entries``) its entries with recusals, sheets and pieces.
+
+    ``subqueryload`` (not ``selectinload``, which splits into a query per 500 parents) keeps the statement
+    count fixed whatever the panel's size. The sheets' scores are not loaded: pages that show scores read them
+    through :func:`portal.scoring_adapter.panel_scores`, one light query. Called again with ``entries`` for a
+    panel first loaded without them, it fills in the entries of the same object.
+    """
+    options = [selectinload(Panel.members)]
+    if entries:
+        loaded = subqueryload(Panel.entries)
+        options += [loaded.subqueryload(Entry.recusals),
+                    loaded.subqueryload(Entry.sheets).lazyload(ScoreSheet.scores),
+                    loaded.subqueryload(Entry.piece).joinedload(Piece.team).joinedload(Team.city)]
+    return db.session.scalar(select(Panel).where(Panel.id == panel_id).options(*options))
 
 
 def entry_rows(panel: Panel, user) -> list[EntryRow]:
@@ -135,69 +140,140 @@ def deadline(panel: Panel):
 
 
 @dataclass
+class ResultRow:
+    """One entry on the results page."""
+
+    entry: int
+    title: str
+    team: str
+    city: str
+    rank: int | None
+    na: float | None
+    reviewers: int
+    passed: bool
+    tied: bool
+    outside_quota: bool
+    shortlisted: str  # "yes" (goes up by the rule), "tie" (tied at the cut-off: the chair decides) or "no"
+    selected: bool | None
+    tie_reason: str = ""
+    totals: list = field(default_factory=list)  # [(member name, total)]
+    matrix: tuple | None = None  # (member names, [(instrument name, [scores])])
+    flags: list = field(default_factory=list)  # [(instrument name, min, max)]
+
+
+@dataclass
 class ResultsView:
-    results: pd.DataFrame
-    pieces: dict
-    totals: dict  # entry -> list[(name, total)]
-    flags: dict  # entry -> list[(instrument name, min, max)]
-    visible: set  # entries whose scores this user may see
-    calibration: list  # (name, sheets, mean_total, distance) for the chair
+    rows: list[ResultRow]
     top: int
+    calibration: list = field(default_factory=list)  # (name, sheets, mean_total, distance) for the chair
     error: str = ""
-    matrix: dict = field(default_factory=dict)  # entry -> (member names, [(instrument, [scores])])
 
 
-def results_view(panel: Panel, user, *, show_calibration: bool) -> ResultsView:
-    """Results with the per-member totals and disagreements of the entries whose scoring is complete."""
-    import scoring
+def decided_view(panel: Panel, *, show_calibration: bool) -> ResultsView:
+    """A closed panel: NA, rank, ties and selection exactly as ``operations.close_panel`` stored them (the
+    official record, the one the letter prints), with the members' scores that led to them. Needs only the
+    panel and its members loaded (``load_panel(..., entries=False)``); no ranking is recomputed.
 
-    names = {m.user_id: m.user.name for m in panel.members}
+    ``shortlisted`` is read back from the record: "tie" for an entry whose tie the chair decided (the close
+    keeps a tie reason only on entries tied at the cut-off), "yes" for the others selected by the rule (a
+    Korkot piece a city panel sent up outside its quota is selected but not shortlisted), else "no".
+    """
     top, _ = scoring_adapter.tier_quota(panel)
-    rubric = {i.code: i.name for i in (panel.rubric.instruments if panel.rubric else [])}
-    closed = panel.status == PanelStatus.CLOSED
-    visible = {e.id for e in panel.entries if closed or entry_complete(panel, e)}
+    rows = [
+        ResultRow(entry=r.id, title=r.title, team=r.team, city=r.city, rank=r.rank, na=r.na,
+                  reviewers=r.reviewers or 0, passed=bool(r.passed), tied=bool(r.tied),
+                  outside_quota=bool(r.outside_quota),
+                  shortlisted="tie" if r.tie_reason else
+                  "yes" if r.selected and not (panel.tier == Tier.CITY and r.outside_quota) else "no",
+                  selected=r.selected, tie_reason=r.tie_reason or "")
+        for r in db.session.execute(
+            select(Entry.id, Entry.rank, Entry.na, Entry.reviewers, Entry.passed, Entry.tied, Entry.selected,
+                   Entry.outside_quota, Entry.tie_reason, Piece.title, Team.name.label("team"),
+                   City.name.label("city"))
+            .join(Piece, Piece.id == Entry.piece_id).join(Team, Team.id == Piece.team_id)
+            .join(City, City.id == Team.city_id)
+            .where(Entry.panel_id == panel.id, Entry.status == EntryStatus.ELIGIBLE))
+    ]
+    rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.entry))
+    view = ResultsView(rows, top)
+    _add_scores(view, panel, scoring_adapter.panel_scores(panel), {r.entry for r in rows},
+                show_calibration=show_calibration)
+    return view
+
+
+def live_view(panel: Panel, user, *, show_calibration: bool) -> ResultsView:
+    """An open panel: results computed now, shown only for the entries complete for the whole panel (until
+    everything is in, a member sees no other member's scores). Needs the panel loaded with its entries."""
+    top, _ = scoring_adapter.tier_quota(panel)
+    entries = {e.id: e for e in panel.entries}
+    visible = {e.id for e in panel.entries if entry_complete(panel, e)}
+    scores = scoring_adapter.panel_scores(panel)
     try:
-        results = scoring_adapter.panel_results(panel)
-        totals_frame = scoring_adapter.member_totals(panel)
-        spread = scoring_adapter.panel_disagreement(panel) if panel.mode == PanelMode.INDIVIDUAL else None
-        calib = scoring_adapter.panel_calibration(panel) if show_calibration and panel.mode == PanelMode.INDIVIDUAL \
-            else None
+        results = scoring_adapter.panel_results(panel, scores)
     except scoring.ScoringError as exc:
-        empty = pd.DataFrame(columns=scoring_adapter.RESULT_COLUMNS)
-        return ResultsView(empty, {}, {}, {}, set(), [], top, error=str(exc))
-    # Until everything is in, a member sees results only of the entries complete for the whole panel.
-    results = results[results["entry"].isin(list(visible))].reset_index(drop=True)
-    results = results.astype(object).where(results.notna(), None)  # templates see None, never NaN/NA
-    totals: dict[int, list] = {}
-    for row in totals_frame.itertuples(index=False):
-        if row.entry in visible:
-            totals.setdefault(int(row.entry), []).append((names.get(int(row.reviewer), "?"), int(row.total)))
-    flags: dict[int, list] = {}
+        return ResultsView([], top, error=str(exc))
+    rows = []
+    for r in results.itertuples(index=False):
+        if r.entry not in visible:
+            continue
+        entry = entries[r.entry]
+        piece = entry.piece
+        rows.append(ResultRow(
+            entry=entry.id, title=piece.title, team=piece.team.name, city=piece.team.city.name,
+            rank=None if pd.isna(r.rank) else int(r.rank), na=None if pd.isna(r.NA) else float(r.NA),
+            reviewers=int(r.reviewers), passed=bool(r.passed), tied=bool(r.tied),
+            outside_quota=bool(r.outside_quota), shortlisted=r.shortlisted,
+            selected=None if r.selected is None else bool(r.selected), tie_reason=entry.tie_reason or ""))
+    view = ResultsView(rows, top)
+    eligible = {e.id for e in panel.entries if e.status == EntryStatus.ELIGIBLE}
+    _add_scores(view, panel, scores, visible, show_calibration=show_calibration and visible == eligible)
+    return view
+
+
+def _add_scores(view: ResultsView, panel: Panel, scores: pd.DataFrame, visible: set[int], *,
+                show_calibration: bool) -> None:
+    """Each visible entry's member totals, instrument x member matrix and disagreements, and (for the chair
+    and the node's managers) the members' calibration, all from one read of the scores."""
+    names = {m.user_id: m.user.name for m in panel.members}
+    individual = panel.mode == PanelMode.INDIVIDUAL
+    try:
+        totals = scoring_adapter.member_totals(panel, scores)
+        spread = scoring_adapter.panel_disagreement(panel, scores=scores) if individual else None
+        calib = scoring_adapter.panel_calibration(panel, scores) if show_calibration and individual else None
+    except scoring.ScoringError as exc:
+        view.rows, view.error = [], str(exc)
+        return
+    rubric = {i.code: i.name for i in (panel.rubric.instruments if panel.rubric else [])}
+    rows = {r.entry: r for r in view.rows if r.entry in visible}
+    for entry, reviewer, total in zip(totals["entry"].tolist(), totals["reviewer"].tolist(),
+                                      totals["total"].tolist()):
+        if entry in rows:
+            rows[entry].totals.append((names.get(reviewer, "?"), total))
     if spread is not None:
-        for row in spread[spread["flagged"]].itertuples(index=False):
-            if row.entry in visible:
-                flags.setdefault(int(row.entry), []).append((rubric.get(int(row.instrument), row.instrument),
-                                                             int(row.min), int(row.max)))
-    calibration = []
-    if calib is not None and visible == {e.id for e in panel.entries if e.status == EntryStatus.ELIGIBLE}:
-        calibration = [(names.get(int(r.reviewer), "?"), int(r.sheets), float(r.mean_total), float(r.distance))
-                       for r in calib.itertuples(index=False)]
-    pieces = scoring_adapter.load_pieces(scoring_adapter.piece_ids(results))
-    return ResultsView(results, pieces, totals, flags, visible, calibration, top,
-                       matrix=_matrix(panel, visible, names, rubric))
+        flagged = spread[spread["flagged"]]
+        for entry, code, low, high in zip(flagged["entry"].tolist(), flagged["instrument"].tolist(),
+                                          flagged["min"].tolist(), flagged["max"].tolist()):
+            if entry in rows:
+                rows[entry].flags.append((rubric.get(code, code), int(low), int(high)))
+    _add_matrices(rows, scores, names, rubric)
+    if calib is not None:
+        view.calibration = [(names.get(int(r.reviewer), "?"), int(r.sheets), float(r.mean_total),
+                             float(r.distance)) for r in calib.itertuples(index=False)]
 
 
-def _matrix(panel: Panel, visible: set, names: dict, rubric: dict) -> dict:
-    """Per visible entry: the instrument x member score matrix the panel discusses."""
-    frame = scoring_adapter.scores_frame(panel, consensus=panel.mode == PanelMode.CONSENSUS)
-    frame = frame[frame["entry"].isin(list(visible))]
-    matrix = {}
-    for entry_id, rows in frame.groupby("entry"):
-        table = rows.pivot(index="instrument", columns="reviewer", values="score")
-        members = [names.get(int(r), "?") for r in table.columns]
-        matrix[int(entry_id)] = (members, [(rubric.get(int(code), code), [int(v) for v in values])
-                                           for code, values in zip(table.index, table.to_numpy())])
-    return matrix
+def _add_matrices(rows: dict[int, ResultRow], scores: pd.DataFrame, names: dict, rubric: dict) -> None:
+    """Per entry: the instrument x member score matrix the panel discusses (members and instruments in
+    ascending id and code order)."""
+    cells: dict[int, dict[int, dict[int, int]]] = {}
+    for entry, reviewer, code, score in zip(scores["entry"].tolist(), scores["reviewer"].tolist(),
+                                            scores["instrument"].tolist(), scores["score"].tolist()):
+        if entry in rows:
+            cells.setdefault(entry, {}).setdefault(code, {})[reviewer] = score
+    for entry, by_code in cells.items():
+        members = sorted({r for values in by_code.values() for r in values})
+        rows[entry].matrix = ([names.get(m, "?") for m in members],
+                              [(rubric.get(code, code), [by_code[code][m] for m in members])
+                               for code in sorted(by_code)])
 
 
 def checklist(entry: Entry) -> dict[int, bool]:

@@ -26,8 +26,8 @@ from portal.submissions.requirements import check_requirements
 from portal.timeutil import is_valid_period, next_period, now_utc, previous_period
 
 
-def _panel_or_404(panel_id: int):
-    panel = queries.load_panel(panel_id)
+def _panel_or_404(panel_id: int, *, entries: bool = True):
+    panel = queries.load_panel(panel_id, entries=entries)
     if panel is None or not rules.can_view_panel(current_user, panel):
         abort(404)
     return panel
@@ -182,15 +182,21 @@ def sheet(entry_id: int):
 @bp.route("/panel/<int:panel_id>/hasil")
 @login_required
 def results(panel_id: int):
-    panel = _panel_or_404(panel_id)
+    panel = _panel_or_404(panel_id, entries=False)
     chair = rules.is_chair(current_user, panel)
-    view = queries.results_view(panel, current_user, show_calibration=chair or rules.can_manage_panel(current_user, panel))
     member_of = rules.membership(current_user, panel) is not None
-    scorable = {e.id for e in panel.entries if member_of and rules.may_score(current_user, e)} \
-        if panel.mode == PanelMode.INDIVIDUAL or chair else set()
+    show_calibration = chair or rules.can_manage_panel(current_user, panel)
+    if panel.status == PanelStatus.CLOSED:  # the recorded decision: no entries, sheets or ranking to load
+        view = queries.decided_view(panel, show_calibration=show_calibration)
+        problems, scorable = [], set()
+    else:
+        queries.load_panel(panel.id)  # the open panel's entries, sheets and recusals, into the same object
+        view = queries.live_view(panel, current_user, show_calibration=show_calibration)
+        problems = operations.readiness_problems(panel)
+        scorable = {e.id for e in panel.entries if member_of and rules.may_score(current_user, e)} \
+            if panel.mode == PanelMode.INDIVIDUAL or chair else set()
     return render_template("panels/results.html", panel=panel, view=view, chair=chair, tie_form=TieForm(),
-                           action=ActionForm(), problems=operations.readiness_problems(panel),
-                           member_of=member_of, scorable=scorable)
+                           action=ActionForm(), problems=problems, member_of=member_of, scorable=scorable)
 
 
 @bp.route("/entri/<int:entry_id>/seri", methods=["POST"])

@@ -1,0 +1,133 @@
+"""The results page: an open panel's live results, and a closed panel's recorded decision.
+
+A closed panel shows what ``close_panel`` stored on its entries (NA, rank, ties, selection, the chair's tie
+decisions): the official record, the one the letter prints. Nothing is ranked again.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+from builders_panels import check_all, city_panel, make_pool, score_all, scores_for
+
+from portal.extensions import db
+from portal.models.people import Role
+from portal.models.reviews import Entry, PanelStatus
+from portal.panels import operations as ops
+from querycount import count_queries
+
+
+def _client(app, login, user):
+    return login(user, c=app.test_client())
+
+
+def _cards(html: str) -> list[str]:
+    """Each result card, without what only an open panel offers (the sheet link and the tie form)."""
+    cards = re.findall(r'<li class="card result.*?</li>', html, flags=re.S)
+    cards = [re.sub(r'<p class="small"><a href="[^"]*/nilai">.*?</a></p>', "", c, flags=re.S) for c in cards]
+    cards = [re.sub(r"<form .*?</form>", "", c, flags=re.S) for c in cards]
+    return [" ".join(c.split()) for c in cards]
+
+
+@pytest.fixture
+def tied_panel(app, make_tree, make_user, make_piece):
+    """Demak (3 TF teams: quota 2): NA 900, 700, 700, 500; the two at 700 tie at the cut-off."""
+    tree = make_tree()
+    admin = make_user(Role.ADMIN)
+    pieces = [make_piece(tree.team[f"demak-TF{i:02d}"], title=f"Kisah {name}")
+              for i, name in enumerate(["Alfa", "Bravo", "Charlie"], 1)]
+    pieces.append(make_piece(tree.team["demak-KK"], title="Kisah Korkot"))  # goes to the KMW, not this panel
+    pool = make_pool(make_user, 3, tree.city["demak"])
+    panel = city_panel(tree, "demak", pool, admin)
+    check_all(panel, admin)
+    entries = {e.piece_id: e for e in panel.entries}
+    levels = {pieces[0].id: 9, pieces[1].id: 7, pieces[2].id: 7}
+    score_all(panel, pool, lambda e: levels[e.piece_id])
+    return panel, pool, [entries[p.id] for p in pieces[:3]]
+
+
+def test_closed_results_show_the_recorded_decision(app, login, tied_panel):
+    panel, pool, (alfa, bravo, charlie) = tied_panel
+    # A disagreement on Alfa's first instrument (9 and 5): flagged for discussion, on both pages.
+    ops.save_sheet(alfa.id, pool[1], scores_for(9, bump=-4), version=1, submit=True)
+    chair = _client(app, login, pool[0])
+    ops.decide_tie(bravo.id, pool[0], True, "Data lebih lengkap")
+    ops.decide_tie(charlie.id, pool[0], False, "Foto kurang jelas")
+    before = chair.get(f"/penilaian/panel/{panel.id}/hasil").get_data(as_text=True)
+    assert "Catat keputusan" in before  # open: the chair may still change the decision
+    assert chair.post(f"/penilaian/panel/{panel.id}/tutup").status_code == 302
+    db.session.expire_all()
+    assert db.session.get(type(panel), panel.id).status == PanelStatus.CLOSED
+
+    after = chair.get(f"/penilaian/panel/{panel.id}/hasil").get_data(as_text=True)
+    assert _cards(after) == _cards(before) and len(_cards(after)) == 3
+    assert "Catat keputusan" not in after and "Ubah nilai saya" not in after
+    cards = _cards(after)
+    assert "Kisah Alfa" in cards[0] and "chosen" in cards[0] and "886,67" in cards[0]
+    assert "Perlu didiskusikan" in cards[0] and "Kondisi riil di lapangan (5–9)" in cards[0]
+    assert "Kisah Bravo" in cards[1] and "chosen" in cards[1] and "naik</strong> — Data lebih lengkap" in cards[1]
+    assert "Kisah Charlie" in cards[2] and "chosen" not in cards[2]
+    assert "tidak naik</strong> — Foto kurang jelas" in cards[2]
+    for card in cards[1:]:
+        assert "#2" in card and "Seri di batas kuota: keputusan ketua" in card
+    for member in pool:  # each member's total and instrument scores stay on the record
+        assert all(member.name in card for card in cards)
+    assert "Kalibrasi anggota" in after
+
+    # The page reads the record: what close_panel stored is what it shows, never a recomputation.
+    stored = db.session.get(Entry, charlie.id)
+    stored.na, stored.rank, stored.passed = 654.321, 7, False
+    db.session.commit()
+    card = next(c for c in _cards(chair.get(f"/penilaian/panel/{panel.id}/hasil").get_data(as_text=True))
+                if "Kisah Charlie" in c)
+    assert "654,32" in card and "#7" in card and "Belum lulus" in card
+
+
+def test_open_results_are_live(app, login, tied_panel):
+    panel, pool, (alfa, bravo, charlie) = tied_panel
+    chair = _client(app, login, pool[0])
+    html = chair.get(f"/penilaian/panel/{panel.id}/hasil").get_data(as_text=True)
+    assert html.count("Seri di batas kuota") == 2 and "Ubah nilai saya" in html
+    # A member raises Charlie: the tie is gone at once, and Charlie goes up by the rule.
+    ops.save_sheet(charlie.id, pool[1], scores_for(10), version=1, submit=True)
+    cards = _cards(chair.get(f"/penilaian/panel/{panel.id}/hasil").get_data(as_text=True))
+    assert "Seri di batas kuota" not in " ".join(cards)
+    charlie_card = next(c for c in cards if "Kisah Charlie" in c)
+    assert "#2" in charlie_card and "800,00" in charlie_card and "Naik" in charlie_card
+
+
+def test_close_drops_a_tie_decision_that_no_longer_stands(app, login, tied_panel):
+    panel, pool, (_alfa, bravo, charlie) = tied_panel
+    ops.decide_tie(bravo.id, pool[0], True, "Data lebih lengkap")
+    ops.decide_tie(charlie.id, pool[0], False, "Foto kurang jelas")
+    ops.save_sheet(charlie.id, pool[1], scores_for(8), version=1, submit=True)  # no longer tied: Charlie 733
+    ops.close_panel(panel.id, pool[0])
+    db.session.expire_all()
+    bravo, charlie = db.session.get(Entry, bravo.id), db.session.get(Entry, charlie.id)
+    assert charlie.selected and charlie.tie_reason == "" and bravo.selected is False and bravo.tie_reason == ""
+    html = _client(app, login, pool[0]).get(f"/penilaian/panel/{panel.id}/hasil").get_data(as_text=True)
+    assert "Keputusan ketua" not in html and "Seri di batas kuota" not in html
+
+
+def _statements(client, url) -> list[str]:
+    client.get(url)
+    db.session.remove()
+    with count_queries(db.engine) as statements:
+        assert client.get(url).status_code == 200
+    return [" ".join(s.split()) for s in statements]
+
+
+def test_results_read_the_scores_once(app, login, tied_panel):
+    """Open or closed, the scores are read in one query (no Score objects); a closed panel loads no sheets."""
+    panel, pool, (_alfa, bravo, charlie) = tied_panel
+    chair = _client(app, login, pool[0])
+    url = f"/penilaian/panel/{panel.id}/hasil"
+    for closed in (False, True):
+        statements = _statements(chair, url)
+        assert len([s for s in statements if "JOIN score ON" in s]) == 1, "\n".join(statements)
+        assert not [s for s in statements if "score.id AS score_id" in s]
+        assert bool([s for s in statements if "score_sheet.status AS score_sheet_status" in s]) is not closed
+        if not closed:
+            ops.decide_tie(bravo.id, pool[0], True, "Data lebih lengkap")
+            ops.decide_tie(charlie.id, pool[0], False, "Foto kurang jelas")
+            ops.close_panel(panel.id, pool[0])
