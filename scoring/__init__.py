@@ -6,7 +6,7 @@ columns (group keys such as ``kmw`` or ``month``, a title) are carried through. 
 function returns a new DataFrame and never changes its input.
 """
 
-from scoring.analysis import disagreement, reviewer_calibration
+from scoring.analysis import DiscussionTables, disagreement, discussion_tables, reviewer_calibration
 from scoring.errors import Problem, RubricError, ScoringError, ScoringInputError
 from scoring.ranking import (
     city_quota,
@@ -22,6 +22,7 @@ from scoring.rubric_toml import load_rubric, rubric_from_toml, rubric_to_toml
 from scoring.validate import validate_scores
 
 __all__ = [
+    "DiscussionTables",
     "Instrument",
     "Problem",
     "Rubric",
@@ -33,6 +34,7 @@ __all__ = [
     "compute_results",
     "default_rubric",
     "disagreement",
+    "discussion_tables",
     "load_rubric",
     "national_shortlist",
     "province_shortlist",

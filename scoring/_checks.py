@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scoring._frame import REQUIRED_COLUMNS
+from scoring._frame import REQUIRED_COLUMNS, plain_values
 from scoring._sheets import ScoreSheets
 from scoring.errors import Problem, ScoringInputError, Source, row_reference
 from scoring.rubric import Rubric
@@ -80,10 +80,11 @@ class TableReport:
 
     def check_columns(self) -> None:
         columns = self.scores.columns
+        repeated = set(columns[columns.duplicated()])
         for col in dict.fromkeys((*self.group_by, *REQUIRED_COLUMNS)):
             if col not in columns:
                 self.add(None, col, "kolom tidak ada")
-            elif (columns == col).sum() > 1:
+            elif col in repeated:
                 self.add(None, col, "kolom muncul lebih dari sekali")
         # Without its columns the table cannot be checked any further.
         self.raise_if_any()
@@ -92,7 +93,9 @@ class TableReport:
         keys_ok = np.ones(len(self.scores), dtype=bool)
         codes_by_column = {}
         for col in (*self.group_by, "entry", "reviewer"):
-            codes, _ = pd.factorize(self.scores[col], sort=False)
+            column = self.scores[col]
+            values = plain_values(column, "iub")  # never empty: factorised without pandas' Series overhead
+            codes, _ = pd.factorize(column if values is None else values, sort=False)
             blank = codes < 0
             for position in np.flatnonzero(blank):
                 self.add(position, col, "nilai kosong")

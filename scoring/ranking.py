@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scoring._frame import as_columns, group_ranks
+from scoring._frame import as_columns, competition_ranks, group_ranks, with_columns
 from scoring.errors import ScoringError
 
 CITY_LARGE_TEAM_COUNT = 8
@@ -44,10 +44,18 @@ def rank_entries(results: pd.DataFrame, group_by: str | Sequence[str] = ()) -> p
     """
     group_by = as_columns(group_by)
     _require(results, (*group_by, "NA"))
-    ranked = results.copy()
-    ranked["rank"] = group_ranks(ranked, group_by, "NA", "min").astype("int64")
-    ranked["tied"] = ranked.duplicated([*group_by, "NA"], keep=False)
-    return ranked
+    ranks = competition_ranks(results, group_by, "NA")
+    if ranks is None:
+        ranked = results.copy()
+        ranked["rank"] = group_ranks(ranked, group_by, "NA", "min").astype("int64")
+        ranked["tied"] = ranked.duplicated([*group_by, "NA"], keep=False)
+        return ranked
+    return with_columns(results, rank_columns(*ranks), copy=True)
+
+
+def rank_columns(best: np.ndarray, worst: np.ndarray) -> dict[str, np.ndarray]:
+    """``rank`` and ``tied`` from the competition ranks (see ``scoring._frame.rank_codes``)."""
+    return {"rank": best, "tied": worst > best}  # tied: another piece of the group has the same NA
 
 
 def shortlist(
@@ -72,14 +80,19 @@ def shortlist(
     group_by = as_columns(group_by)
     _require(results, (*group_by, "NA", *(("passed",) if require_pass else ())))
     eligible = results["passed"].to_numpy(dtype=bool) if require_pass else np.ones(len(results), dtype=bool)
-    pool = results.loc[eligible]
-    best = group_ranks(pool, group_by, "NA", "min").to_numpy()
-    worst = group_ranks(pool, group_by, "NA", "max").to_numpy()
-    status = np.full(len(results), "no", dtype=object)
+    ranks = competition_ranks(results, group_by, "NA", eligible)
+    if ranks is None:
+        pool = results.loc[eligible]
+        ranks = (group_ranks(pool, group_by, "NA", "min").to_numpy(),
+                 group_ranks(pool, group_by, "NA", "max").to_numpy())
+    return with_columns(results, {"shortlisted": shortlist_status(eligible, *ranks, k)}, copy=True)
+
+
+def shortlist_status(eligible: np.ndarray, best: np.ndarray, worst: np.ndarray, k: int) -> np.ndarray:
+    """"yes", "tie" or "no" per row, from the ranks among the eligible rows (see :func:`shortlist`)."""
+    status = np.full(len(eligible), "no", dtype=object)
     status[eligible] = np.where(worst <= k, "yes", np.where(best <= k, "tie", "no"))
-    listed = results.copy()
-    listed["shortlisted"] = status
-    return listed
+    return status
 
 
 def city_quota(facilitator_team_count: int) -> int:

@@ -7,10 +7,19 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from scoring._frame import REQUIRED_COLUMNS, as_columns, sort_frame
+from scoring._frame import (
+    REQUIRED_COLUMNS,
+    as_columns,
+    group_codes,
+    plain_values,
+    rank_codes,
+    sort_frame,
+    take_rows,
+    with_columns,
+)
 from scoring._sheets import ScoreSheets
 from scoring.errors import Source
-from scoring.ranking import check_top, rank_entries, shortlist
+from scoring.ranking import check_top, rank_columns, shortlist_status
 from scoring.rubric import Rubric
 from scoring.validate import read_sheets
 
@@ -28,11 +37,16 @@ def reviewer_totals(
     version is in ``attrs["rubric_version"]`` and in a ``rubric_version`` column.
     """
     group_by = as_columns(group_by)
-    sheets = read_sheets(scores, rubric, group_by=group_by)
+    return totals_table(scores, read_sheets(scores, rubric, group_by=group_by), rubric, group_by)
+
+
+def totals_table(
+    scores: pd.DataFrame, sheets: ScoreSheets, rubric: Rubric, group_by: tuple[str, ...]
+) -> pd.DataFrame:
+    """:func:`reviewer_totals` of a table already read (internal)."""
     keys = (*group_by, "entry", "reviewer")
     frame = _per_group_rows(scores, keys, sheets.sheet, sheets.sheet_rows)
-    frame["total"] = sheets.sheet_totals(rubric)
-    frame["rubric_version"] = rubric.version
+    frame = with_columns(frame, {"total": sheets.sheet_totals(rubric), "rubric_version": rubric.version})
     frame = sort_frame(frame, keys)
     frame.attrs["rubric_version"] = rubric.version
     return frame
@@ -70,14 +84,15 @@ def compute_results(
     )
     frame = _per_group_rows(scores, (*group_by, "entry"), sheets.piece, sheets.piece_rows)
     reviewers, na = _nilai_akhir(sheets, rubric)
-    frame["reviewers"] = reviewers
-    frame["NA"] = na
-    frame["passed"] = na >= rubric.passing_grade
-    frame = rank_entries(frame, group_by)
+    passed = na >= rubric.passing_grade
+    # The columns rank_entries and shortlist add, computed on the arrays and added at once.
+    groups = group_codes(frame, group_by)
+    added = {"reviewers": reviewers, "NA": na, "passed": passed, **rank_columns(*rank_codes(groups, na))}
     if top is not None:
-        frame = shortlist(frame, top, group_by, require_pass=require_pass)
-    frame["rubric_version"] = rubric.version
-    frame = sort_frame(frame, (*group_by, "rank", "entry"))
+        eligible = passed if require_pass else np.ones(len(na), dtype=bool)
+        added["shortlisted"] = shortlist_status(eligible, *rank_codes(groups[eligible], na[eligible]), top)
+    added["rubric_version"] = rubric.version
+    frame = sort_frame(with_columns(frame, added), (*group_by, "rank", "entry"))
     frame.attrs["rubric_version"] = rubric.version
     return frame
 
@@ -97,7 +112,7 @@ def _per_group_rows(
 ) -> pd.DataFrame:
     """The key columns of each group of rows, plus the other columns constant within groups."""
     carried = [col for col in _candidates(scores, keys) if _constant_within(scores[col], ids, first_rows)]
-    return scores[[*keys, *carried]].iloc[first_rows].reset_index(drop=True)
+    return take_rows(scores, first_rows, [*keys, *carried])
 
 
 def _candidates(scores: pd.DataFrame, keys: Sequence[str]) -> list[str]:
@@ -107,5 +122,8 @@ def _candidates(scores: pd.DataFrame, keys: Sequence[str]) -> list[str]:
 
 
 def _constant_within(column: pd.Series, ids: np.ndarray, first_rows: np.ndarray) -> bool:
+    values = plain_values(column, "iub")  # integers and booleans: equal values are equal codes
+    if values is not None:
+        return bool(np.array_equal(values, values[first_rows][ids]))
     codes, _ = pd.factorize(column, sort=False)
     return bool(np.array_equal(codes, codes[first_rows][ids]))
