@@ -13,11 +13,12 @@ Which sheets count:
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import String, and_, select, type_coerce
+from sqlalchemy import String, and_, bindparam, select, type_coerce
 
 import scoring
 from portal.extensions import db
@@ -55,10 +56,38 @@ def scores_frame(panel_or_entries: Panel | Iterable[Entry | int], *, submitted_o
     Sheets of recused members are left out. Rows with an empty score (a draft in progress) are left out.
     """
     single = isinstance(panel_or_entries, Panel)
+    if single:
+        query, params = _panel_query(submitted_only, consensus), {"panel_id": panel_or_entries.id}
+    else:
+        query, params = _score_query(_entry_filter(panel_or_entries), False, submitted_only, consensus), {}
+    columns = query.selected_columns
+    rows = _rows(query, params)
+    values = list(zip(*rows)) if rows else [()] * len(columns)
+    count = len(rows)
+    data = {name: np.array(values[i], dtype=np.int64)
+            for i, name in enumerate(("entry", "piece", "reviewer", "instrument", "score"))}
+    if single:
+        data["panel"] = np.full(count, panel_or_entries.id, dtype=np.int64)
+        data["period"] = np.full(count, panel_or_entries.period, dtype=object)
+        data["tier"] = np.full(count, getattr(panel_or_entries.tier, "value", panel_or_entries.tier), dtype=object)
+    else:
+        data["panel"] = np.array(values[5], dtype=np.int64)
+        data["period"] = np.array(values[6], dtype=object)
+        data["tier"] = np.array(values[7], dtype=object)
+    data["consensus"] = np.array(values[-1], dtype=bool) if consensus is None else np.full(count, consensus, dtype=bool)
+    # Text columns as Series of objects: the frame is built at once and pandas does not look for dates in them.
+    index = pd.RangeIndex(count)
+    for name in ("period", "tier"):
+        data[name] = pd.Series(data[name], index=index, dtype=object, copy=False)
+    return pd.DataFrame(data, index=index, copy=False)
+
+
+def _score_query(entries, single: bool, submitted_only: bool, consensus: bool | None):
+    """The score rows of ``entries`` (a condition on Entry). Only what varies from row to row is read: a
+    panel's own id, month and tier, and the sheet kind asked for, are known (on a panel's few thousand scores,
+    reading a column costs more than the query itself)."""
     recused = select(Recusal.id).where(and_(Recusal.entry_id == ScoreSheet.entry_id,
                                             Recusal.user_id == ScoreSheet.user_id)).exists()
-    # Only what varies from row to row is read: a panel's own id, month and tier, and the sheet kind asked
-    # for, are known (reading a column costs more than the query itself on a panel's few thousand scores).
     columns = [Entry.id, Entry.piece_id, ScoreSheet.user_id, Score.instrument_code, Score.score]
     if not single:
         columns += [Entry.panel_id, Panel.period, type_coerce(Panel.tier, String)]
@@ -68,7 +97,7 @@ def scores_frame(panel_or_entries: Panel | Iterable[Entry | int], *, submitted_o
         select(*columns)
         .join(ScoreSheet, ScoreSheet.entry_id == Entry.id)
         .join(Score, Score.sheet_id == ScoreSheet.id)
-        .where(_entry_filter(panel_or_entries), Score.score.is_not(None), ~recused)
+        .where(entries, Score.score.is_not(None), ~recused)
         .order_by(Entry.id, ScoreSheet.user_id, Score.instrument_code)
     )
     if not single:
@@ -77,29 +106,22 @@ def scores_frame(panel_or_entries: Panel | Iterable[Entry | int], *, submitted_o
         query = query.where(ScoreSheet.status == SheetStatus.SUBMITTED)
     if consensus is not None:
         query = query.where(ScoreSheet.consensus.is_(consensus))
-    rows = _rows(query)
-    values = list(zip(*rows)) if rows else [()] * len(columns)
-    frame = pd.DataFrame({name: np.array(values[i], dtype=np.int64)
-                          for i, name in enumerate(("entry", "piece", "reviewer", "instrument", "score"))})
-    if single:
-        frame["panel"] = np.full(len(frame), panel_or_entries.id, dtype=np.int64)
-        frame["period"] = panel_or_entries.period
-        frame["tier"] = getattr(panel_or_entries.tier, "value", panel_or_entries.tier)
-    else:
-        frame["panel"] = np.array(values[5], dtype=np.int64)
-        frame["period"] = pd.Series(values[6], dtype=object)
-        frame["tier"] = pd.Series(values[7], dtype=object)
-    frame["consensus"] = np.array(values[-1], dtype=bool) if consensus is None else \
-        np.full(len(frame), consensus, dtype=bool)
-    return frame[COLUMNS]
+    return query
 
 
-def _rows(query) -> list:
-    """All rows of a column query as plain tuples, through the session's connection (the ORM's per-row
-    processing of a column query costs more than the query itself on a panel's few thousand scores)."""
+@functools.cache
+def _panel_query(submitted_only: bool, consensus: bool | None):
+    """One panel's score query, built once (the panel id is bound when it runs): SQLAlchemy then finds its
+    compiled form without building the statement and its cache key again on every page."""
+    return _score_query(Entry.panel_id == bindparam("panel_id"), True, submitted_only, consensus)
+
+
+def _rows(query, params: dict) -> list:
+    """All rows of a column query, through the session's connection (the ORM's per-row processing of a
+    column query costs more than the query itself on a panel's few thousand scores)."""
     if db.session.autoflush:
         db.session.flush()  # what session.execute would do: pending changes are part of the answer
-    return db.session.connection().execute(query).all()
+    return db.session.connection().execute(query, params).all()
 
 
 def panel_rubric(panel: Panel) -> scoring.Rubric:
@@ -189,6 +211,22 @@ def member_totals(panel: Panel, scores: pd.DataFrame | None = None) -> pd.DataFr
     frame = panel_scores(panel) if scores is None else scores
     totals = scoring.reviewer_totals(frame[["entry", "piece", "reviewer", "instrument", "score"]], panel_rubric(panel))
     return totals[["entry", "piece", "reviewer", "total"]].reset_index(drop=True)
+
+
+def panel_discussion(panel: Panel, scores: pd.DataFrame | None = None, *, calibration: bool = False
+                     ) -> tuple[pd.DataFrame, pd.DataFrame | None, pd.DataFrame | None]:
+    """(:func:`member_totals`, :func:`panel_disagreement`, :func:`panel_calibration` with ``calibration``)
+    of the panel from one reading and validation of its scores, for a page that shows them together.
+    Disagreement and calibration concern the members' own sheets: None for a consensus-mode panel.
+    ``scores``: :func:`panel_scores`, when already read."""
+    frame = panel_scores(panel) if scores is None else scores
+    columns = frame[["entry", "piece", "reviewer", "instrument", "score"]]
+    if panel.mode != PanelMode.INDIVIDUAL:
+        totals = scoring.reviewer_totals(columns, panel_rubric(panel))
+        return totals[["entry", "piece", "reviewer", "total"]].reset_index(drop=True), None, None
+    tables = scoring.discussion_tables(columns, panel_rubric(panel), calibration=calibration)
+    return (tables.totals[["entry", "piece", "reviewer", "total"]].reset_index(drop=True), tables.disagreement,
+            tables.calibration)
 
 
 def member_totals_of_panels(panels: Iterable[Panel]) -> pd.DataFrame:

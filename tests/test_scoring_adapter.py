@@ -1,6 +1,7 @@
 """The ORM -> pandas adapter: which sheets count, in how many queries, and the tier rules."""
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from builders_panels import check_all, city_panel, kmw_panel, make_pool, score_all, scores_for
 from sqlalchemy import event
@@ -94,6 +95,30 @@ def test_city_results_quota_and_totals(setup):
     assert calib.set_index("reviewer").loc[pool[0].id, "distance"] < 0
 
 
+def test_one_reading_of_the_scores_gives_every_table(setup):
+    """A page reads the scores once (panel_scores) and asks for several tables: each is what its own
+    function, reading the scores itself, returns."""
+    _tree, _admin, pieces, pool, panel = setup
+    levels = {p.id: lvl for p, lvl in zip(pieces, [9, 7, 7, 6, 5])}
+    score_all(panel, pool, lambda e: levels[e.piece_id])
+    ops.save_sheet(panel.entries[0].id, pool[1], scores_for(9, bump=-5), version=1, submit=True)
+    db.session.expire_all()
+    counter, stop = _count_queries()
+    try:
+        scores = sa.panel_scores(panel)
+        reads = counter["n"]
+        tables = sa.panel_discussion(panel, scores, calibration=True)
+        assert counter["n"] == reads + 2  # the panel's rubric and its instruments, nothing more
+    finally:
+        stop()
+    expected = (sa.member_totals(panel), sa.panel_disagreement(panel), sa.panel_calibration(panel))
+    for got, want in zip(tables, expected, strict=True):
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
+    pd.testing.assert_frame_equal(sa.panel_results(panel, scores), sa.panel_results(panel), check_exact=True)
+    pd.testing.assert_frame_equal(sa.member_totals(panel, scores), expected[0], check_exact=True)
+    assert sa.panel_discussion(panel, scores)[2] is None
+
+
 def test_incomplete_submitted_sheet_is_refused_by_the_engine(setup):
     _tree, _admin, _pieces, pool, panel = setup
     with pytest.raises(ops.PanelError):
@@ -131,3 +156,5 @@ def test_consensus_frame_uses_only_the_chairs_sheet(app, make_tree, make_user, m
     results = sa.panel_results(panel)
     assert results["NA"].tolist() == [700.0] and results["reviewers"].tolist() == [1]
     assert isinstance(sa.panel_rubric(panel), scoring.Rubric)
+    totals, spread, calibration = sa.panel_discussion(panel, calibration=True)
+    assert totals["total"].tolist() == [700] and spread is None and calibration is None

@@ -4,7 +4,9 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+from markupsafe import escape
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload, subqueryload
 
@@ -234,46 +236,54 @@ def _add_scores(view: ResultsView, panel: Panel, scores: pd.DataFrame, visible: 
                 show_calibration: bool) -> None:
     """Each visible entry's member totals, instrument x member matrix and disagreements, and (for the chair
     and the node's managers) the members' calibration, all from one read of the scores."""
-    names = {m.user_id: m.user.name for m in panel.members}
-    individual = panel.mode == PanelMode.INDIVIDUAL
+    # Names are escaped once here: every card repeats them, and the template passes Markup through as it is.
+    names = {m.user_id: escape(m.user.name) for m in panel.members}
     try:
-        totals = scoring_adapter.member_totals(panel, scores)
-        spread = scoring_adapter.panel_disagreement(panel, scores=scores) if individual else None
-        calib = scoring_adapter.panel_calibration(panel, scores) if show_calibration and individual else None
+        totals, spread, calib = scoring_adapter.panel_discussion(panel, scores, calibration=show_calibration)
     except scoring.ScoringError as exc:
         view.rows, view.error = [], str(exc)
         return
-    rubric = {i.code: i.name for i in (panel.rubric.instruments if panel.rubric else [])}
+    rubric = {i.code: escape(i.name) for i in (panel.rubric.instruments if panel.rubric else [])}
     rows = {r.entry: r for r in view.rows if r.entry in visible}
+    unknown = escape("?")
     for entry, reviewer, total in zip(totals["entry"].tolist(), totals["reviewer"].tolist(),
                                       totals["total"].tolist()):
         if entry in rows:
-            rows[entry].totals.append((names.get(reviewer, "?"), total))
+            rows[entry].totals.append((names.get(reviewer, unknown), total))
     if spread is not None:
         flagged = spread[spread["flagged"]]
         for entry, code, low, high in zip(flagged["entry"].tolist(), flagged["instrument"].tolist(),
                                           flagged["min"].tolist(), flagged["max"].tolist()):
             if entry in rows:
                 rows[entry].flags.append((rubric.get(code, code), int(low), int(high)))
-    _add_matrices(rows, scores, names, rubric)
+    _add_matrices(rows, scores, lambda r: names.get(r, unknown), lambda c: rubric.get(c, c))
     if calib is not None:
-        view.calibration = [(names.get(int(r.reviewer), "?"), int(r.sheets), float(r.mean_total),
+        view.calibration = [(names.get(int(r.reviewer), unknown), int(r.sheets), float(r.mean_total),
                              float(r.distance)) for r in calib.itertuples(index=False)]
 
 
-def _add_matrices(rows: dict[int, ResultRow], scores: pd.DataFrame, names: dict, rubric: dict) -> None:
-    """Per entry: the instrument x member score matrix the panel discusses (members and instruments in
-    ascending id and code order)."""
-    cells: dict[int, dict[int, dict[int, int]]] = {}
-    for entry, reviewer, code, score in zip(scores["entry"].tolist(), scores["reviewer"].tolist(),
-                                            scores["instrument"].tolist(), scores["score"].tolist()):
-        if entry in rows:
-            cells.setdefault(entry, {}).setdefault(code, {})[reviewer] = score
-    for entry, by_code in cells.items():
-        members = sorted({r for values in by_code.values() for r in values})
-        rows[entry].matrix = ([names.get(m, "?") for m in members],
-                              [(rubric.get(code, code), [by_code[code][m] for m in members])
-                               for code in sorted(by_code)])
+def _add_matrices(rows: dict[int, ResultRow], scores: pd.DataFrame, name_of, instrument_of) -> None:
+    """Per entry: the instrument x member score matrix the panel discusses (members by id, instruments by
+    code). ``scores`` holds complete sheets (the engine has accepted them): sorted by entry, member and
+    instrument, every sheet is one row of a grid, and an entry's matrix is its sheets' block, transposed."""
+    if scores.empty:
+        return
+    columns = [scores[c].to_numpy() for c in ("entry", "reviewer", "instrument", "score")]
+    order = np.lexsort(columns[2::-1])
+    entry, reviewer, code, score = (c[order] for c in columns)
+    width = len(np.unique(code))
+    grid = code.reshape(-1, width) if len(code) % width == 0 else None
+    if grid is None or not ((grid == grid[0]).all() and (entry.reshape(-1, width) == entry[::width, None]).all()
+                            and (reviewer.reshape(-1, width) == reviewer[::width, None]).all()):
+        raise ValueError("score table is not made of complete sheets")  # the engine refuses such tables first
+    sheet_entry, sheet_reviewer, values = entry[::width], reviewer[::width].tolist(), score.reshape(-1, width)
+    instruments = [instrument_of(c) for c in grid[0].tolist()]
+    starts = np.flatnonzero(np.r_[True, sheet_entry[1:] != sheet_entry[:-1]]).tolist()
+    for start, stop in zip(starts, starts[1:] + [len(sheet_entry)]):
+        row = rows.get(int(sheet_entry[start]))
+        if row is not None:
+            row.matrix = ([name_of(r) for r in sheet_reviewer[start:stop]],
+                          list(zip(instruments, values[start:stop].T.tolist())))
 
 
 def checklist(entry: Entry) -> dict[int, bool]:

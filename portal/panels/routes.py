@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup, escape
 
 from portal import cycle, letters, permissions
 from portal.extensions import db
@@ -48,6 +49,15 @@ def photo_src(photo, variant: str = "display") -> str:
 @bp.app_context_processor
 def _helpers():
     return {"panel_title": rules.panel_title, "photo_src": photo_src}
+
+
+@bp.app_template_filter("score_rows")
+def score_rows(lines) -> Markup:
+    """The rows of an instrument x member score matrix: ``<tr><td>name</td><td>9</td><td>7</td>...</tr>``.
+    A closed national panel's results show thousands of scores, too many for a template loop per cell; the
+    names are escaped and the scores, whole numbers, are formatted with ``%d``."""
+    return Markup("".join(["<tr><td>%s</td>%s</tr>" % (escape(name), "<td>%d</td>" * len(values) % tuple(values))
+                           for name, values in lines]))
 
 
 @bp.route("/")
