@@ -535,7 +535,8 @@ def generate(engine, options: Options, log=print) -> dict[str, int]:
 
 
 def build_search_index(engine) -> int:
-    """Index the published pieces for search the way the portal does (SQLite FTS5 table; PostgreSQL index)."""
+    """Index the published pieces for search the way the portal does (portal.search.rebuild_index: the entry
+    table, plus the FTS5 table on SQLite); the rows above were written without the ORM, which indexes as it goes."""
     import tempfile
 
     from portal import create_app, search

@@ -1,4 +1,4 @@
-"""Operator tools for faults: a portable backup and restore, and removing orphan upload files.
+"""Operator tools for faults: a portable backup and restore, removing orphan upload files, rebuilding the search index.
 
 A backup is one zip file that works on SQLite and PostgreSQL alike::
 
@@ -8,7 +8,8 @@ A backup is one zip file that works on SQLite and PostgreSQL alike::
 
 Values are written as JSON: datetimes and dates as ISO 8601 strings, enums by their stored value. A restore
 goes into an EMPTY database at the SAME schema revision, in one transaction; PostgreSQL sequences are then
-moved past the restored ids so new rows do not collide.
+moved past the restored ids so new rows do not collide, and the full-text search index (derived data, not backed
+up) is rebuilt.
 """
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import Boolean, Date, DateTime, Enum, Float, Integer, String, Table, Text, func, inspect, select, text
 
+from portal import search
 from portal.extensions import db
 from portal.page_cache import page_cache
 
@@ -236,6 +238,7 @@ def restore(source: Path) -> RestoreResult:
                 result.files = len(written)
                 if conn.dialect.name == "postgresql":
                     reset_sequences(conn)
+                search.rebuild_index(conn)  # derived data, not in the backup
         except BaseException:
             for path in written:
                 path.unlink(missing_ok=True)
@@ -350,4 +353,13 @@ def cleanup_uploads_command(dry_run: bool) -> None:
     click.echo(f"{len(found)} berkas yatim {verb}.")
 
 
-COMMANDS = (backup_command, restore_command, cleanup_uploads_command)
+@click.command("rebuild-search-index")
+@with_appcontext
+def rebuild_search_index_command() -> None:
+    """Rebuild the full-text search index from the published pieces (after writes that bypassed the portal)."""
+    count = search.rebuild_index()
+    db.session.commit()
+    click.echo(f"Indeks pencarian dibangun ulang: {count} tulisan terbit.")
+
+
+COMMANDS = (backup_command, restore_command, cleanup_uploads_command, rebuild_search_index_command)

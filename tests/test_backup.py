@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from portal import create_app
+from portal import create_app, search
 from portal.extensions import db
 from portal.maintenance import MaintenanceError, backup, restore
 
@@ -168,6 +168,10 @@ def test_round_trip_sqlite_to_test_database_to_fresh_sqlite(tmp_path, app, sourc
                                                                                                   abs=1e-9)
     reply = db.session.scalar(select(Comment).where(Comment.body == "Rp 12.500.000"))
     assert reply.hidden is True and reply.body == "Rp 12.500.000"
+    # The search index is not in the backup; the restore rebuilds it.
+    published = db.session.scalar(select(func.count()).select_from(Piece).where(Piece.published_at.is_not(None)))
+    assert published and db.session.execute(text("SELECT count(*) FROM piece_search_entry")).scalar() == published
+    assert "Jalan «baru»" in {p.title for p in search.search_pieces("bergotong royong").pieces}
 
     # Sequences follow the restored ids (PostgreSQL): a new row gets a fresh id, no collision.
     before = db.session.scalar(select(func.max(Region.id)))
@@ -185,6 +189,8 @@ def test_round_trip_sqlite_to_test_database_to_fresh_sqlite(tmp_path, app, sourc
         db.create_all()
         restore(second)
         assert _table_rows() == rows
+        assert db.session.execute(text("SELECT count(*) FROM piece_search_entry")).scalar() == published
+        assert "Jalan «baru»" in {p.title for p in search.search_pieces("bergotong royong").pieces}
         assert _hashes(Path(third.config["UPLOAD_DIR"])) == _hashes(upload_root)
         db.engine.dispose()
     with zipfile.ZipFile(zip_path) as a, zipfile.ZipFile(second) as b:

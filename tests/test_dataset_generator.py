@@ -129,3 +129,13 @@ def test_ids_continue_after_the_generated_rows(app, generated):
 def test_refuses_a_database_with_data(app, generated):
     with pytest.raises(SystemExit, match="not empty"):
         gen.generate(db.engine, gen.Options(provinces=1, months=1, end_period="2026-10"), log=lambda *_: None)
+
+
+def test_search_index_holds_every_published_piece(app, generated):
+    from sqlalchemy import text
+
+    from portal import search
+
+    published = db.session.scalar(select(func.count(Piece.id)).where(Piece.published_at.is_not(None)))
+    assert published and db.session.execute(text("SELECT count(*) FROM piece_search_entry")).scalar() == published
+    assert search.search_pieces("warga").total == published  # every generated title ends "cerita warga"

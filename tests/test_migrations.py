@@ -5,7 +5,7 @@ import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, inspect, select, text
 from sqlalchemy.engine import make_url
 
 import portal.models  # noqa: F401
@@ -56,3 +56,69 @@ def test_embedded_start_applies_migrations(tmp_path, monkeypatch):
     with app.app_context():
         assert "user_account" in inspect(db.engine).get_table_names()
         db.engine.dispose()
+
+
+def _check_0004_fills_the_search_index(url: str, tmp_path) -> None:
+    """Migration 0004 indexes the pieces published before it, and the search then works without a repair."""
+    from datetime import UTC, datetime
+
+    from portal import create_app, search
+    from portal.models.org import City, Kmw, Province, Region, Team, TeamKind
+    from portal.models.pieces import BestPractice, Piece, PieceStatus
+
+    cfg = alembic_config(url)
+    command.upgrade(cfg, "0003")
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "UPLOAD_DIR": str(tmp_path / "up"),
+                      "SECRET_KEY": "k"}, instance_path=str(tmp_path / "instance"))
+    with app.app_context():
+        try:
+            city = City(code="C1", name="Kota Jayapura", province=Province(
+                code="P1", name="Papua", timezone="Asia/Jayapura",
+                kmw=Kmw(code="K1", name="KMW", region=Region(code="W1", name="Wilayah"))))
+            team = Team(code="T1", name="TF 01", kind=TeamKind.TF, city=city)
+            db.session.add_all([
+                Piece(team=team, period="2026-09", status=PieceStatus.SUBMITTED, title="Jalan setapak",
+                      body_md="Gotong royong membangun jalan.", best_practice=BestPractice.PROVINCE,
+                      published_at=datetime(2026, 10, 20, tzinfo=UTC)),
+                Piece(team=team, period="2026-10", status=PieceStatus.DRAFT, title="Draf jalan", body_md="jalan"),
+            ])
+            db.session.commit()
+            # This revision's code indexed the piece at once; make the index what revision 0003 had: none of it.
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP TABLE IF EXISTS piece_search_entry"))
+                if conn.dialect.name == "sqlite":
+                    conn.execute(text("DELETE FROM piece_search"))
+                if conn.dialect.name == "postgresql":
+                    conn.execute(text("CREATE INDEX ix_piece_fulltext_simple ON piece USING GIN "
+                                      "(to_tsvector('simple', body_md))"))
+            db.engine.dispose()
+            command.upgrade(cfg, "head")
+            with db.engine.connect() as conn:
+                assert conn.execute(text("SELECT piece_id FROM piece_search_entry")).scalars().all() == [
+                    db.session.scalar(select(Piece.id).where(Piece.title == "Jalan setapak"))]
+                if conn.dialect.name == "postgresql":  # 0002's expression index is gone
+                    assert conn.execute(text("SELECT to_regclass('ix_piece_fulltext_simple')")).scalar() is None
+            result = search.search_pieces("gotong papua")
+            assert [p.title for p in result.pieces] == ["Jalan setapak"] and result.total == 1
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+
+
+def test_0004_fills_the_search_index_on_sqlite(tmp_path):
+    _check_0004_fills_the_search_index(f"sqlite:///{tmp_path / 'm.db'}", tmp_path)
+
+
+@requires_postgres
+def test_0004_fills_the_search_index_on_postgres(tmp_path):
+    base = make_url(normalise_database_url(TEST_DATABASE_URL))
+    name = f"bp_mig_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        _check_0004_fills_the_search_index(base.set(database=name).render_as_string(hide_password=False), tmp_path)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        admin.dispose()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -40,6 +40,10 @@ class BestPractice(str, enum.Enum):
     NATIONAL = "national"
 
 
+# A piece on the public pages: decided and published (the two are set together by a panel's decision).
+_PUBLISHED = "published_at IS NOT NULL AND best_practice IS NOT NULL"
+
+
 class Piece(db.Model):
     """One team's best-practice piece for one month (``period`` is ``YYYY-MM``)."""
 
@@ -48,6 +52,10 @@ class Piece(db.Model):
         UniqueConstraint("team_id", "period"),
         # The public lists: the latest published pieces of one best-practice level.
         Index("ix_piece_best_practice_published_at", "best_practice", "published_at"),
+        # The published pieces only, with what the filter forms count (pieces per province, months): those counts
+        # read this small index instead of the wide piece rows.
+        Index("ix_piece_published_team_period", "team_id", "period", postgresql_include=["id"],
+              sqlite_where=text(_PUBLISHED), postgresql_where=text(_PUBLISHED)),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
