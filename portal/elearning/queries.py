@@ -78,12 +78,12 @@ def latest(best_practice: BestPractice, limit: int = 6) -> list[Piece]:
 
 def published_periods(best_practice: BestPractice | None = None, province_id: int | None = None) -> list[str]:
     """Months that have published best practices, newest first."""
-    stmt = select(distinct(Piece.period)).join(Team, Piece.team_id == Team.id).join(City, Team.city_id == City.id) \
-        .where(Piece.published_at.is_not(None), Piece.best_practice.is_not(None))
+    stmt = select(distinct(Piece.period)).where(Piece.published_at.is_not(None), Piece.best_practice.is_not(None))
     if best_practice is not None:
         stmt = stmt.where(Piece.best_practice == best_practice)
-    if province_id:
-        stmt = stmt.where(City.province_id == province_id)
+    if province_id:  # joins only then: without them SQLite reads the month index, one entry per month
+        stmt = stmt.join(Team, Piece.team_id == Team.id).join(City, Team.city_id == City.id) \
+            .where(City.province_id == province_id)
     return sorted(db.session.scalars(stmt).all(), reverse=True)
 
 
