@@ -12,7 +12,8 @@ import pytest
 from builders_reports import add_entry, add_sheet, knowledge_product, make_panel, submit_at, utc
 from openpyxl import load_workbook
 
-from portal.models import Role, Tier
+from portal.extensions import db
+from portal.models import PanelMember, Role, Tier
 from portal.reports import exports, recaps
 
 PERIOD = "2026-11"
@@ -122,6 +123,26 @@ def test_lampiran2_member_totals_na_rank(kmw_month):
     assert recap.sections[0].totals == {"Judul": 2, "Lulus (NA ≥ 700)": 1, "Dikirim ke KMP": 1}
     assert any("012/KMW-A/X/2026" in line for line in recap.lines)
     assert recap.file_stem == "Lampiran 2_Jawa Tengah_Oktober 2026"
+
+
+def test_lampiran2_column_types_for_the_exports(kmw_month):
+    frame = recaps.lampiran2(kmw_month[0].kmw["A"], "2026-10").sections[0].frame
+    assert str(frame["No"].dtype) == "int64" and frame["Judul"].dtype == object
+    assert str(frame["Nilai Ani"].dtype) == "float64" and str(frame["NA"].dtype) == "float64"
+    assert str(frame["Jumlah penilai"].dtype) == "Int64" and str(frame["Peringkat"].dtype) == "Int64"
+    assert list(frame["Jumlah penilai"]) == [3, 3]
+
+
+def test_lampiran2_members_of_the_same_name_keep_their_own_totals(kmw_month, make_user):
+    tree, panel, first, _second = kmw_month
+    twin = make_user(Role.PANEL_MEMBER, tree.kmw["A"], name="Ani")
+    panel.members.append(PanelMember(user_id=twin.id))
+    db.session.commit()
+    add_sheet(next(e for e in panel.entries if e.piece_id == first.id), twin, 500)
+    frame = recaps.lampiran2(tree.kmw["A"], "2026-10").sections[0].frame
+    columns = [c for c in frame.columns if c.startswith("Nilai ")]
+    assert columns == ["Nilai Ani", "Nilai Ani", "Nilai Budi", "Nilai Citra"]
+    assert sorted(frame.iloc[0, 4:6].tolist()) == [500.0, 740.0]  # each Ani her own total
 
 
 def test_lampiran2_without_panel_is_empty_with_a_note(make_tree):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
@@ -25,6 +26,7 @@ from portal.models import (
     Kmw,
     KnowledgeProduct,
     Panel,
+    PanelMember,
     PanelStatus,
     Piece,
     PieceStatus,
@@ -242,17 +244,32 @@ def knowledge_section(kmw: Kmw, year: int) -> Section:
 
 
 def province_panel(kmw_id: int, period: str) -> Panel | None:
+    """The KMW panel of the month, with its rubric (the recap needs its weights and passing grade)."""
     return db.session.scalar(
         db.select(Panel).where(Panel.tier == Tier.PROVINCE, Panel.period == period, Panel.kmw_id == kmw_id)
+        .options(joinedload(Panel.rubric))
     )
 
 
-def _entries_with_pieces(panel_id: int) -> list[Entry]:
-    """The panel's entries with piece, team and city loaded in the same query (no query per row)."""
-    return list(db.session.scalars(
-        db.select(Entry).where(Entry.panel_id == panel_id)
-        .options(joinedload(Entry.piece).joinedload(Piece.team).joinedload(Team.city))
-    ).unique())
+def _members(panel: Panel) -> list:
+    """(user_id, name) of the panel's members by name: names only, not the accounts and their roles."""
+    rows = db.session.execute(
+        db.select(PanelMember.user_id, User.name).join(User, User.id == PanelMember.user_id)
+        .where(PanelMember.panel_id == panel.id).order_by(PanelMember.id)
+    ).all()
+    return sorted(rows, key=lambda m: m.name)
+
+
+def _entry_rows(panel_id: int) -> list:
+    """The panel's entries with their piece's title, team and city, one query (no objects: a recap reads
+    the values only)."""
+    return db.session.execute(
+        db.select(Entry.id, Entry.reviewers, Entry.na, Entry.rank, Entry.selected, Piece.title,
+                  Team.name.label("team"), City.name.label("city"))
+        .join(Piece, Piece.id == Entry.piece_id).join(Team, Team.id == Piece.team_id)
+        .join(City, City.id == Team.city_id)
+        .where(Entry.panel_id == panel_id)
+    ).all()
 
 
 def lampiran2(kmw: Kmw, period: str) -> Recap:
@@ -265,12 +282,16 @@ def lampiran2(kmw: Kmw, period: str) -> Recap:
         f"{_('Provinsi')}: {', '.join(p.name for p in kmw.provinces)}",
         f"{_('Bulan')}: {label}",
     ]
-    base_columns = [_("No"), _("Judul"), _("Tim penulis"), _("Kota/Kabupaten")]
-    end_columns = [_("Jumlah penilai"), _("NA"), _("Lulus (NA ≥ 700)"), _("Peringkat"), _("Dikirim ke KMP")]
+    # Every label is translated once, not once per row.
+    no, title, team, city = _("No"), _("Judul"), _("Tim penulis"), _("Kota/Kabupaten")
+    reviewers, na, passed, rank, sent = (_("Jumlah penilai"), _("NA"), _("Lulus (NA ≥ 700)"), _("Peringkat"),
+                                         _("Dikirim ke KMP"))
+    base_columns = [no, title, team, city]
+    end_columns = [reviewers, na, passed, rank, sent]
     if panel is None:
         frame = pd.DataFrame([], columns=base_columns + end_columns)
         section = Section(
-            _("Penilaian Tim Penilai KMW"), frame, {_("Judul"): 0}, _("Panel KMW bulan ini belum dibentuk.")
+            _("Penilaian Tim Penilai KMW"), frame, {title: 0}, _("Panel KMW bulan ini belum dibentuk.")
         )
         return Recap(
             _("Lampiran 2: Rekap Penilaian Best Practice oleh KMW"),
@@ -278,46 +299,46 @@ def lampiran2(kmw: Kmw, period: str) -> Recap:
             [section],
             f"Lampiran 2_{kmw_label(kmw)}_{label}",
         )
-    members = sorted(panel.members, key=lambda m: m.user.name)
-    member_columns = [f"{_('Nilai')} {m.user.name}" for m in members]
+    members = _members(panel)
+    score_label = _("Nilai")
+    member_columns = [f"{score_label} {m.name}" for m in members]
     try:
         totals_frame = scoring_adapter.member_totals(panel)
     except scoring.ScoringError:  # an incomplete sheet: show the rest, say so
         totals_frame = pd.DataFrame(columns=["entry", "reviewer", "total"])
         lines.append(_("Ada lembar nilai yang belum lengkap; nilai anggota belum dapat ditampilkan."))
-    by_cell = {(int(r.entry), int(r.reviewer)): float(r.total) for r in totals_frame.itertuples()}
+    by_cell = dict(zip(zip(totals_frame["entry"].tolist(), totals_frame["reviewer"].tolist()),
+                       totals_frame["total"].tolist()))
     grade = panel.rubric.passing_grade if panel.rubric else PASSING_GRADE
-    entries = sorted(_entries_with_pieces(panel.id), key=lambda e: (e.rank is None, e.rank or 0, e.piece.title))
-    rows = []
-    for n, entry in enumerate(entries, 1):
-        piece = entry.piece
-        row = {
-            _("No"): n,
-            _("Judul"): piece.title,
-            _("Tim penulis"): piece.team.name,
-            _("Kota/Kabupaten"): piece.team.city.name,
-        }
-        for member, column in zip(members, member_columns):
-            row[column] = by_cell.get((entry.id, member.user_id))
-        row.update(
-            {
-                _("Jumlah penilai"): entry.reviewers,
-                _("NA"): None if entry.na is None else round(entry.na, 2),
-                _("Lulus (NA ≥ 700)"): yes_no(None if entry.na is None else entry.na >= grade),
-                _("Peringkat"): entry.rank,
-                _("Dikirim ke KMP"): yes_no(bool(entry.selected)),
-            }
-        )
-        rows.append(row)
-    frame = pd.DataFrame(rows, columns=base_columns + member_columns + end_columns)
-    for column in member_columns + [_("NA")]:
-        frame[column] = pd.to_numeric(frame[column], errors="coerce")
-    for column in (_("Jumlah penilai"), _("Peringkat")):
-        frame[column] = pd.array(frame[column], dtype="Int64")
+    entries = sorted(_entry_rows(panel.id), key=lambda e: (e.rank is None, e.rank or 0, e.title))
+    if not entries:  # the same empty table as one built row by row
+        frame = pd.DataFrame([], columns=base_columns + member_columns + end_columns)
+        for column in member_columns + [na]:
+            frame[column] = pd.to_numeric(frame[column], errors="coerce")
+        for column in (reviewers, rank):
+            frame[column] = pd.array(frame[column], dtype="Int64")
+    else:
+        yes, no_ = _("Ya"), _("Tidak")
+        # Built a column at a time (two members may share a name: columns by position, not by label).
+        values = [
+            np.arange(1, len(entries) + 1, dtype=np.int64),
+            _texts([e.title for e in entries]),
+            _texts([e.team for e in entries]),
+            _texts([e.city for e in entries]),
+            *(np.array([by_cell.get((e.id, m.user_id), np.nan) for e in entries], dtype=np.float64)
+              for m in members),
+            pd.array([e.reviewers for e in entries], dtype="Int64"),
+            np.array([np.nan if e.na is None else round(e.na, 2) for e in entries], dtype=np.float64),
+            _texts(["–" if e.na is None else yes if e.na >= grade else no_ for e in entries]),
+            pd.array([e.rank for e in entries], dtype="Int64"),
+            _texts([yes if e.selected else no_ for e in entries]),
+        ]
+        frame = pd.DataFrame(dict(enumerate(values)))
+        frame.columns = pd.Index(base_columns + member_columns + end_columns, dtype=object)
     totals = {
-        _("Judul"): len(rows),
-        _("Lulus (NA ≥ 700)"): int((frame[_("Lulus (NA ≥ 700)")] == _("Ya")).sum()),
-        _("Dikirim ke KMP"): int((frame[_("Dikirim ke KMP")] == _("Ya")).sum()),
+        title: len(entries),
+        passed: int((frame[passed] == _("Ya")).sum()),
+        sent: int((frame[sent] == _("Ya")).sum()),
     }
     note = (
         ""
@@ -332,3 +353,8 @@ def lampiran2(kmw: Kmw, period: str) -> Recap:
         [Section(_("Penilaian Tim Penilai KMW"), frame, totals, note)],
         f"Lampiran 2_{kmw_label(kmw)}_{label}",
     )
+
+
+def _texts(values: list[str]) -> pd.Series:
+    """A text column (objects, without pandas looking for dates in it)."""
+    return pd.Series(values, dtype=object)
