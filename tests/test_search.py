@@ -1,6 +1,5 @@
 """Full-text search over published pieces, on SQLite (FTS5) and PostgreSQL (to_tsvector 'simple')."""
 import re
-from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import event, text
