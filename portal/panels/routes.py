@@ -8,11 +8,14 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal import cycle, letters, permissions
 from portal.extensions import db
-from portal.models.org import City, Kmw
-from portal.models.reviews import Entry, EntryStatus, PanelMode, PanelStatus, Tier
+from portal.models.org import City, Kmw, Team
+from portal.models.people import User
+from portal.models.pieces import Piece
+from portal.models.reviews import Entry, EntryStatus, Panel, PanelMember, PanelMode, PanelStatus, Tier
 from portal.panels import bp, operations, queries, rules
 from portal.panels.forms import (
     ActionForm,
@@ -34,8 +37,16 @@ def _panel_or_404(panel_id: int, *, entries: bool = True):
     return panel
 
 
+# What every entry page reads right away: the panel with its members (their roles are not needed here) and the
+# piece with its team and city. Loaded with the entry instead of one lazy load after another.
+ENTRY_PAGE = (
+    joinedload(Entry.panel).selectinload(Panel.members).joinedload(PanelMember.user).lazyload(User.roles),
+    joinedload(Entry.piece).joinedload(Piece.team).joinedload(Team.city),
+)
+
+
 def _entry_or_404(entry_id: int) -> Entry:
-    entry = db.session.get(Entry, entry_id)
+    entry = db.session.get(Entry, entry_id, options=ENTRY_PAGE)
     if entry is None or not rules.can_view_panel(current_user, entry.panel):
         abort(404)
     return entry
@@ -51,13 +62,15 @@ def _helpers():
     return {"panel_title": rules.panel_title, "photo_src": photo_src}
 
 
-@bp.app_template_filter("score_rows")
-def score_rows(lines) -> Markup:
-    """The rows of an instrument x member score matrix: ``<tr><td>name</td><td>9</td><td>7</td>...</tr>``.
-    A closed national panel's results show thousands of scores, too many for a template loop per cell; the
-    names are escaped and the scores, whole numbers, are formatted with ``%d``."""
-    return Markup("".join(["<tr><td>%s</td>%s</tr>" % (escape(name), "<td>%d</td>" * len(values) % tuple(values))
-                           for name, values in lines]))
+@bp.app_template_filter("number_rows")
+def number_rows(rows) -> Markup:
+    """Table rows of a label and whole numbers (a member's total, an instrument's scores):
+    ``<tr><td>label</td><td>9</td><td>7</td></tr>``. A closed national panel's results show thousands of
+    numbers, too many for a template loop per cell: labels are escaped, numbers formatted with ``%d``."""
+    return Markup("".join([
+        "<tr><td>%s</td>%s</tr>" % (escape(label), "<td>%d</td>" * len(numbers) % tuple(numbers))
+        if isinstance(numbers, (list, tuple)) else "<tr><td>%s</td><td>%d</td></tr>" % (escape(label), numbers)
+        for label, numbers in rows]))
 
 
 @bp.route("/")
