@@ -133,11 +133,12 @@ def test_results_read_the_scores_once(app, login, tied_panel):
             ops.close_panel(panel.id, pool[0])
 
 
-def test_score_rows_escape_names_and_take_only_whole_numbers(app):
-    from portal.panels.routes import score_rows
+def test_number_rows_escape_labels_and_take_only_whole_numbers(app):
+    from portal.panels.routes import number_rows
 
-    html = str(score_rows([("<b>Kondisi</b> & riil", [9, 10]), ("Inovasi", [1, 2])]))
+    html = str(number_rows([("<b>Kondisi</b> & riil", [9, 10]), ("Inovasi", (1, 2)), ("Ani", 800)]))
     assert html == ("<tr><td>&lt;b&gt;Kondisi&lt;/b&gt; &amp; riil</td><td>9</td><td>10</td></tr>"
-                    "<tr><td>Inovasi</td><td>1</td><td>2</td></tr>")
-    with pytest.raises(TypeError):
-        score_rows([("x", ["<script>"])])
+                    "<tr><td>Inovasi</td><td>1</td><td>2</td></tr><tr><td>Ani</td><td>800</td></tr>")
+    for bad in (["<script>"], "<script>"):
+        with pytest.raises(TypeError):
+            number_rows([("x", bad)])
