@@ -211,15 +211,15 @@ def results(panel_id: int):
     show_calibration = chair or rules.can_manage_panel(current_user, panel)
     if panel.status == PanelStatus.CLOSED:  # the recorded decision: no entries, sheets or ranking to load
         view = queries.decided_view(panel, show_calibration=show_calibration)
-        problems, scorable = [], set()
-    else:
-        queries.load_panel(panel.id)  # the open panel's entries, sheets and recusals, into the same object
-        view = queries.live_view(panel, current_user, show_calibration=show_calibration)
-        problems = operations.readiness_problems(panel)
-        scorable = {e.id for e in panel.entries if member_of and rules.may_score(current_user, e)} \
-            if panel.mode == PanelMode.INDIVIDUAL or chair else set()
+        return render_template("panels/results.html", panel=panel, view=view, chair=chair, member_of=member_of,
+                               problems=[], scorable=set(), tie_form=None, action=None)  # nothing to decide
+    queries.load_panel(panel.id)  # the open panel's entries, sheets and recusals, into the same object
+    view = queries.live_view(panel, current_user, show_calibration=show_calibration)
+    scorable = {e.id for e in panel.entries if member_of and rules.may_score(current_user, e)} \
+        if panel.mode == PanelMode.INDIVIDUAL or chair else set()
     return render_template("panels/results.html", panel=panel, view=view, chair=chair, tie_form=TieForm(),
-                           action=ActionForm(), problems=problems, member_of=member_of, scorable=scorable)
+                           action=ActionForm(), problems=operations.readiness_problems(panel),
+                           member_of=member_of, scorable=scorable)
 
 
 @bp.route("/entri/<int:entry_id>/seri", methods=["POST"])

@@ -300,8 +300,7 @@ def lampiran2(kmw: Kmw, period: str) -> Recap:
             f"Lampiran 2_{kmw_label(kmw)}_{label}",
         )
     members = _members(panel)
-    score_label = _("Nilai")
-    member_columns = [f"{score_label} {m.name}" for m in members]
+    member_columns = [f"{_('Nilai')} {m.name}" for m in members]
     try:
         totals_frame = scoring_adapter.member_totals(panel)
     except scoring.ScoringError:  # an incomplete sheet: show the rest, say so
