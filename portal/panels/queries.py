@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from markupsafe import escape
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload, subqueryload
+from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
 import scoring
 from portal import cycle, permissions, scoring_adapter
@@ -43,8 +43,9 @@ class EntryRow:
         return self.entry.status == EntryStatus.ELIGIBLE and self.expected > 0 and self.submitted >= self.expected
 
 
-def load_panel(panel_id: int, *, entries: bool = True) -> Panel | None:
-    """The panel with members and (``entries``) its entries with recusals, sheets and pieces.
+def load_panel(panel_id: int, *, entries: bool = True, rubric: bool = False) -> Panel | None:
+    """The panel with members, (``entries``) its entries with recusals, sheets and pieces, and (``rubric``)
+    its rubric.
 
     ``subqueryload`` (not ``selectinload``, which splits into a query per 500 parents) keeps the statement
     count fixed whatever the panel's size. The sheets' scores are not loaded: pages that show scores read them
@@ -52,6 +53,8 @@ def load_panel(panel_id: int, *, entries: bool = True) -> Panel | None:
     panel first loaded without them, it fills in the entries of the same object.
     """
     options = [selectinload(Panel.members)]
+    if rubric:
+        options.append(joinedload(Panel.rubric))
     if entries:
         loaded = subqueryload(Panel.entries)
         options += [loaded.subqueryload(Entry.recusals),
