@@ -8,12 +8,13 @@ import numpy as np
 import pandas as pd
 from markupsafe import escape
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload, subqueryload
+from sqlalchemy.orm import joinedload, lazyload, selectinload, subqueryload
 
 import scoring
 from portal import cycle, permissions, scoring_adapter
 from portal.extensions import db
 from portal.models.org import City, Kmw, Province, Team
+from portal.models.people import User
 from portal.models.pieces import Piece
 from portal.models.reviews import (
     Entry,
@@ -21,6 +22,7 @@ from portal.models.reviews import (
     Panel,
     PanelMember,
     PanelMode,
+    RubricVersion,
     ScoreSheet,
     SheetStatus,
     Tier,
@@ -43,24 +45,27 @@ class EntryRow:
         return self.entry.status == EntryStatus.ELIGIBLE and self.expected > 0 and self.submitted >= self.expected
 
 
-def load_panel(panel_id: int, *, entries: bool = True, rubric: bool = False) -> Panel | None:
-    """The panel with members, (``entries``) its entries with recusals, sheets and pieces, and (``rubric``)
-    its rubric.
+def load_panel(panel_id: int, *, entries: bool = True, results: bool = False) -> Panel | None:
+    """The panel with members and (``entries``) its entries with recusals, sheets and pieces.
 
     ``subqueryload`` (not ``selectinload``, which splits into a query per 500 parents) keeps the statement
     count fixed whatever the panel's size. The sheets' scores are not loaded: pages that show scores read them
     through :func:`portal.scoring_adapter.panel_scores`, one light query. Called again with ``entries`` for a
-    panel first loaded without them, it fills in the entries of the same object.
+    panel first loaded without them, it fills in the entries of the same object. ``results`` (the results
+    page): the rubric and its instruments come with the panel, and the members' accounts without their roles
+    (the page shows members' names; it asks nothing of their roles).
     """
-    options = [selectinload(Panel.members)]
-    if rubric:
-        options.append(joinedload(Panel.rubric))
+    members = selectinload(Panel.members)
+    options = [members]
+    if results:
+        options += [members.joinedload(PanelMember.user).lazyload(User.roles),
+                    joinedload(Panel.rubric).joinedload(RubricVersion.instruments)]
     if entries:
         loaded = subqueryload(Panel.entries)
         options += [loaded.subqueryload(Entry.recusals),
                     loaded.subqueryload(Entry.sheets).lazyload(ScoreSheet.scores),
                     loaded.subqueryload(Entry.piece).joinedload(Piece.team).joinedload(Team.city)]
-    return db.session.scalar(select(Panel).where(Panel.id == panel_id).options(*options))
+    return db.session.execute(select(Panel).where(Panel.id == panel_id).options(*options)).unique().scalar()
 
 
 def entry_rows(panel: Panel, user) -> list[EntryRow]:

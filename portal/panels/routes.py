@@ -30,8 +30,8 @@ from portal.submissions.requirements import check_requirements
 from portal.timeutil import is_valid_period, next_period, now_utc, previous_period
 
 
-def _panel_or_404(panel_id: int, *, entries: bool = True, rubric: bool = False):
-    panel = queries.load_panel(panel_id, entries=entries, rubric=rubric)
+def _panel_or_404(panel_id: int, *, entries: bool = True, results: bool = False):
+    panel = queries.load_panel(panel_id, entries=entries, results=results)
     if panel is None or not rules.can_view_panel(current_user, panel):
         abort(404)
     return panel
@@ -205,7 +205,7 @@ def sheet(entry_id: int):
 @bp.route("/panel/<int:panel_id>/hasil")
 @login_required
 def results(panel_id: int):
-    panel = _panel_or_404(panel_id, entries=False, rubric=True)
+    panel = _panel_or_404(panel_id, entries=False, results=True)
     chair = rules.is_chair(current_user, panel)
     member_of = rules.membership(current_user, panel) is not None
     show_calibration = chair or rules.can_manage_panel(current_user, panel)

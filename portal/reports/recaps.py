@@ -32,6 +32,7 @@ from portal.models import (
     PieceStatus,
     Role,
     RoleAssignment,
+    RubricVersion,
     Team,
     TeamKind,
     Tier,
@@ -244,11 +245,12 @@ def knowledge_section(kmw: Kmw, year: int) -> Section:
 
 
 def province_panel(kmw_id: int, period: str) -> Panel | None:
-    """The KMW panel of the month, with its rubric (the recap needs its weights and passing grade)."""
-    return db.session.scalar(
+    """The KMW panel of the month, with its rubric and instruments (the recap needs the weights and the
+    passing grade), in one statement."""
+    return db.session.execute(
         db.select(Panel).where(Panel.tier == Tier.PROVINCE, Panel.period == period, Panel.kmw_id == kmw_id)
-        .options(joinedload(Panel.rubric))
-    )
+        .options(joinedload(Panel.rubric).joinedload(RubricVersion.instruments))
+    ).unique().scalar_one_or_none()
 
 
 def _members(panel: Panel) -> list:

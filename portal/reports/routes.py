@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
 from portal import cycle, permissions
@@ -118,7 +119,7 @@ def lampiran3(city_id: int, fmt: str | None = None):
 @bp.route("/lampiran2/<int:kmw_id>/unduh/<fmt>")
 @login_required
 def lampiran2(kmw_id: int, fmt: str | None = None):
-    kmw = db.get_or_404(Kmw, kmw_id)
+    kmw = db.get_or_404(Kmw, kmw_id, options=[joinedload(Kmw.provinces)])  # the recap names its provinces
     if not rules.can_view_kmw_recap(current_user, kmw):
         abort(403)
     period = _period_arg()
