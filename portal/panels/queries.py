@@ -53,13 +53,13 @@ def load_panel(panel_id: int, *, entries: bool = True, results: bool = False) ->
     through :func:`portal.scoring_adapter.panel_scores`, one light query. Called again with ``entries`` for a
     panel first loaded without them, it fills in the entries of the same object. ``results`` (the results
     page): the rubric and its instruments come with the panel, and the members' accounts without their roles
-    (the page shows members' names; it asks nothing of their roles).
+    (the page shows members' names; it asks nothing of their roles), all in the panel's own query.
     """
-    members = selectinload(Panel.members)
-    options = [members]
-    if results:
-        options += [members.joinedload(PanelMember.user).lazyload(User.roles),
-                    joinedload(Panel.rubric).joinedload(RubricVersion.instruments)]
+    if results:  # one statement: the panel, its members' names, its rubric (a handful of rows)
+        options = [joinedload(Panel.members).joinedload(PanelMember.user).lazyload(User.roles),
+                   joinedload(Panel.rubric).joinedload(RubricVersion.instruments)]
+    else:
+        options = [selectinload(Panel.members)]
     if entries:
         loaded = subqueryload(Panel.entries)
         options += [loaded.subqueryload(Entry.recusals),
