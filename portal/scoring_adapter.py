@@ -167,6 +167,13 @@ def tier_quota(panel: Panel) -> tuple[int, bool]:
     return scoring.ranking.NATIONAL_QUOTA, True
 
 
+def outside_quota(panel: Panel, korkot_piece: bool) -> bool:
+    """Does this entry stand outside the panel's quota? Only the city quota has pieces outside it (the Korkot
+    team's own piece, which the KMW panel receives directly); at the province every piece competes for the
+    best 3. ``korkot_piece`` is ``Entry.outside_quota``."""
+    return bool(korkot_piece) and panel.tier == Tier.CITY
+
+
 def panel_results(panel: Panel, scores: pd.DataFrame | None = None) -> pd.DataFrame:
     """Per eligible entry: reviewers, NA, passed, rank, tied, shortlisted ("yes"/"tie"/"no") and selected.
 
@@ -183,8 +190,7 @@ def panel_results(panel: Panel, scores: pd.DataFrame | None = None) -> pd.DataFr
     frame = frame[frame["entry"].isin(list(entries))].reset_index(drop=True)  # eligible entries only
     consensus = panel.mode == PanelMode.CONSENSUS
     top, require_pass = tier_quota(panel)
-    # Only the city quota has pieces outside it; at the province every piece competes for the best 3.
-    outside = {e for e, (_, out, _) in entries.items() if out} if panel.tier == Tier.CITY else set()
+    outside = {e for e, (_, korkot, _) in entries.items() if outside_quota(panel, korkot)}
     results = scoring.compute_results(frame[["entry", "piece", "reviewer", "instrument", "score"]], rubric,
                                       consensus=consensus)
     results["outside_quota"] = results["entry"].isin(list(outside))
@@ -196,7 +202,7 @@ def panel_results(panel: Panel, scores: pd.DataFrame | None = None) -> pd.DataFr
     if unscored:
         extra = pd.DataFrame({"entry": unscored, "piece": [entries[e][0] for e in unscored], "reviewers": 0,
                               "NA": float("nan"), "passed": False, "rank": pd.NA, "tied": False,
-                              "shortlisted": "no", "outside_quota": [entries[e][1] for e in unscored]})
+                              "shortlisted": "no", "outside_quota": [e in outside for e in unscored]})
         results = pd.concat([results, extra], ignore_index=True)
     results["selected"] = [
         True if s == "yes" else (entries[e][2] if s == "tie" else False)

@@ -8,11 +8,11 @@ from __future__ import annotations
 import re
 
 import pytest
-from builders_panels import check_all, city_panel, make_pool, score_all, scores_for
+from builders_panels import PERIOD, check_all, city_panel, kmw_panel, make_pool, score_all, scores_for
 
 from portal.extensions import db
 from portal.models.people import Role
-from portal.models.reviews import Entry, PanelStatus
+from portal.models.reviews import Entry, PanelStatus, Tier
 from portal.panels import operations as ops
 from querycount import count_queries
 
@@ -142,3 +142,39 @@ def test_number_rows_escape_labels_and_take_only_whole_numbers(app):
     for bad in (["<script>"], "<script>"):
         with pytest.raises(TypeError):
             number_rows([("x", bad)])
+
+
+def test_closed_city_panel_shows_calibration_beside_a_returned_piece(app, login, make_tree, make_user, make_piece):
+    tree = make_tree()
+    admin = make_user(Role.ADMIN)
+    pieces = [make_piece(tree.team[f"semarang-TF{i:02d}"], title=f"Kisah {i}") for i in range(1, 5)]
+    pool = make_pool(make_user, 3, tree.city["semarang"])
+    panel = city_panel(tree, "semarang", pool, admin)
+    returned = next(e for e in panel.entries if e.piece_id == pieces[3].id)
+    ops.check_entry(returned.id, admin, {c: c != 4 for c in range(1, 9)})  # point 4 not explained: returned
+    check_all(panel, admin)
+    levels = {pieces[0].id: 9, pieces[1].id: 8, pieces[2].id: 6}
+    score_all(panel, pool, lambda e: levels[e.piece_id])
+    ops.close_panel(panel.id, pool[0])
+    html = _client(app, login, pool[0]).get(f"/penilaian/panel/{panel.id}/hasil").get_data(as_text=True)
+    assert len(_cards(html)) == 3 and "Kisah 4" not in html
+    assert "Kalibrasi anggota" in html  # the whole panel is decided: every member's calibration is shown
+
+
+def test_closed_province_panel_ranks_the_korkot_piece_with_the_others(app, login, make_tree, make_user, make_piece):
+    """A Korkot piece reaches the KMW panel directly ('outside the city quota'): at the province it competes
+    like any other, on the closed page as on the open one."""
+    tree = make_tree()
+    admin = make_user(Role.ADMIN)
+    korkot = make_piece(tree.team["semarang-KK"], title="Kisah Korkot")
+    ops.open_panel(Tier.CITY, PERIOD, admin, city=tree.city["semarang"])
+    pool = make_pool(make_user, 3, tree.kmw["A"], prefix="kmw")
+    panel = kmw_panel(tree, "A", pool, admin)
+    assert [e.outside_quota for e in panel.entries] == [True]
+    score_all(panel, pool, lambda e: 8)
+    chair = _client(app, login, pool[0])
+    before = _cards(chair.get(f"/penilaian/panel/{panel.id}/hasil").get_data(as_text=True))
+    ops.close_panel(panel.id, pool[0])
+    after = _cards(chair.get(f"/penilaian/panel/{panel.id}/hasil").get_data(as_text=True))
+    assert after == before and korkot.title in after[0]
+    assert "Naik" in after[0] and "Di luar kuota" not in after[0]

@@ -182,28 +182,28 @@ class ResultsView:
 def decided_view(panel: Panel, *, show_calibration: bool) -> ResultsView:
     """A closed panel: NA, rank, ties and selection exactly as ``operations.close_panel`` stored them (the
     official record, the one the letter prints), with the members' scores that led to them. Needs only the
-    panel and its members loaded (``load_panel(..., entries=False)``); no ranking is recomputed.
+    panel, its members and rubric loaded (``load_panel(..., entries=False, results=True)``); no ranking
+    is recomputed.
 
     ``shortlisted`` is read back from the record: "tie" for an entry whose tie the chair decided (the close
     keeps a tie reason only on entries tied at the cut-off), "yes" for the others selected by the rule (a
     Korkot piece a city panel sent up outside its quota is selected but not shortlisted), else "no".
     """
     top, _ = scoring_adapter.tier_quota(panel)
-    rows = [
-        ResultRow(entry=r.id, title=r.title, team=r.team, city=r.city, rank=r.rank, na=r.na,
-                  reviewers=r.reviewers or 0, passed=bool(r.passed), tied=bool(r.tied),
-                  outside_quota=bool(r.outside_quota),
-                  shortlisted="tie" if r.tie_reason else
-                  "yes" if r.selected and not (panel.tier == Tier.CITY and r.outside_quota) else "no",
-                  selected=r.selected, tie_reason=r.tie_reason or "")
-        for r in db.session.execute(
+    rows = []
+    for r in db.session.execute(
             select(Entry.id, Entry.rank, Entry.na, Entry.reviewers, Entry.passed, Entry.tied, Entry.selected,
                    Entry.outside_quota, Entry.tie_reason, Piece.title, Team.name.label("team"),
                    City.name.label("city"))
             .join(Piece, Piece.id == Entry.piece_id).join(Team, Team.id == Piece.team_id)
             .join(City, City.id == Team.city_id)
-            .where(Entry.panel_id == panel.id, Entry.status == EntryStatus.ELIGIBLE))
-    ]
+            .where(Entry.panel_id == panel.id, Entry.status == EntryStatus.ELIGIBLE)):
+        outside = scoring_adapter.outside_quota(panel, r.outside_quota)
+        rows.append(ResultRow(
+            entry=r.id, title=r.title, team=r.team, city=r.city, rank=r.rank, na=r.na, reviewers=r.reviewers or 0,
+            passed=bool(r.passed), tied=bool(r.tied), outside_quota=outside,
+            shortlisted="tie" if r.tie_reason else "yes" if r.selected and not outside else "no",
+            selected=r.selected, tie_reason=r.tie_reason or ""))
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.entry))
     view = ResultsView(rows, top)
     _add_scores(view, panel, scoring_adapter.panel_scores(panel), {r.entry for r in rows},
