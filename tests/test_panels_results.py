@@ -14,6 +14,7 @@ from portal.extensions import db
 from portal.models.people import Role
 from portal.models.reviews import Entry, PanelStatus, Tier
 from portal.panels import operations as ops
+from portal.panels import queries
 from querycount import count_queries
 
 
@@ -112,6 +113,7 @@ def test_close_drops_a_tie_decision_that_no_longer_stands(app, login, tied_panel
 def _statements(client, url) -> list[str]:
     client.get(url)
     db.session.remove()
+    queries.forget_decided_views()  # count a page that builds its view (a closed panel's is kept afterwards)
     with count_queries(db.engine) as statements:
         assert client.get(url).status_code == 200
     return [" ".join(s.split()) for s in statements]
@@ -178,3 +180,27 @@ def test_closed_province_panel_ranks_the_korkot_piece_with_the_others(app, login
     after = _cards(chair.get(f"/penilaian/panel/{panel.id}/hasil").get_data(as_text=True))
     assert after == before and korkot.title in after[0]
     assert "Naik" in after[0] and "Di luar kuota" not in after[0]
+
+
+def test_closed_results_are_built_once_and_follow_renames(app, login, tied_panel):
+    """A closed panel's view is kept by the worker: the next view reads no scores. A renamed member (a change
+    the page shows) is seen at once; so is the calibration, which only the chair's view carries."""
+    panel, pool, (_alfa, bravo, charlie) = tied_panel
+    ops.decide_tie(bravo.id, pool[0], True, "Data lebih lengkap")
+    ops.decide_tie(charlie.id, pool[0], False, "Foto kurang jelas")
+    ops.close_panel(panel.id, pool[0])
+    chair, member = _client(app, login, pool[0]), _client(app, login, pool[1])
+    url = f"/penilaian/panel/{panel.id}/hasil"
+    first = chair.get(url).get_data(as_text=True)
+    db.session.remove()
+    with count_queries(db.engine) as statements:
+        second = chair.get(url).get_data(as_text=True)
+    assert _cards(second) == _cards(first)
+    assert not [s for s in statements if "JOIN score ON" in s], "\n".join(statements)
+    assert "Kalibrasi anggota" in second
+    assert "Kalibrasi anggota" not in member.get(url).get_data(as_text=True)
+
+    renamed = db.session.get(type(pool[2]), pool[2].id)
+    renamed.name = "Ir. Nama Baru Sekali"
+    db.session.commit()
+    assert all("Ir. Nama Baru Sekali" in card for card in _cards(chair.get(url).get_data(as_text=True)))

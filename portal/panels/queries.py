@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import json
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -13,6 +15,7 @@ from sqlalchemy.orm import joinedload, lazyload, selectinload, subqueryload
 import scoring
 from portal import cycle, permissions, scoring_adapter
 from portal.extensions import db
+from portal.i18n import current_locale
 from portal.models.org import City, Kmw, Province, Team
 from portal.models.people import User
 from portal.models.pieces import Piece
@@ -27,6 +30,7 @@ from portal.models.reviews import (
     SheetStatus,
     Tier,
 )
+from portal.page_cache import page_cache
 from portal.panels import rules
 
 
@@ -179,7 +183,38 @@ class ResultsView:
     error: str = ""
 
 
+# A closed panel's results do not change: its scores are locked and its decision recorded. Each worker keeps the
+# latest views it built (read-only afterwards), keyed by what could still change what they show: the closing
+# time (a panel closed again after a reopening), whether calibration is shown, the language, and the content
+# generation of the page cache, which moves on whenever a name or title that these pages show is changed.
+DECIDED_VIEWS_KEPT = 64
+_decided_views: OrderedDict[tuple, ResultsView] = OrderedDict()
+_decided_lock = threading.Lock()
+
+
 def decided_view(panel: Panel, *, show_calibration: bool) -> ResultsView:
+    """:func:`build_decided_view`, kept per worker (see ``DECIDED_VIEWS_KEPT``)."""
+    cache = page_cache()
+    key = (panel.id, panel.closed_at, show_calibration, current_locale(), cache.generation() if cache else None)
+    with _decided_lock:
+        view = _decided_views.get(key)
+        if view is not None:
+            _decided_views.move_to_end(key)
+            return view
+    view = build_decided_view(panel, show_calibration=show_calibration)
+    with _decided_lock:
+        _decided_views[key] = view
+        while len(_decided_views) > DECIDED_VIEWS_KEPT:
+            _decided_views.popitem(last=False)
+    return view
+
+
+def forget_decided_views() -> None:
+    with _decided_lock:
+        _decided_views.clear()
+
+
+def build_decided_view(panel: Panel, *, show_calibration: bool) -> ResultsView:
     """A closed panel: NA, rank, ties and selection exactly as ``operations.close_panel`` stored them (the
     official record, the one the letter prints), with the members' scores that led to them. Needs only the
     panel, its members and rubric loaded (``load_panel(..., entries=False, results=True)``); no ranking
