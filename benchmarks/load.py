@@ -4,6 +4,8 @@
     python benchmarks/load.py --database-url sqlite:////tmp/bench/national.db [--duration 10] [--connections 16]
     python benchmarks/load.py --database-url postgresql://postgres@127.0.0.1:5432/bench_national
 
+The server is started as the README's Production section says (sync workers, no threads).
+
 For each URL: throughput (requests/s), p50 and p95 latency, and the ratio to a hello-world route served by the
 same app and server (``benchmarks/wsgi.py`` adds it with BENCHMARK_HELLO=1). Signed-in pages sign in once
 through the real login form and pass the session cookie to wrk. Targets: public pages >= 30 % of the
@@ -280,7 +282,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=int, default=10, help="seconds per URL")
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=int, default=4, help="gunicorn threads per worker")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="gunicorn threads per worker (default 1: sync workers, see the README's Production)")
     parser.add_argument("--only", help="comma-separated names to run (the baseline always runs)")
     parser.add_argument("--page-cache", default="filesystem", help="PAGE_CACHE of the server (none: off)")
     parser.add_argument("--json", help="write the results here")
@@ -338,7 +341,11 @@ def main(argv: list[str] | None = None) -> int:
                 proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 proc.kill()
-    return report(results, args)
+            crashes = [line for line in (instance / "gunicorn.log").read_text().splitlines()
+                       if "was sent" in line or "SIGSEGV" in line or "WORKER TIMEOUT" in line]
+    if crashes:
+        print("\nWorkers died during the run (their requests count as errors):\n  " + "\n  ".join(crashes))
+    return report(results, args) or (1 if crashes else 0)
 
 
 def report(results: list[dict], args) -> int:

@@ -1,7 +1,7 @@
 """WSGI entry point for the load benchmark: the portal as configured, plus (with BENCHMARK_HELLO=1) a
 hello-world route on the same app, so the baseline goes through the same server, middleware and headers.
 
-    gunicorn -w 2 --threads 4 --chdir benchmarks wsgi:app
+    gunicorn -w 2 --chdir benchmarks wsgi:app
 """
 from __future__ import annotations
 

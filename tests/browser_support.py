@@ -85,13 +85,17 @@ def flask_cli(env: dict, *args: str) -> str:
     return result.stdout
 
 
+def gunicorn_args(workers: int = 2) -> list[str]:
+    """Gunicorn as the README's Production section runs it: sync workers, no threads."""
+    return ["-w", str(workers), "--timeout", "60"]
+
+
 @contextmanager
 def live_server(env: dict, workers: int = 2):
     port = free_port()
     log = open(Path(env["PORTAL_INSTANCE_PATH"]) / "gunicorn.log", "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", "4", "-b", f"127.0.0.1:{port}",
-         "--timeout", "60", "portal:create_app()"],
+        [sys.executable, "-m", "gunicorn", *gunicorn_args(workers), "-b", f"127.0.0.1:{port}", "portal:create_app()"],
         env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
     )
     try:
