@@ -21,11 +21,14 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import logging
 import uuid
 from pathlib import Path
 
+import redis
 from cachelib import BaseCache, FileSystemCache, RedisCache, SimpleCache
 from flask import Flask, Response, current_app, has_app_context, request, session
+from redis.exceptions import RedisError
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
@@ -33,6 +36,8 @@ from portal.models.elearning import Notification
 from portal.models.people import AuditLog, PasswordToken, RoleAssignment, User
 from portal.models.pieces import Extension, MediaFile, Photo, Piece
 from portal.models.reviews import PanelMember, Recusal, Score, ScoreChange, ScoreSheet
+
+log = logging.getLogger(__name__)
 
 EXTENSION = "page_cache"
 GENERATION_KEY = "generation"
@@ -48,11 +53,30 @@ USER_PUBLIC_ATTRIBUTES = ("name", "position")
 _FLAG = "page_cache_public_change"
 
 
+class CacheUnavailable(Exception):
+    """The storage did not answer (Redis down, disk full): the page is rendered as if nothing were cached."""
+
+
+def _guarded(method):
+    """A storage failure must never cost a reader the page: log it and carry on without the cache."""
+
+    @functools.wraps(method)
+    def wrapper(*args, **kwargs):
+        try:
+            return method(*args, **kwargs)
+        except (OSError, RedisError) as exc:
+            log.warning("page cache unavailable: %s", exc)
+            raise CacheUnavailable from exc
+
+    return wrapper
+
+
 class PageCache:
     def __init__(self, backend: BaseCache, timeout: int):
         self.backend = backend
         self.timeout = timeout
 
+    @_guarded
     def generation(self) -> str:
         current = self.backend.get(GENERATION_KEY)
         if current is None:
@@ -62,6 +86,7 @@ class PageCache:
                 current = self.backend.get(GENERATION_KEY) or current
         return current
 
+    @_guarded
     def invalidate(self) -> None:
         """Make every cached page stale (called after a commit that changed public content)."""
         self.backend.set(GENERATION_KEY, uuid.uuid4().hex, timeout=0)
@@ -70,6 +95,7 @@ class PageCache:
     def key(generation: str, url: str) -> str:
         return f"page:{generation}:{hashlib.sha256(url.encode()).hexdigest()}"
 
+    @_guarded
     def load(self, key: str) -> Response | None:
         stored = self.backend.get(key)
         if not stored:
@@ -79,6 +105,7 @@ class PageCache:
         response.headers[HEADER] = "hit"
         return response
 
+    @_guarded
     def store(self, key: str, response: Response) -> None:
         headers = [(name, value) for name, value in response.headers.items() if name in STORED_HEADERS]
         self.backend.set(key, (headers, response.get_data()), timeout=self.timeout)
@@ -91,9 +118,8 @@ def make_backend(app: Flask) -> BaseCache | None:
     if setting == "simple":
         return SimpleCache(threshold=app.config["PAGE_CACHE_THRESHOLD"])
     if setting.startswith(("redis://", "rediss://", "unix://")):
-        import redis
-
-        return RedisCache(host=redis.Redis.from_url(setting), key_prefix="bp-portal:")
+        client = redis.Redis.from_url(setting, socket_connect_timeout=0.5, socket_timeout=0.5)
+        return RedisCache(host=client, key_prefix="bp-portal:")
     if setting == "filesystem":
         directory = app.config.get("PAGE_CACHE_DIR") or str(Path(app.instance_path) / "page_cache")
         return FileSystemCache(directory, threshold=app.config["PAGE_CACHE_THRESHOLD"], mode=0o600)
@@ -107,6 +133,18 @@ def init_app(app: Flask) -> None:
 
 def page_cache() -> PageCache | None:
     return current_app.extensions.get(EXTENSION) if has_app_context() else None
+
+
+def content_generation() -> str | None:
+    """The current generation (it moves on with every committed public change), or None without a cache.
+    Other per-worker caches of what public pages show can key on it."""
+    cache = page_cache()
+    if cache is None:
+        return None
+    try:
+        return cache.generation()
+    except CacheUnavailable:
+        return uuid.uuid4().hex  # unknown: a value nothing was stored under, so nothing stale is used
 
 
 def _anonymous_request() -> bool:
@@ -132,14 +170,20 @@ def public_page(view):
         cache = page_cache()
         if cache is None or not _anonymous_request():
             return view(*args, **kwargs)
-        key = cache.key(cache.generation(), request.url)
-        hit = cache.load(key)
+        try:
+            key = cache.key(cache.generation(), request.url)
+            hit = cache.load(key)
+        except CacheUnavailable:
+            return view(*args, **kwargs)
         if hit is not None:
             return hit.make_conditional(request)
         response = current_app.make_response(view(*args, **kwargs))
         if _storable(response):
-            cache.store(key, response)
-            response.headers[HEADER] = "miss"
+            try:
+                cache.store(key, response)
+                response.headers[HEADER] = "miss"
+            except CacheUnavailable:
+                pass
         return response
 
     return wrapper
@@ -184,7 +228,10 @@ def _invalidate_after_commit(session: Session) -> None:
     if session.info.pop(_FLAG, False):
         cache = page_cache()
         if cache is not None:
-            cache.invalidate()
+            try:
+                cache.invalidate()
+            except CacheUnavailable:  # the change is committed; cached pages catch up within their lifetime
+                pass
 
 
 @event.listens_for(Session, "after_transaction_end")

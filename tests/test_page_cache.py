@@ -201,6 +201,21 @@ def test_cache_can_be_turned_off(uncached, app, world):
     assert HEADER not in anonymous(app).get("/elearning/").headers
 
 
+@pytest.fixture
+def redis_down(app_config):
+    app_config["PAGE_CACHE"] = "redis://127.0.0.1:1/0"  # nothing listens there
+
+
+def test_pages_and_commits_work_while_the_cache_storage_is_down(redis_down, app, world, make_piece):
+    """Redis unreachable: readers still get every page (rendered each time), and changes still commit."""
+    for _ in range(2):
+        page = anonymous(app).get("/elearning/")
+        assert page.status_code == 200 and HEADER not in page.headers
+        assert "Bank sampah Semarang" in body(page)
+    make_published(make_piece, world["tree"].team["makassar-TF01"], "province", title="Posyandu Makassar")
+    assert "Posyandu Makassar" in body(anonymous(app).get("/elearning/"))
+
+
 def test_unknown_cache_setting_is_refused(app_config):
     with pytest.raises(ValueError, match="PAGE_CACHE"):
         create_app(dict(app_config, PAGE_CACHE="memcached://x"))

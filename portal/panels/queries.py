@@ -30,7 +30,7 @@ from portal.models.reviews import (
     SheetStatus,
     Tier,
 )
-from portal.page_cache import page_cache
+from portal.page_cache import content_generation
 from portal.panels import rules
 
 
@@ -194,8 +194,7 @@ _decided_lock = threading.Lock()
 
 def decided_view(panel: Panel, *, show_calibration: bool) -> ResultsView:
     """:func:`build_decided_view`, kept per worker (see ``DECIDED_VIEWS_KEPT``)."""
-    cache = page_cache()
-    key = (panel.id, panel.closed_at, show_calibration, current_locale(), cache.generation() if cache else None)
+    key = (panel.id, panel.closed_at, show_calibration, current_locale(), content_generation())
     with _decided_lock:
         view = _decided_views.get(key)
         if view is not None:
