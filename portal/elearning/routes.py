@@ -15,8 +15,8 @@ from portal.elearning.feeds import build_feed, summary_of
 from portal.elearning.forms import CommentForm, EmptyForm, ModerateForm, ReportForm
 from portal.elearning.web import cached, photo_tag_data, photo_url
 from portal.i18n import current_locale
-from portal.page_cache import public_page
 from portal.models.pieces import BestPractice
+from portal.page_cache import public_page
 from portal.text import render_plain_with_links
 from portal.timeutil import is_valid_period, period_label
 
