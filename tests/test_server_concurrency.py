@@ -8,6 +8,7 @@ benchmarks/README.md shows how to reproduce it. The demo data here is too small 
 from __future__ import annotations
 
 import re
+import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
