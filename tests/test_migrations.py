@@ -1,18 +1,15 @@
 """The Alembic migrations build the schema from empty on SQLite and PostgreSQL and match the models."""
-import uuid
-
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, inspect, select, text
-from sqlalchemy.engine import make_url
 
 import portal.models  # noqa: F401
-from portal import normalise_database_url
 from portal.db import alembic_config, include_object
 from portal.extensions import db
-from tests.support import TEST_DATABASE_URL, requires_postgres
+from tests.browser_support import throwaway_database
+from tests.support import requires_postgres
 
 
 def _check_round_trip(url: str) -> None:
@@ -34,18 +31,9 @@ def test_migrations_from_empty_on_sqlite(tmp_path):
 
 
 @requires_postgres
-def test_migrations_from_empty_on_postgres():
-    base = make_url(normalise_database_url(TEST_DATABASE_URL))
-    name = f"bp_mig_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        _check_round_trip(base.set(database=name).render_as_string(hide_password=False))
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
+def test_migrations_from_empty_on_postgres(tmp_path):
+    with throwaway_database(tmp_path) as url:
+        _check_round_trip(url)
 
 
 def test_embedded_start_applies_migrations(tmp_path, monkeypatch):
@@ -111,14 +99,5 @@ def test_0004_fills_the_search_index_on_sqlite(tmp_path):
 
 @requires_postgres
 def test_0004_fills_the_search_index_on_postgres(tmp_path):
-    base = make_url(normalise_database_url(TEST_DATABASE_URL))
-    name = f"bp_mig_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        _check_0004_fills_the_search_index(base.set(database=name).render_as_string(hide_password=False), tmp_path)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-        admin.dispose()
+    with throwaway_database(tmp_path) as url:
+        _check_0004_fills_the_search_index(url, tmp_path)
