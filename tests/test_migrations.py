@@ -1,5 +1,4 @@
 """The Alembic migrations build the schema from empty on SQLite and PostgreSQL and match the models."""
-import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
