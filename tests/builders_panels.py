@@ -58,3 +58,22 @@ def score_all(panel, members: list, level_of) -> None:
         for member in members:
             if rules.may_score(member, entry):
                 ops.save_sheet(entry.id, member, scores_for(level_of(entry)), version=None, submit=True)
+
+
+def tied_city_panel(make_tree, make_user, make_piece, titles=("Seri 1", "Seri 2", "Seri 3"), *,
+                    korkot_title: str | None = None):
+    """Demak's open city panel (3 TF teams: quota 2), checked and scored by three members: NA 900, 700 and 700,
+    so the last two tie at the cut-off. ``korkot_title`` also gives Demak's Korkot team a piece (it goes to the
+    KMW panel, not this one). Returns ``(admin, pool, panel, entries)``, the entries in the order of ``titles``."""
+    tree = make_tree()
+    admin = make_user(Role.ADMIN)
+    pieces = [make_piece(tree.team[f"demak-TF{i:02d}"], title=title) for i, title in enumerate(titles, 1)]
+    if korkot_title:
+        make_piece(tree.team["demak-KK"], title=korkot_title)
+    pool = make_pool(make_user, 3, tree.city["demak"])
+    panel = city_panel(tree, "demak", pool, admin)
+    check_all(panel, admin)
+    entries = {e.piece_id: e for e in panel.entries}
+    levels = {pieces[0].id: 9, pieces[1].id: 7, pieces[2].id: 7}
+    score_all(panel, pool, lambda e: levels[e.piece_id])
+    return admin, pool, panel, [entries[p.id] for p in pieces]

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from builders_panels import PERIOD, check_all, city_panel, kmw_panel, make_pool, score_all, scores_for
+from builders_panels import PERIOD, check_all, city_panel, kmw_panel, make_pool, score_all, scores_for, tied_city_panel
 
 from portal.extensions import db
 from portal.models.people import Role
@@ -32,19 +32,11 @@ def _cards(html: str) -> list[str]:
 
 @pytest.fixture
 def tied_panel(app, make_tree, make_user, make_piece):
-    """Demak (3 TF teams: quota 2): NA 900, 700, 700, 500; the two at 700 tie at the cut-off."""
-    tree = make_tree()
-    admin = make_user(Role.ADMIN)
-    pieces = [make_piece(tree.team[f"demak-TF{i:02d}"], title=f"Kisah {name}")
-              for i, name in enumerate(["Alfa", "Bravo", "Charlie"], 1)]
-    pieces.append(make_piece(tree.team["demak-KK"], title="Kisah Korkot"))  # goes to the KMW, not this panel
-    pool = make_pool(make_user, 3, tree.city["demak"])
-    panel = city_panel(tree, "demak", pool, admin)
-    check_all(panel, admin)
-    entries = {e.piece_id: e for e in panel.entries}
-    levels = {pieces[0].id: 9, pieces[1].id: 7, pieces[2].id: 7}
-    score_all(panel, pool, lambda e: levels[e.piece_id])
-    return panel, pool, [entries[p.id] for p in pieces[:3]]
+    """Demak (3 TF teams: quota 2): NA 900, 700, 700; the two at 700 tie at the cut-off."""
+    _admin, pool, panel, entries = tied_city_panel(make_tree, make_user, make_piece,
+                                                   ("Kisah Alfa", "Kisah Bravo", "Kisah Charlie"),
+                                                   korkot_title="Kisah Korkot")
+    return panel, pool, entries
 
 
 def test_closed_results_show_the_recorded_decision(app, login, tied_panel):

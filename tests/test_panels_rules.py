@@ -11,6 +11,7 @@ from builders_panels import (
     make_pool,
     score_all,
     scores_for,
+    tied_city_panel,
 )
 
 from portal.extensions import db
@@ -176,25 +177,17 @@ def test_unscored_and_unchecked_entries_block_closing(app, city_setup):
 
 
 def test_tie_at_cut_off_needs_the_chair(app, make_tree, make_user, make_piece, login):
-    tree = make_tree()
-    admin = make_user(Role.ADMIN)
-    pieces = [make_piece(tree.team[f"demak-TF{i:02d}"], title=f"Seri {i}") for i in range(1, 4)]  # quota 2
-    pool = make_pool(make_user, 3, tree.city["demak"])
-    panel = city_panel(tree, "demak", pool, admin)
-    check_all(panel, admin)
-    levels = {pieces[0].id: 9, pieces[1].id: 7, pieces[2].id: 7}
-    score_all(panel, pool, lambda e: levels[e.piece_id])
+    _admin, pool, panel, (top, *tied) = tied_city_panel(make_tree, make_user, make_piece)  # quota 2
     chair = _client(app, login, pool[0])
     html = chair.post(f"/penilaian/panel/{panel.id}/tutup", follow_redirects=True).get_data(as_text=True)
     assert "Ketua harus memutuskan" in html
-    tied = [_entry_of(panel, pieces[1]), _entry_of(panel, pieces[2])]
     member = _client(app, login, pool[1])
     assert member.post(f"/penilaian/entri/{tied[0].id}/seri", data={"decision": "yes", "reason": "x"}).status_code == 403
     assert chair.post(f"/penilaian/entri/{tied[0].id}/seri", data={"decision": "yes", "reason": ""}).status_code == 302
     db.session.refresh(tied[0])
     assert tied[0].tie_reason == ""
     with pytest.raises(ops.PanelError, match="tidak seri"):
-        ops.decide_tie(_entry_of(panel, pieces[0]).id, pool[0], True, "bukan seri")
+        ops.decide_tie(top.id, pool[0], True, "bukan seri")
     chair.post(f"/penilaian/entri/{tied[0].id}/seri", data={"decision": "yes", "reason": "Data lebih lengkap"})
     chair.post(f"/penilaian/entri/{tied[1].id}/seri", data={"decision": "yes", "reason": "Juga bagus"})
     with pytest.raises(ops.PanelError, match="tepat 1"):
@@ -202,8 +195,8 @@ def test_tie_at_cut_off_needs_the_chair(app, make_tree, make_user, make_piece, l
     chair.post(f"/penilaian/entri/{tied[1].id}/seri", data={"decision": "no", "reason": "Foto kurang jelas"})
     assert chair.post(f"/penilaian/panel/{panel.id}/tutup").status_code == 302
     db.session.expire_all()
-    assert {e.piece_id for e in panel.entries if e.selected} == {pieces[0].id, pieces[1].id}
-    assert _entry_of(panel, pieces[1]).tie_reason == "Data lebih lengkap" and _entry_of(panel, pieces[1]).tied
+    assert {e.piece_id for e in panel.entries if e.selected} == {top.piece_id, tied[0].piece_id}
+    assert tied[0].tie_reason == "Data lebih lengkap" and tied[0].tied
 
 
 def test_lock_after_decision(app, city_setup):

@@ -328,19 +328,10 @@ def test_payloads_through_every_form_and_page(app, make_tree, make_user, make_pi
 
 def test_tie_reason_payloads(app, make_tree, make_user, make_piece):
     """The chair's reason for a tie at the cut-off (a real tie through the panels' flow) on the result pages."""
-    from portal.models.people import Role
-    from tests.builders_panels import check_all, city_panel, make_pool, score_all
+    from tests.builders_panels import tied_city_panel
 
     app.config["RATELIMIT_ENABLED"] = False
-    tree = make_tree()
-    admin = make_user(Role.ADMIN)
-    pieces = [make_piece(tree.team[f"demak-TF{i:02d}"], title=f"Seri {i}") for i in range(1, 4)]  # quota 2
-    pool = make_pool(make_user, 3, tree.city["demak"])
-    panel = city_panel(tree, "demak", pool, admin)
-    check_all(panel, admin)
-    levels = {pieces[0].id: 9, pieces[1].id: 7, pieces[2].id: 7}
-    score_all(panel, pool, lambda e: levels[e.piece_id])
-    tied = [e for e in panel.entries if e.piece_id in (pieces[1].id, pieces[2].id)]
+    admin, pool, panel, (_top, *tied) = tied_city_panel(make_tree, make_user, make_piece)
     pages = Pages(app)
     pages.post(pool[0], f"/penilaian/entri/{tied[0].id}/seri", {"decision": "yes", "reason": packed(480, 0)})
     pages.post(pool[0], f"/penilaian/entri/{tied[1].id}/seri", {"decision": "no", "reason": packed(480, 5)})
@@ -352,7 +343,7 @@ def test_tie_reason_payloads(app, make_tree, make_user, make_piece):
     pages.post(pool[0], f"/penilaian/panel/{panel.id}/tutup", {})
     pages.look(admin, f"/penilaian/panel/{panel.id}/hasil")
     pages.look(admin, f"/penilaian/panel/{panel.id}/surat.pdf", html=False)
-    pages.look(admin, f"/laporan/lampiran3/{tree.city['demak'].id}?periode={pieces[0].period}")
+    pages.look(admin, f"/laporan/lampiran3/{panel.city_id}?periode={panel.period}")
     if "admin_audit.index" in app.view_functions:
         pages.look(admin, "/admin/audit/")
     assert not pages.problems, "\n".join(pages.problems)
