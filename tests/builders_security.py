@@ -150,3 +150,11 @@ def make_done_job(owner) -> str:
     status["created"] = time.time()
     (folder / f"{job_id}.json").write_text(json.dumps(status), encoding="utf-8")
     return job_id
+
+
+def stub_bundle_jobs(monkeypatch) -> None:
+    """Starting a monthly bundle answers at once with a made-up job id (the job itself is tested in
+    tests/test_reports_bundles.py; the security tests only ask who may start one)."""
+    from portal.reports import jobs
+
+    monkeypatch.setattr(jobs, "start_bundle_job", lambda user_id, spec: "JobGestartSecurity0123456789")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.access_table import GETS, NOT_PROBED, POSTS
-from tests.builders_security import ROLES, build_scenario
+from tests.builders_security import ROLES, build_scenario, stub_bundle_jobs
 from tests.support import PASSWORD
 
 
@@ -51,11 +51,7 @@ def _registered(app, endpoint: str) -> bool:
 
 @pytest.mark.parametrize("role", ROLES)
 def test_access_table(role, app, client, make_tree, make_user, make_piece, monkeypatch):
-    from portal.reports import jobs
-
-    # The bundle job itself is tested in tests/test_reports_bundles.py; here only who may start one.
-    monkeypatch.setattr(jobs, "start_bundle_job", lambda user_id, spec: "JobGestartSecurity0123456789")
-    app.config["RATELIMIT_ENABLED"] = False
+    stub_bundle_jobs(monkeypatch)
     s = build_scenario(make_tree, make_user, make_piece)
     if role != "anonymous":
         user = s.users[role]

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from tests.access_table import POSTS
-from tests.builders_security import build_scenario
+from tests.builders_security import build_scenario, stub_bundle_jobs
 from tests.builders_submissions import jpeg
 from tests.support import PASSWORD
 
@@ -77,10 +77,7 @@ ACTORS = sorted(set(EXTRA_ACTORS.values()) | {"writer_a", "expert", "city_panel"
 
 @pytest.mark.parametrize("role", ACTORS)
 def test_post_without_token_is_refused(role, app, client, make_tree, make_user, make_piece, monkeypatch):
-    from portal.reports import jobs
-
-    monkeypatch.setattr(jobs, "start_bundle_job", lambda user_id, spec: "JobGestartSecurity0123456789")
-    app.config["RATELIMIT_ENABLED"] = False
+    stub_bundle_jobs(monkeypatch)
     s = build_scenario(make_tree, make_user, make_piece)
     if role != "anonymous":
         _sign_in(client, s.users[role])  # CSRF is still off for this first request
@@ -114,7 +111,6 @@ def test_post_without_token_is_refused(role, app, client, make_tree, make_user, 
 
 
 def test_json_endpoints_need_the_header(app, client, make_tree, make_user, make_piece):
-    app.config["RATELIMIT_ENABLED"] = False
     s = build_scenario(make_tree, make_user, make_piece)
     _sign_in(client, s.users["writer_a"])
     app.config["WTF_CSRF_ENABLED"] = True

@@ -144,7 +144,6 @@ def test_checker_catches_the_payloads_when_unescaped():
 
 
 def test_payloads_through_every_form_and_page(app, make_tree, make_user, make_piece):
-    app.config["RATELIMIT_ENABLED"] = False
     s = build_scenario(make_tree, make_user, make_piece)
     u = s.users
     pages = Pages(app)
@@ -330,7 +329,6 @@ def test_tie_reason_payloads(app, make_tree, make_user, make_piece):
     """The chair's reason for a tie at the cut-off (a real tie through the panels' flow) on the result pages."""
     from tests.builders_panels import tied_city_panel
 
-    app.config["RATELIMIT_ENABLED"] = False
     admin, pool, panel, (_top, *tied) = tied_city_panel(make_tree, make_user, make_piece)
     pages = Pages(app)
     pages.post(pool[0], f"/penilaian/entri/{tied[0].id}/seri", {"decision": "yes", "reason": packed(480, 0)})
