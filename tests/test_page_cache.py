@@ -7,6 +7,7 @@ command) is seen at once through the shared generation; Redis works as shared st
 from __future__ import annotations
 
 import uuid
+from contextlib import nullcontext
 
 import pytest
 
@@ -228,21 +229,15 @@ def _second_worker(app_config, **settings):
 
 @pytest.mark.parametrize("storage", ["filesystem", "redis"])
 def test_a_commit_in_another_process_is_seen_at_once(app_config, tmp_path, make_tree, make_piece, storage):
-    if storage == "redis":
-        context = redis_url()
-        url = context.__enter__()
-        settings = {"PAGE_CACHE": url}
-    else:
-        context = None
-        settings = {"PAGE_CACHE": "filesystem", "PAGE_CACHE_DIR": str(tmp_path / "pages")}
-    # Each test run gets its own generation key space on a shared Redis.
-    prefix = uuid.uuid4().hex
-    try:
+    with redis_url() if storage == "redis" else nullcontext() as redis:
+        settings = ({"PAGE_CACHE": redis} if redis else
+                    {"PAGE_CACHE": "filesystem", "PAGE_CACHE_DIR": str(tmp_path / "pages")})
         reader_app = _second_worker(app_config, **settings)
         writer_app = _second_worker(app_config, **settings)
-        if storage == "redis":
-            for a in (reader_app, writer_app):
-                a.extensions["page_cache"].backend.key_prefix = f"bp-portal-test-{prefix}:"
+        prefix = f"bp-portal-test-{uuid.uuid4().hex}:"  # a key space of its own on a shared Redis
+        for a in (reader_app, writer_app):
+            if redis:
+                a.extensions["page_cache"].backend.key_prefix = prefix
         tree = make_tree()
         make_published(make_piece, tree.team["semarang-TF01"], "national", title="Bank sampah Semarang")
         with reader_app.app_context():
@@ -264,6 +259,3 @@ def test_a_commit_in_another_process_is_seen_at_once(app_config, tmp_path, make_
         for a in (reader_app, writer_app):
             with a.app_context():
                 db.engine.dispose()
-    finally:
-        if context is not None:
-            context.__exit__(None, None, None)
