@@ -102,6 +102,7 @@ def register_extensions(app: Flask) -> None:
         options.setdefault("connect_args", {"timeout": 15})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
+    portal_db.end_read_only_transactions(app, db)  # after db.init_app: runs before its session teardown
     portal_db.register_sqlite_pragmas()
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)

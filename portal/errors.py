@@ -64,4 +64,8 @@ def install_error_handlers(app: Flask) -> None:
         if isinstance(exc, HTTPException):
             return exc
         app.logger.exception("unhandled error")
+        try:  # whatever the request did is abandoned; the error page must not run in a failed transaction
+            db.session.rollback()
+        except Exception:
+            pass
         return render_error(500)
