@@ -5,10 +5,12 @@ Views have checked who may act; operations re-check the rules of the cycle (``po
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import audit, cycle, permissions, photos, storage
@@ -58,20 +60,44 @@ def writing_deadline(team: Team, period: str) -> datetime:
     return cycle.effective_deadline(period, "writing", team_timezone(team), team_id=team.id, city_id=team.city_id)
 
 
-def team_writing_cycle(team: Team, now: datetime | None = None) -> tuple[str, datetime]:
+def team_writing_cycle(team: Team, now: datetime | None = None,
+                       extensions: dict | None = None) -> tuple[str, datetime]:
     """The period a piece this team writes now belongs to (this month's extension included), and its writing
-    deadline. One query for the extensions of both months it can be."""
+    deadline. One query for the extensions of both months it can be, none when ``extensions`` (from
+    ``cycle.latest_extensions`` for those months) is given."""
     now = now or now_utc()
     tz = team_timezone(team)
     current = cycle.current_period(tz, now)
     following = cycle.next_period(current)
-    extensions = cycle.latest_extensions([current, following], "writing", team_ids=[team.id], city_ids=[team.city_id])
+    if extensions is None:
+        extensions = cycle.latest_extensions([current, following], "writing", team_ids=[team.id],
+                                             city_ids=[team.city_id])
     for period in (current, following):
         deadline = cycle.effective_deadline_from(period, "writing", tz, extensions, team_id=team.id,
                                                  city_id=team.city_id)
         if now < deadline:
             break
     return period, deadline
+
+
+@dataclass
+class TeamMonths:
+    """All of a team's pieces (without their texts) and the writing extensions of every month a draft could be
+    in or move to: what the writer's home needs, in two queries."""
+    pieces: list[Piece]  # newest period first
+    extensions: dict
+
+
+def load_team_months(team: Team, now: datetime | None = None) -> TeamMonths:
+    now = now or now_utc()
+    current = cycle.current_period(team_timezone(team), now)
+    pieces = db.session.scalars(
+        db.select(Piece).where(Piece.team_id == team.id).order_by(Piece.period.desc())
+        .options(defer(Piece.body_md), defer(Piece.facts))  # a list of titles: a year of texts is not needed
+    ).all()
+    periods = {p.period for p in pieces if p.status == PieceStatus.DRAFT} | {current, cycle.next_period(current)}
+    extensions = cycle.latest_extensions(periods, "writing", team_ids=[team.id], city_ids=[team.city_id])
+    return TeamMonths(pieces=list(pieces), extensions=extensions)
 
 
 def team_writing_period(team: Team, now: datetime | None = None) -> str:
@@ -96,34 +122,28 @@ def _move_if_late(piece: Piece, now: datetime) -> bool:
     return True
 
 
-def roll_over_late_drafts(team: Team, now: datetime | None = None) -> list[Piece]:
+def roll_over_late_drafts(team: Team, now: datetime | None = None, months: TeamMonths | None = None) -> list[Piece]:
     """Move the team's late drafts into the next open month (lazily, when the writer opens or saves).
 
     Only one piece per team and month exists, so at most one draft moves: the newest late one, and only when
     the team has no piece in the target month yet. Returned pieces move when the writer edits them again.
-    A fixed number of queries, however many old drafts the team has. Returns the moved pieces.
+    Two queries (``load_team_months``) whatever the team's history, none when ``months`` is given.
+    Returns the moved pieces.
     """
     now = now or now_utc()
+    months = months or load_team_months(team, now)
     tz = team_timezone(team)
     current = cycle.current_period(tz, now)
     candidates = (current, cycle.next_period(current))
-    # Two queries whatever the team's history: its drafts plus its pieces in the months a draft could move to,
-    # then the extensions of all those months.
-    pieces = db.session.scalars(
-        db.select(Piece).where(Piece.team_id == team.id,
-                               db.or_(Piece.status == PieceStatus.DRAFT, Piece.period.in_(candidates)))
-        .order_by(Piece.period.desc())
-    ).all()
-    drafts = [p for p in pieces if p.status == PieceStatus.DRAFT]
-    extensions = cycle.latest_extensions({p.period for p in drafts} | {current}, "writing",
-                                         team_ids=[team.id], city_ids=[team.city_id])
+    drafts = [p for p in months.pieces if p.status == PieceStatus.DRAFT]
 
     def deadline(period: str) -> datetime:
-        return cycle.effective_deadline_from(period, "writing", tz, extensions, team_id=team.id, city_id=team.city_id)
+        return cycle.effective_deadline_from(period, "writing", tz, months.extensions, team_id=team.id,
+                                             city_id=team.city_id)
 
     late = [p for p in drafts if now >= deadline(p.period)]
     target = current if now < deadline(current) else candidates[1]
-    if not late or any(p.period == target for p in pieces):
+    if not late or any(p.period == target for p in months.pieces):
         return []
     piece = late[0]
     piece.moved_from_period = piece.moved_from_period or piece.period

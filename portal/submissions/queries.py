@@ -4,14 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from sqlalchemy.orm import defer
-
 from portal import cycle
 from portal.extensions import db
 from portal.models.org import Team
 from portal.models.pieces import Piece, PieceStatus
 from portal.models.reviews import Entry, EntryStatus, Panel, PanelStatus, Tier
-from portal.submissions.operations import team_timezone, team_writing_cycle
+from portal.submissions.operations import TeamMonths, team_timezone, team_writing_cycle
 from portal.timeutil import now_utc, tz_label
 
 TIER_ORDER = {Tier.CITY: 0, Tier.PROVINCE: 1, Tier.NATIONAL: 2}
@@ -35,12 +33,15 @@ class MonthStatus:
         return cycle.format_time_left(self.time_left)
 
 
-def month_status(team: Team, now: datetime | None = None) -> MonthStatus:
-    """This month's piece of the team and the time left to submit it."""
+def month_status(team: Team, now: datetime | None = None, months: TeamMonths | None = None) -> MonthStatus:
+    """This month's piece of the team and the time left to submit it (no query when ``months`` is given)."""
     now = now or now_utc()
     tz = team_timezone(team)
-    period, deadline = team_writing_cycle(team, now)
-    piece = db.session.scalar(db.select(Piece).where(Piece.team_id == team.id, Piece.period == period))
+    period, deadline = team_writing_cycle(team, now, months.extensions if months else None)
+    if months is None:
+        piece = db.session.scalar(db.select(Piece).where(Piece.team_id == team.id, Piece.period == period))
+    else:
+        piece = next((p for p in months.pieces if p.period == period), None)
     if piece is None:
         status = "not_started"
     elif piece.status == PieceStatus.SUBMITTED:
@@ -71,13 +72,9 @@ class Journey:
     steps: list[Step] = field(default_factory=list)
 
 
-def earlier_pieces(team: Team, exclude_period: str) -> list[Journey]:
+def earlier_pieces(months: TeamMonths, exclude_period: str) -> list[Journey]:
     """The team's other pieces, newest first, each with the decisions of closed panels (NA at each tier)."""
-    pieces = db.session.scalars(
-        db.select(Piece).where(Piece.team_id == team.id, Piece.period != exclude_period).order_by(Piece.period.desc())
-        .options(defer(Piece.body_md), defer(Piece.facts))  # a list of titles: a year of texts is not needed
-    ).all()
-    journeys = {p.id: Journey(p) for p in pieces}
+    journeys = {p.id: Journey(p) for p in months.pieces if p.period != exclude_period}
     if not journeys:
         return []
     rows = db.session.execute(

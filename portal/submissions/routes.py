@@ -37,10 +37,11 @@ def home():
     if not teams:
         return _expert_home(kmws)
     team = _chosen_team(teams)
-    operations.roll_over_late_drafts(team)
-    status = queries.month_status(team)
+    months = operations.load_team_months(team)
+    operations.roll_over_late_drafts(team, months=months)
+    status = queries.month_status(team, months=months)
     returned = status.piece is not None and status.piece.status == PieceStatus.RETURNED
-    journeys = queries.earlier_pieces(team, status.period)
+    journeys = queries.earlier_pieces(months, status.period)
     return render_template(
         "submissions/home.html", team=team, teams=teams, status=status, action_form=ActionForm(),
         journeys=journeys, kmws=kmws, reasons=queries.return_reasons(status.piece) if returned else "",
