@@ -11,7 +11,9 @@ from __future__ import annotations
 class DefaultConfig:
     # Database: None means the embedded SQLite file in the instance folder.
     SQLALCHEMY_DATABASE_URI: str | None = None
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # A pooled PostgreSQL connection idle this long is checked before use (portal.db.ping_idle_connections).
+    DB_PING_IDLE_SECONDS = 5
     # Apply Alembic migrations at start-up (embedded quick start). Production runs `flask db-upgrade`.
     AUTO_MIGRATE = False
 

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app
-from sqlalchemy import event
+from sqlalchemy import event, exc
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -98,6 +99,37 @@ def end_read_only_transactions(app: Flask, db) -> None:
     def _commit_reads(exc):
         if exc is None and db.session.registry.has():
             commit_if_only_read(db.session())
+
+
+# --- checking pooled connections ---------------------------------------------------------------
+
+_LAST_USED = "portal_last_used"
+
+
+def ping_idle_connections(engine: Engine, idle_seconds: float) -> None:
+    """Check a pooled connection before use only when it has been idle for ``idle_seconds`` or more.
+
+    SQLAlchemy's ``pool_pre_ping`` checks it before every use: one more round trip per request, for connections
+    that were in use a moment ago. A dead connection (the server restarted, a firewall dropped it while idle) is
+    replaced before the request uses it, as with ``pool_pre_ping``. A connection that dies while busy makes its
+    request fail (the 503 page) and SQLAlchemy then replaces every connection of the pool.
+    """
+    if engine.dialect.name == "sqlite":  # a file: nothing to lose while idle
+        return
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection, record, proxy):
+        last_used = record.info.get(_LAST_USED)
+        if last_used is not None and time.monotonic() - last_used < idle_seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as error:
+            raise exc.DisconnectionError("idle connection lost") from error  # the pool connects again
+
+    @event.listens_for(engine, "checkin")
+    def _stamp(dbapi_connection, record):
+        record.info[_LAST_USED] = time.monotonic()
 
 
 def alembic_config(url: str | None = None) -> Config:

@@ -18,10 +18,16 @@ from tests.support import requires_postgres
 
 
 @pytest.fixture
-def bare_app(app, app_config, tmp_path):
+def bare_config():
+    """Settings of ``bare_app`` on top of the test app's; a test may change them before using ``bare_app``."""
+    return {}
+
+
+@pytest.fixture
+def bare_app(app, app_config, bare_config, tmp_path):
     """A second app on the test database (schema and emptied tables from ``app``) with routes that read,
     write or fail, and no application context pushed."""
-    other = create_app(dict(app_config), instance_path=str(tmp_path / "instance-bare"))
+    other = create_app({**app_config, **bare_config}, instance_path=str(tmp_path / "instance-bare"))
 
     def read():
         return ",".join(r.code for r in db.session.scalars(db.select(Region).order_by(Region.code)))
@@ -115,3 +121,40 @@ def test_postgres_keeps_prepared_statements_across_requests(bare_app):
             text("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%FROM region%'"))
         db.session.rollback()
     assert prepared >= 1
+
+
+def _terminate_app_connections(app) -> int:
+    """Kill, from outside, every server process serving the app's pooled connections."""
+    with app.app_context():
+        url = db.engine.url
+    from sqlalchemy import create_engine
+
+    killer = create_engine(url)
+    with killer.connect() as conn:
+        killed = conn.execute(text(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name = ''"
+            " AND state = 'idle'")).scalar()
+    killer.dispose()
+    return killed
+
+
+@requires_postgres
+def test_a_connection_lost_while_idle_is_replaced_before_use(bare_config, request):
+    bare_config["DB_PING_IDLE_SECONDS"] = 0  # every checkout comes after a long enough idle time
+    bare_app = request.getfixturevalue("bare_app")
+    client = bare_app.test_client()
+    assert client.get("/_test/read").status_code == 200
+    assert _terminate_app_connections(bare_app) >= 1
+    assert client.get("/_test/read").status_code == 200  # checked, found dead, replaced: the reader sees nothing
+
+
+@requires_postgres
+def test_a_connection_lost_while_busy_costs_one_request(bare_app):
+    """Within the idle time a connection is used unchecked (no extra round trip per request): if the server
+    dropped it meanwhile, that request gets the 503 page and the pool starts afresh."""
+    client = bare_app.test_client()
+    assert client.get("/_test/read").status_code == 200
+    assert _terminate_app_connections(bare_app) >= 1
+    assert client.get("/_test/read").status_code == 503
+    assert client.get("/_test/read").status_code == 200
