@@ -196,3 +196,18 @@ def test_closed_results_are_built_once_and_follow_renames(app, login, tied_panel
     renamed.name = "Ir. Nama Baru Sekali"
     db.session.commit()
     assert all("Ir. Nama Baru Sekali" in card for card in _cards(chair.get(url).get_data(as_text=True)))
+
+
+def test_kept_results_list_follows_the_reader_language(app, login, tied_panel):
+    """The rendered list of a closed panel is kept per language: a reader who switched to English gets English."""
+    panel, pool, (_alfa, bravo, charlie) = tied_panel
+    ops.decide_tie(bravo.id, pool[0], True, "Data lebih lengkap")
+    ops.decide_tie(charlie.id, pool[0], False, "Foto kurang jelas")
+    ops.close_panel(panel.id, pool[0])
+    url = f"/penilaian/panel/{panel.id}/hasil"
+    indonesian, english = _client(app, login, pool[1]), _client(app, login, pool[2])
+    assert "Nilai per instrumen" in indonesian.get(url).get_data(as_text=True)
+    english.get("/akun/bahasa/en")
+    html = english.get(url).get_data(as_text=True)
+    assert "Scores per criterion" in html and "Nilai per instrumen" not in html
+    assert "Nilai per instrumen" in indonesian.get(url).get_data(as_text=True)

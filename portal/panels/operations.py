@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import audit, cycle, letters, search
@@ -324,9 +325,12 @@ def parse_scores(raw: dict[str, str], codes, low: int, high: int) -> tuple[dict[
 
 
 def sheet_of(entry: Entry, user_id: int, consensus: bool = False) -> ScoreSheet | None:
-    return db.session.scalar(select(ScoreSheet).where(ScoreSheet.entry_id == entry.id,
-                                                      ScoreSheet.user_id == user_id,
-                                                      ScoreSheet.consensus.is_(consensus)))
+    """The member's sheet with its scores (one statement; its change history loads in a second)."""
+    return db.session.scalars(
+        select(ScoreSheet).where(ScoreSheet.entry_id == entry.id, ScoreSheet.user_id == user_id,
+                                 ScoreSheet.consensus.is_(consensus))
+        .options(joinedload(ScoreSheet.scores), selectinload(ScoreSheet.changes))
+    ).unique().first()
 
 
 def save_sheet(entry_id: int, user, values: dict[int, int | None], *, version: int | None, submit: bool,

@@ -2,8 +2,6 @@
 from __future__ import annotations
 
 import json
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -15,7 +13,7 @@ from sqlalchemy.orm import joinedload, lazyload, selectinload, subqueryload
 import scoring
 from portal import cycle, permissions, scoring_adapter
 from portal.extensions import db
-from portal.i18n import current_locale
+from portal.kept import Kept
 from portal.models.org import City, Kmw, Province, Team
 from portal.models.people import User
 from portal.models.pieces import Piece
@@ -30,7 +28,6 @@ from portal.models.reviews import (
     SheetStatus,
     Tier,
 )
-from portal.page_cache import content_generation
 from portal.panels import rules
 
 
@@ -181,36 +178,22 @@ class ResultsView:
     top: int
     calibration: list = field(default_factory=list)  # (name, sheets, mean_total, distance) for the chair
     error: str = ""
+    listing: str | None = None  # a closed panel's rendered list (panels/_results_list.html), set at first use
 
 
-# A closed panel's results do not change: its scores are locked and its decision recorded. Each worker keeps the
-# latest views it built (read-only afterwards), keyed by what could still change what they show: the closing
-# time (a panel closed again after a reopening), whether calibration is shown, the language, and the content
-# generation of the page cache, which moves on whenever a name or title that these pages show is changed.
-DECIDED_VIEWS_KEPT = 64
-_decided_views: OrderedDict[tuple, ResultsView] = OrderedDict()
-_decided_lock = threading.Lock()
+# A closed panel's results do not change (see portal/kept.py): each worker keeps the latest views it built.
+_decided_views: Kept[ResultsView] = Kept(64)
 
 
 def decided_view(panel: Panel, *, show_calibration: bool) -> ResultsView:
-    """:func:`build_decided_view`, kept per worker (see ``DECIDED_VIEWS_KEPT``)."""
-    key = (panel.id, panel.closed_at, show_calibration, current_locale(), content_generation())
-    with _decided_lock:
-        view = _decided_views.get(key)
-        if view is not None:
-            _decided_views.move_to_end(key)
-            return view
-    view = build_decided_view(panel, show_calibration=show_calibration)
-    with _decided_lock:
-        _decided_views[key] = view
-        while len(_decided_views) > DECIDED_VIEWS_KEPT:
-            _decided_views.popitem(last=False)
-    return view
+    """:func:`build_decided_view`, kept per worker with the panel's closing time (a panel closed again after a
+    reopening is built anew)."""
+    return _decided_views.get((panel.id, panel.closed_at, show_calibration),
+                              lambda: build_decided_view(panel, show_calibration=show_calibration))
 
 
 def forget_decided_views() -> None:
-    with _decided_lock:
-        _decided_views.clear()
+    _decided_views.clear()
 
 
 def build_decided_view(panel: Panel, *, show_calibration: bool) -> ResultsView:

@@ -15,7 +15,16 @@ from portal.extensions import db
 from portal.models.org import City, Kmw, Team
 from portal.models.people import User
 from portal.models.pieces import Piece
-from portal.models.reviews import Entry, EntryStatus, Panel, PanelMember, PanelMode, PanelStatus, Tier
+from portal.models.reviews import (
+    Entry,
+    EntryStatus,
+    Panel,
+    PanelMember,
+    PanelMode,
+    PanelStatus,
+    RubricVersion,
+    Tier,
+)
 from portal.panels import bp, operations, queries, rules
 from portal.panels.forms import (
     ActionForm,
@@ -37,10 +46,13 @@ def _panel_or_404(panel_id: int, *, entries: bool = True, results: bool = False)
     return panel
 
 
-# What every entry page reads right away: the panel with its members (their roles are not needed here) and the
-# piece with its team and city. Loaded with the entry instead of one lazy load after another.
+# What every entry page (check, score sheet, recusal) reads right away: the panel with its members (their roles
+# are not needed here) and rubric, the entry's recusals, and the piece with its team and city. Two statements:
+# the entry with everything joined, then the members with their names.
 ENTRY_PAGE = (
     joinedload(Entry.panel).selectinload(Panel.members).joinedload(PanelMember.user).lazyload(User.roles),
+    joinedload(Entry.panel).joinedload(Panel.rubric).joinedload(RubricVersion.instruments),
+    joinedload(Entry.recusals),
     joinedload(Entry.piece).joinedload(Piece.team).joinedload(Team.city),
 )
 
@@ -211,8 +223,12 @@ def results(panel_id: int):
     show_calibration = chair or rules.can_manage_panel(current_user, panel)
     if panel.status == PanelStatus.CLOSED:  # the recorded decision: no entries, sheets or ranking to load
         view = queries.decided_view(panel, show_calibration=show_calibration)
-        return render_template("panels/results.html", panel=panel, view=view, chair=chair, member_of=member_of,
-                               problems=[], scorable=set(), tie_form=None, action=None)  # nothing to decide
+        if view.listing is None:  # the same for everyone who may see it: rendered once per kept view
+            view.listing = Markup(render_template("panels/_results_list.html", panel=panel, view=view, chair=False,
+                                                  member_of=False, scorable=set(), tie_form=None))
+        return render_template("panels/results.html", panel=panel, view=view, listing=view.listing, chair=chair,
+                               member_of=member_of, problems=[], scorable=set(), tie_form=None,
+                               action=None)  # nothing to decide
     queries.load_panel(panel.id)  # the open panel's entries, sheets and recusals, into the same object
     view = queries.live_view(panel, current_user, show_calibration=show_calibration)
     scorable = {e.id for e in panel.entries if member_of and rules.may_score(current_user, e)} \
