@@ -145,6 +145,33 @@ def test_lampiran2_members_of_the_same_name_keep_their_own_totals(kmw_month, mak
     assert sorted(frame.iloc[0, 4:6].tolist()) == [500.0, 740.0]  # each Ani her own total
 
 
+def test_lampiran2_of_a_closed_month_is_kept_until_a_name_it_shows_changes(kmw_month):
+    tree, _panel, first, _second = kmw_month
+    recap = recaps.lampiran2(tree.kmw["A"], "2026-10")
+    assert recaps.lampiran2(tree.kmw["A"], "2026-10") is recap  # built once per worker
+    first.team.name = "TF 01 Semarang Tengah"
+    db.session.commit()  # a public change: the content generation moves on
+    renamed = recaps.lampiran2(tree.kmw["A"], "2026-10")
+    assert renamed is not recap
+    assert "TF 01 Semarang Tengah" in list(renamed.sections[0].frame["Tim penulis"])
+
+
+def test_lampiran2_of_an_open_panel_is_built_every_time(city_month, make_user):
+    tree = city_month
+    members = [make_user(Role.PANEL_MEMBER, tree.kmw["A"], name=n) for n in ("Citra", "Ani")]
+    panel = make_panel(Tier.PROVINCE, "2026-10", kmw=tree.kmw["A"], members=members, chair=members[0])
+    from portal.models import Piece
+
+    piece = db.session.scalars(db.select(Piece).where(Piece.period == PERIOD).order_by(Piece.id)).first()
+    entry = add_entry(panel, piece)
+    add_sheet(entry, members[0], 800)
+    before = recaps.lampiran2(tree.kmw["A"], "2026-10").sections[0].frame
+    add_sheet(entry, members[1], 640)  # a score: no public change, but the panel is still open
+    after = recaps.lampiran2(tree.kmw["A"], "2026-10").sections[0].frame
+    assert list(before["Nilai Citra"]) == [800.0] and pd.isna(before["Nilai Ani"][0])
+    assert list(after["Nilai Ani"]) == [640.0]
+
+
 def test_lampiran2_without_panel_is_empty_with_a_note(make_tree):
     tree = make_tree()
     recap = recaps.lampiran2(tree.kmw["B"], PERIOD)

@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload
 import scoring
 from portal import cycle, scoring_adapter
 from portal.extensions import db
+from portal.kept import Kept
 from portal.models import (
     City,
     Entry,
@@ -274,10 +275,20 @@ def _entry_rows(panel_id: int) -> list:
     ).all()
 
 
+# The recap of a closed KMW panel shows locked scores and a recorded decision: kept per worker (portal/kept.py).
+_closed_recaps: Kept[Recap] = Kept(64)
+
+
 def lampiran2(kmw: Kmw, period: str) -> Recap:
     """Recap of the KMW panel's scoring of every piece it assessed in the month (members named)."""
-
     panel = province_panel(kmw.id, period)
+    if panel is not None and panel.status == PanelStatus.CLOSED:
+        return _closed_recaps.get(("lampiran2", kmw.id, period, panel.id, panel.closed_at),
+                                  lambda: _lampiran2(kmw, period, panel))
+    return _lampiran2(kmw, period, panel)
+
+
+def _lampiran2(kmw: Kmw, period: str, panel: Panel | None) -> Recap:
     label = period_label(period)
     lines = [
         f"{_('KMW')}: {kmw.name}",
