@@ -352,3 +352,29 @@ def test_media_piece_links_its_file(client, make_tree, make_piece):
     publish(piece, "province")
     body = text_of(client.get(f"/elearning/tulisan/{piece.id}"))
     assert f'<video controls preload="none" src="/tulisan/{piece.id}/media">' in body and "(MP4)" in body
+
+
+def test_signed_in_reader_gets_the_kept_article_and_sees_changes(app, client, world, make_user, login):
+    """The article part of a piece page is rendered once per worker; an award (a public change) shows at once,
+    and absolute links in the preview tags follow the host the reader asked."""
+    from querycount import count_queries
+
+    from portal.models.elearning import Award
+
+    national = world["national"]
+    login(make_user(Role.READER))
+    url = f"/elearning/tulisan/{national.id}"
+    first = text_of(client.get(url))
+    assert "Bank sampah Semarang" in first
+    db.session.remove()
+    with count_queries(db.engine) as statements:
+        again = text_of(client.get(url))
+    assert again == first
+    assert not [s for s in statements if "FROM award" in s or "FROM photo" in s or "JOIN panel" in s], statements
+    db.session.add(Award(piece_id=national.id, title="Undangan lokakarya nasional",
+                         recorded_by_id=make_user(Role.DATA_MANAGER, None).id))
+    db.session.commit()
+    assert "Undangan lokakarya nasional" in text_of(client.get(url))
+    other_host = text_of(client.get(url, base_url="https://portal.contoh.id"))
+    assert 'content="https://portal.contoh.id/elearning/tulisan/' in other_host
+    assert "http://localhost/" not in other_host

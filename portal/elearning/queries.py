@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import distinct, func, select
+from sqlalchemy import case, distinct, func, literal, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -104,10 +104,12 @@ def province(province_id: int) -> Province | None:
 
 
 def public_piece(piece_id: int) -> Piece | None:
-    """The piece if it is published, else None (the caller answers 404)."""
+    """The piece (with its team, city and province) if it is published, else None (the caller answers 404).
+    Its photos and media load when first used: the article that shows them is usually kept already."""
     return db.session.scalars(
-        _published(listed=False).where(Piece.id == piece_id).options(*_piece_options(), joinedload(Piece.media))
-    ).unique().first()
+        _published(listed=False).where(Piece.id == piece_id)
+        .options(joinedload(Piece.team).joinedload(Team.city).joinedload(City.province))
+    ).first()
 
 
 @dataclass
@@ -151,16 +153,13 @@ def comments_of(piece_id: int) -> list[Comment]:
     return [c for c in comments if c.parent_id is None]
 
 
-def confirmation_count(piece_id: int) -> int:
-    return db.session.scalar(select(func.count(Confirmation.id)).where(Confirmation.piece_id == piece_id)) or 0
-
-
-def has_confirmed(piece_id: int, user_id: int | None) -> bool:
-    if user_id is None:
-        return False
-    return db.session.scalar(
-        select(Confirmation.id).where(Confirmation.piece_id == piece_id, Confirmation.user_id == user_id)
-    ) is not None
+def confirmations_of(piece_id: int, user_id: int | None) -> tuple[int, bool]:
+    """How many readers confirmed the piece, and whether ``user_id`` is one of them, in one statement."""
+    mine = func.count(case((Confirmation.user_id == user_id, 1))) if user_id is not None else literal(0)
+    count, confirmed = db.session.execute(
+        select(func.count(Confirmation.id), mine).where(Confirmation.piece_id == piece_id)
+    ).one()
+    return count or 0, bool(confirmed)
 
 
 def awards_of(piece_ids: list[int]) -> dict[int, list[Award]]:

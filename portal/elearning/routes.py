@@ -5,9 +5,12 @@ with an ETag (see ``web.cached``); pages for signed-in users are not.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from portal import search as search_module
 from portal.elearning import bp, queries, rules
@@ -15,6 +18,7 @@ from portal.elearning.feeds import build_feed, summary_of
 from portal.elearning.forms import CommentForm, EmptyForm, ModerateForm, ReportForm
 from portal.elearning.web import cached, photo_tag_data, photo_url
 from portal.i18n import current_locale
+from portal.kept import Kept
 from portal.models.pieces import BestPractice
 from portal.page_cache import public_page
 from portal.text import render_plain_with_links
@@ -101,21 +105,47 @@ def month(period: str):
     ))
 
 
+@dataclass(frozen=True)
+class PieceArticle:
+    meta: Markup  # link-preview tags
+    html: Markup  # the article: title, results, photos, text, institution, awards
+
+
+# What every reader sees of a published piece changes only with a public change (an award, a corrected title, a
+# withdrawal, a renamed team or city), which moves the content generation on (see portal/kept.py).
+_articles: Kept[PieceArticle] = Kept(256)
+
+
+def piece_article(piece) -> PieceArticle:
+    """The article part of a published piece's page, rendered once per worker for everyone."""
+    return _articles.get(("piece-article", piece.id, request.host_url), lambda: _build_article(piece))
+
+
+def _build_article(piece) -> PieceArticle:
+    display = piece.photos[0] if piece.photos else None
+    og_image = photo_url(display, "display", external=True) if display else ""
+    description = summary_of(piece.body_md, 200)
+    return PieceArticle(
+        meta=Markup(render_template("elearning/_piece_meta.html", piece=piece, description=description,
+                                    og_image=og_image)),
+        html=Markup(render_template("elearning/_piece_article.html", piece=piece,
+                                    results=queries.tier_results(piece.id),
+                                    awards=queries.awards_of([piece.id])[piece.id])),
+    )
+
+
 def render_piece(piece, comment_form: CommentForm | None = None, status: int = 200):
     """The piece page (also re-rendered with a refused comment, keeping what the user typed)."""
     signed_in = current_user.is_authenticated
-    display = piece.photos[0] if piece.photos else None
     # The forms only show to signed-in users; building them for a reader would put a CSRF token in a session
     # cookie, and the page could no longer be cached for everyone.
     forms = {"form": comment_form or CommentForm(), "report_form": ReportForm(), "moderate_form": ModerateForm(),
              "empty_form": EmptyForm()} if signed_in else {}
+    confirmations, confirmed = queries.confirmations_of(piece.id, current_user.id if signed_in else None)
     body = render_template(
-        "elearning/piece.html", piece=piece, results=queries.tier_results(piece.id),
-        comments=queries.comments_of(piece.id), confirmations=queries.confirmation_count(piece.id),
-        confirmed=queries.has_confirmed(piece.id, current_user.id if signed_in else None),
-        awards=queries.awards_of([piece.id])[piece.id], can_moderate=rules.can_moderate(current_user, piece), **forms,
-        description=summary_of(piece.body_md, 200),
-        og_image=photo_url(display, "display", external=True) if display else "",
+        "elearning/piece.html", piece=piece, article=piece_article(piece), comments=queries.comments_of(piece.id),
+        confirmations=confirmations, confirmed=confirmed, can_moderate=rules.can_moderate(current_user, piece),
+        **forms,
     )
     return cached(body, status)
 
