@@ -378,3 +378,13 @@ def test_signed_in_reader_gets_the_kept_article_and_sees_changes(app, client, wo
     other_host = text_of(client.get(url, base_url="https://portal.contoh.id"))
     assert 'content="https://portal.contoh.id/elearning/tulisan/' in other_host
     assert "http://localhost/" not in other_host
+
+
+def test_kept_months_and_province_counts_follow_a_publication(app, client, world, make_piece):
+    """The search form's months and the provinces' counts are kept per worker until something is published."""
+    page = text_of(client.get("/elearning/provinsi"))
+    assert "Jawa Tengah</a> <span class=\"muted\">(1)" in page
+    assert 'value="2027-01"' not in text_of(client.get("/elearning/cari?q=sampah"))
+    make_published(make_piece, world["tree"].team["demak-TF02"], "province", period="2027-01", title="Baru terbit")
+    assert "Jawa Tengah</a> <span class=\"muted\">(2)" in text_of(client.get("/elearning/provinsi"))
+    assert 'value="2027-01"' in text_of(client.get("/elearning/cari?q=sampah"))

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from sqlalchemy import case, distinct, func, literal, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal.extensions import db
+from portal.kept import Kept
 from portal.models.elearning import Award, Comment, CommentReport, Confirmation, Notification
 from portal.models.org import City, Province, Team
 from portal.models.people import User
@@ -76,8 +78,18 @@ def latest(best_practice: BestPractice, limit: int = 6) -> list[Piece]:
     ).unique().all())
 
 
+# The months and the provinces' counts that the lists and the search form offer are the same for every reader
+# and change only when something is published or withdrawn (a public change: see portal/kept.py).
+_filters: Kept[list] = Kept(64)
+
+
 def published_periods(best_practice: BestPractice | None = None, province_id: int | None = None) -> list[str]:
-    """Months that have published best practices, newest first."""
+    """Months that have published best practices, newest first (kept per worker)."""
+    return _filters.get(("periods", best_practice, province_id),
+                        lambda: _published_periods(best_practice, province_id))
+
+
+def _published_periods(best_practice: BestPractice | None, province_id: int | None) -> list[str]:
     stmt = select(distinct(Piece.period)).where(Piece.published_at.is_not(None), Piece.best_practice.is_not(None))
     if best_practice is not None:
         stmt = stmt.where(Piece.best_practice == best_practice)
@@ -87,16 +99,25 @@ def published_periods(best_practice: BestPractice | None = None, province_id: in
     return sorted(db.session.scalars(stmt).all(), reverse=True)
 
 
-def provinces_with_counts() -> list[tuple[Province, int]]:
-    """Every province with its number of published best practices (zero included), by name."""
+class ProvinceName(NamedTuple):
+    id: int
+    name: str
+
+
+def provinces_with_counts() -> list[tuple[ProvinceName, int]]:
+    """Every province with its number of published best practices (zero included), by name (kept per worker)."""
+    return _filters.get(("provinces",), _provinces_with_counts)
+
+
+def _provinces_with_counts() -> list[tuple[ProvinceName, int]]:
     counts = dict(db.session.execute(
         select(City.province_id, func.count(Piece.id)).join(Team, Team.city_id == City.id)
         .join(Piece, Piece.team_id == Team.id)
         .where(Piece.published_at.is_not(None), Piece.best_practice.is_not(None))
         .group_by(City.province_id)
     ).all())
-    provinces = db.session.scalars(select(Province).order_by(Province.name)).all()
-    return [(p, counts.get(p.id, 0)) for p in provinces]
+    provinces = db.session.execute(select(Province.id, Province.name).order_by(Province.name)).all()
+    return [(ProvinceName(p.id, p.name), counts.get(p.id, 0)) for p in provinces]
 
 
 def province(province_id: int) -> Province | None:
