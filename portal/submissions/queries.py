@@ -77,14 +77,16 @@ def earlier_pieces(months: TeamMonths, exclude_period: str) -> list[Journey]:
     journeys = {p.id: Journey(p) for p in months.pieces if p.period != exclude_period}
     if not journeys:
         return []
-    rows = db.session.execute(
-        db.select(Entry, Panel.tier).join(Panel, Panel.id == Entry.panel_id)
+    rows = db.session.execute(  # the values only: no Entry objects for a list of decisions
+        db.select(Entry.piece_id, Panel.tier, Entry.na, Entry.passed, Entry.selected, Entry.status,
+                  Entry.return_reasons)
+        .join(Panel, Panel.id == Entry.panel_id)
         .where(Entry.piece_id.in_(journeys), Panel.status == PanelStatus.CLOSED)
     ).all()
-    for entry, tier in sorted(rows, key=lambda r: TIER_ORDER[r[1]]):
-        journeys[entry.piece_id].steps.append(Step(
-            tier=tier.value, na=entry.na, passed=entry.passed, selected=entry.selected,
-            returned=entry.status == EntryStatus.RETURNED, return_reasons=entry.return_reasons or ""))
+    for row in sorted(rows, key=lambda r: TIER_ORDER[r.tier]):
+        journeys[row.piece_id].steps.append(Step(
+            tier=row.tier.value, na=row.na, passed=row.passed, selected=row.selected,
+            returned=row.status == EntryStatus.RETURNED, return_reasons=row.return_reasons or ""))
     return list(journeys.values())
 
 
