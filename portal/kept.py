@@ -1,11 +1,13 @@
-"""Per-worker copies of what closed months show: a closed panel's results, a closed KMW month's recap.
+"""Per-worker copies of what closed months and published pieces show, the same for every reader who may see it.
 
-A closed panel's scores are locked and its decision recorded, so what such a page shows can only change if
-the panel is closed again (after a reopening: its ``closed_at`` moves) or if a name or title it shows is
-edited. The key a caller gives names the first; the content generation of the page cache
-(``portal.page_cache.content_generation``), which moves on at every committed change that can show on a
-public page (names and titles included), is added here for the second. Every worker keeps the latest
-``size`` values it built; they are shared read-only afterwards.
+Kept here: a closed panel's results list, a closed KMW month's Lampiran 2, the article part of a published
+piece's page, and the months and provinces' counts the e-learning lists offer. A closed panel's scores are
+locked and its decision recorded, and a published piece can no longer be edited by its writers, so what these
+show can only change if a panel is closed again (after a reopening: its ``closed_at`` moves, which the caller
+puts in its key) or by a change that also shows on a public page: a name, a title, an award, a publication or
+withdrawal. Those move the content generation of the page cache (``portal.page_cache.content_generation``),
+which is added to every key here, with the language. Every worker keeps the latest ``size`` values it built;
+they are shared read-only afterwards.
 
 Without a page cache there is no generation shared by the workers, so nothing is kept.
 """
