@@ -121,11 +121,13 @@ class QueryPerRow(AssertionError):
     """The statement count grew with the rows (any other failure, e.g. a 500, is not this)."""
 
 
-def _pages():
+def _pages() -> list:
+    params = []
     for page in sorted(PAGES):
         known = KNOWN_QUERY_PER_ROW.get(page)
         marks = [pytest.mark.xfail(strict=True, raises=QueryPerRow, reason=f"query per row: {known}")] if known else []
-        yield pytest.param(page, marks=marks, id=page)
+        params.append(pytest.param(page, marks=marks, id=page))
+    return params
 
 
 @pytest.mark.parametrize("page", _pages())

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from portal.admin_audit import bp
 from portal.admin_audit.forms import AuditFilterForm, action_label
@@ -17,7 +18,7 @@ from portal.timeutil import tz_label
 def index():
     form = AuditFilterForm(request.args)
     actions = known_actions()
-    form.action.choices = [("", _("Semua"))] + [(a, action_label(a)) for a in actions]
+    form.action.choices = [SelectChoice("", _("Semua"))] + [SelectChoice(a, action_label(a)) for a in actions]
     valid = form.validate() if request.args else True
     tz_name = home_timezone(current_user)
 

@@ -13,6 +13,7 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -40,7 +41,8 @@ class RecuseForm(FlaskForm):
 
 
 class TieForm(FlaskForm):
-    decision = RadioField(_l("Keputusan"), choices=[("yes", _l("Naik / ditetapkan")), ("no", _l("Tidak naik"))],
+    decision = RadioField(_l("Keputusan"), choices=[SelectChoice("yes", _l("Naik / ditetapkan")),
+                                                         SelectChoice("no", _l("Tidak naik"))],
                           validators=[DataRequired(_l("Pilih keputusan."))])
     reason = TextAreaField(_l("Alasan keputusan"),
                            validators=[DataRequired(_l("Tuliskan alasan keputusan.")), Length(max=2000)])
@@ -56,8 +58,8 @@ class MembersForm(FlaskForm):
     members = MultiCheckboxField(_l("Anggota"), coerce=int)
     chair = SelectField(_l("Ketua"), coerce=int)
     mode = RadioField(_l("Cara penilaian"), choices=[
-        ("individual", _l("Lembar nilai masing-masing anggota (NA = rata-rata)")),
-        ("consensus", _l("Satu lembar konsensus diisi ketua setelah diskusi")),
+        SelectChoice("individual", _l("Lembar nilai masing-masing anggota (NA = rata-rata)")),
+        SelectChoice("consensus", _l("Satu lembar konsensus diisi ketua setelah diskusi")),
     ], default="individual")
     submit = SubmitField(_l("Simpan susunan panel"))
 

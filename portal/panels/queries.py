@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from markupsafe import escape
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, lazyload, selectinload, subqueryload
+from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
 import scoring
 from portal import cycle, permissions, scoring_adapter

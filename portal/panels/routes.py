@@ -8,7 +8,8 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
+from wtforms.fields.choices import SelectChoice
 
 from portal import cycle, letters, permissions
 from portal.extensions import db
@@ -297,7 +298,7 @@ def manage():
     if not is_valid_period(period):
         period = cycle.current_period(permissions.home_timezone(current_user))
     form = OpenPanelForm(period=period)
-    form.node.choices = [(queries.node_key(t, n), label) for t, n, label in nodes]
+    form.node.choices = [SelectChoice(queries.node_key(t, n), label) for t, n, label in nodes]
     if form.validate_on_submit():
         tier, node = next((t, n) for t, n, _l in nodes if queries.node_key(t, n) == form.node.data)
         try:
@@ -322,8 +323,8 @@ def members(panel_id: int):
         abort(403)
     pool = rules.pool(panel)
     form = MembersForm()
-    form.members.choices = [(u.id, f"{u.name} ({u.position or u.email})") for u in pool]
-    form.chair.choices = [(0, _("— pilih ketua —"))] + [(u.id, u.name) for u in pool]
+    form.members.choices = [SelectChoice(u.id, f"{u.name} ({u.position or u.email})") for u in pool]
+    form.chair.choices = [SelectChoice(0, _("— pilih ketua —"))] + [SelectChoice(u.id, u.name) for u in pool]
     if request.method == "GET":
         form.members.data = [m.user_id for m in panel.members]
         form.chair.data = panel.chair_id or 0
