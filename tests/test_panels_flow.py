@@ -11,6 +11,7 @@ import subprocess
 import pytest
 from builders_panels import PERIOD, form_scores, make_pool, scores_for
 
+from portal import search
 from portal.extensions import db
 from portal.models.people import AuditLog, Role
 from portal.models.pieces import BestPractice, PieceStatus
@@ -138,7 +139,9 @@ def test_whole_month_city_to_national(app, make_tree, make_user, make_piece, log
     for e in _entries(kmw_panel.id):
         assert (e.piece.best_practice == BestPractice.PROVINCE) == (e.piece_id in passed)
         assert (e.piece.published_at is not None) == (e.piece_id in passed)
-    if db.engine.dialect.name == "sqlite":  # the decision itself fills the FTS index (no lazy rebuild needed)
+    # The decision itself fills the search index, in its own transaction (no lazy rebuild, no second write).
+    assert {p.id for p in search.search_pieces("", tier="province").pieces} == passed
+    if db.engine.dialect.name == "sqlite":
         indexed = db.session.execute(db.text("SELECT piece_id FROM piece_search")).scalars().all()
         assert set(indexed) == passed
     best3 = {korkot_piece.id, tf_pieces[0].id, tf_pieces[1].id}
@@ -159,6 +162,7 @@ def test_whole_month_city_to_national(app, make_tree, make_user, make_piece, log
     assert winners == {korkot_piece.id, tf_pieces[0].id}
     for e in _entries(nat.id):
         assert (e.piece.best_practice == BestPractice.NATIONAL) == (e.piece_id in winners)
+    assert {p.id for p in search.search_pieces("", tier="national").pieces} == winners
     assert db.session.scalar(db.select(AuditLog.id).where(AuditLog.action == "panel_closed").limit(1))
 
     # --- letters name the right pieces ---

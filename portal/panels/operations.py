@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal import audit, cycle, letters, search
+from portal import audit, cycle, letters
 from portal.extensions import db
 from portal.models.org import City, Kmw, Team, TeamKind
 from portal.models.people import User
@@ -542,20 +542,16 @@ def _send_up(panel: Panel, chosen: list[Entry], *, late: bool) -> None:
 
 
 def _publish(panel: Panel, entries, now: datetime) -> None:
-    """Publish what the decision declares, and put it in the search index in the same transaction."""
-    published = []
+    """Publish what the decision declares. The flush puts the published pieces in the search index in the same
+    transaction (``portal.search``: the index follows every flush that publishes or changes a level)."""
     if panel.tier == Tier.PROVINCE:
         for entry in entries:
             if entry.passed and entry.piece.best_practice != BestPractice.NATIONAL:
                 entry.piece.best_practice = BestPractice.PROVINCE
                 entry.piece.published_at = entry.piece.published_at or now
-                published.append(entry.piece)
     elif panel.tier == Tier.NATIONAL:
         for entry in entries:
             if entry.selected:
                 entry.piece.best_practice = BestPractice.NATIONAL
                 entry.piece.published_at = entry.piece.published_at or now
-                published.append(entry.piece)
     db.session.flush()
-    for piece in published:
-        search.index_piece(piece)
