@@ -6,17 +6,21 @@ locked and its decision recorded, and a published piece can no longer be edited 
 show can only change if a panel is closed again (after a reopening: its ``closed_at`` moves, which the caller
 puts in its key) or by a change that also shows on a public page: a name, a title, an award, a publication or
 withdrawal. Those move the content generation of the page cache (``portal.page_cache.content_generation``),
-which is added to every key here, with the language. Every worker keeps the latest ``size`` values it built;
-they are shared read-only afterwards.
+which is added to every key here, with the language. Every worker keeps the latest ``size`` values it built,
+each for ``PUBLIC_CACHE_SECONDS`` at most (the lifetime of a cached public page: the bound on staleness if a
+change ever failed to reach the generation); they are shared read-only meanwhile.
 
 Without a page cache there is no generation shared by the workers, so nothing is kept.
 """
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
+
+from flask import current_app
 
 from portal.i18n import current_locale
 from portal.page_cache import content_generation
@@ -27,7 +31,7 @@ T = TypeVar("T")
 class Kept(Generic[T]):
     def __init__(self, size: int):
         self.size = size
-        self._values: OrderedDict[tuple, T] = OrderedDict()
+        self._values: OrderedDict[tuple, tuple[float, T]] = OrderedDict()  # key -> (built at, value)
         self._lock = threading.Lock()
 
     def get(self, key: tuple[Hashable, ...], build: Callable[[], T]) -> T:
@@ -36,14 +40,16 @@ class Kept(Generic[T]):
         if generation is None:
             return build()
         full_key = (*key, current_locale(), generation)
+        now = time.monotonic()
         with self._lock:
-            value = self._values.get(full_key)
-            if value is not None:
+            found = self._values.get(full_key)
+            if found is not None and now - found[0] < current_app.config["PUBLIC_CACHE_SECONDS"]:
                 self._values.move_to_end(full_key)
-                return value
+                return found[1]
         value = build()
         with self._lock:
-            self._values[full_key] = value
+            self._values[full_key] = (now, value)
+            self._values.move_to_end(full_key)
             while len(self._values) > self.size:
                 self._values.popitem(last=False)
         return value

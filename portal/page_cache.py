@@ -22,6 +22,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import time
 import uuid
 from pathlib import Path
 
@@ -58,26 +59,45 @@ class CacheUnavailable(Exception):
 
 
 def _guarded(method):
-    """A storage failure must never cost a reader the page: log it and carry on without the cache."""
+    """A storage failure must never cost a reader the page: log it and carry on without the cache.
+
+    After a failure the storage is left alone for ``RETRY_SECONDS`` (a circuit breaker): an unreachable Redis
+    answers only after its timeout, which every request would otherwise pay, signed-in ones included (their
+    per-worker copies read the generation, see portal/kept.py)."""
 
     @functools.wraps(method)
-    def wrapper(*args, **kwargs):
+    def wrapper(self, *args, **kwargs):
+        if time.monotonic() < self._down_until:
+            raise CacheUnavailable("the storage failed a moment ago")
         try:
-            return method(*args, **kwargs)
+            return method(self, *args, **kwargs)
         except (OSError, RedisError) as exc:
-            log.warning("page cache unavailable: %s", exc)
+            self._down_until = time.monotonic() + self.RETRY_SECONDS
+            log.warning("page cache unavailable for %d s: %s", self.RETRY_SECONDS, exc)
             raise CacheUnavailable from exc
 
     return wrapper
 
 
 class PageCache:
+    RETRY_SECONDS = 10
+
     def __init__(self, backend: BaseCache, timeout: int):
         self.backend = backend
         self.timeout = timeout
+        self._down_until = 0.0  # time.monotonic() before which the storage is not asked
+        # An invalidation the storage did not take: made before anything else once it answers again, so that no
+        # stored page or kept copy outlives a change committed during the outage.
+        self._invalidation_pending = False
+
+    def _catch_up(self) -> None:
+        if self._invalidation_pending:
+            self.backend.set(GENERATION_KEY, uuid.uuid4().hex, timeout=0)
+            self._invalidation_pending = False
 
     @_guarded
     def generation(self) -> str:
+        self._catch_up()
         current = self.backend.get(GENERATION_KEY)
         if current is None:
             current = uuid.uuid4().hex
@@ -86,10 +106,14 @@ class PageCache:
                 current = self.backend.get(GENERATION_KEY) or current
         return current
 
-    @_guarded
     def invalidate(self) -> None:
         """Make every cached page stale (called after a commit that changed public content)."""
-        self.backend.set(GENERATION_KEY, uuid.uuid4().hex, timeout=0)
+        self._invalidation_pending = True
+        self._store_invalidation()
+
+    @_guarded
+    def _store_invalidation(self) -> None:
+        self._catch_up()
 
     @staticmethod
     def key(generation: str, url: str) -> str:
@@ -97,6 +121,7 @@ class PageCache:
 
     @_guarded
     def load(self, key: str) -> Response | None:
+        self._catch_up()
         stored = self.backend.get(key)
         if not stored:
             return None
@@ -107,6 +132,7 @@ class PageCache:
 
     @_guarded
     def store(self, key: str, response: Response) -> None:
+        self._catch_up()
         headers = [(name, value) for name, value in response.headers.items() if name in STORED_HEADERS]
         self.backend.set(key, (headers, response.get_data()), timeout=self.timeout)
 

@@ -10,13 +10,14 @@ import uuid
 from contextlib import nullcontext
 
 import pytest
+from cachelib import SimpleCache
 
 from browser_support import redis_url
 from portal import create_app
 from portal.extensions import db
 from portal.models.people import Role
 from portal.models.reviews import Score
-from portal.page_cache import HEADER, GENERATION_KEY, page_cache
+from portal.page_cache import GENERATION_KEY, HEADER, CacheUnavailable, PageCache, page_cache
 from tests.builders_elearning import add_comment, make_published
 
 PUBLIC_URLS = ["/elearning/", "/elearning/nasional", "/elearning/provinsi", "/elearning/penghargaan",
@@ -259,3 +260,81 @@ def test_a_commit_in_another_process_is_seen_at_once(app_config, tmp_path, make_
         for a in (reader_app, writer_app):
             with a.app_context():
                 db.engine.dispose()
+
+
+class FlakyStorage(SimpleCache):
+    """A storage that fails while ``down`` is set, and counts the calls that reach it."""
+
+    def __init__(self):
+        super().__init__()
+        self.down = False
+        self.calls = 0
+
+    def _call(self, method, *args, **kwargs):
+        self.calls += 1
+        if self.down:
+            raise ConnectionRefusedError("storage down")
+        return method(*args, **kwargs)
+
+    def get(self, *args, **kwargs):
+        return self._call(super().get, *args, **kwargs)
+
+    def set(self, *args, **kwargs):
+        return self._call(super().set, *args, **kwargs)
+
+    def add(self, *args, **kwargs):
+        return self._call(super().add, *args, **kwargs)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """time.monotonic() of portal.page_cache and portal.kept, moved on by hand."""
+    now = [1000.0]
+    for module in ("portal.page_cache", "portal.kept"):
+        monkeypatch.setattr(f"{module}.time.monotonic", lambda: now[0])
+    return now
+
+
+def test_a_failed_storage_is_left_alone_for_a_while(clock):
+    storage = FlakyStorage()
+    cache = PageCache(storage, 300)
+    storage.down = True
+    with pytest.raises(CacheUnavailable):
+        cache.generation()
+    assert storage.calls == 1
+    for _ in range(5):  # every request of the next seconds: no wait on the storage
+        with pytest.raises(CacheUnavailable):
+            cache.generation()
+    assert storage.calls == 1
+    storage.down = False
+    clock[0] += PageCache.RETRY_SECONDS
+    assert cache.generation() and storage.calls > 1
+
+
+def test_an_invalidation_the_storage_missed_is_made_when_it_answers_again(clock):
+    storage = FlakyStorage()
+    cache = PageCache(storage, 300)
+    before = cache.generation()
+    storage.down = True
+    with pytest.raises(CacheUnavailable):
+        cache.invalidate()  # a public change was committed during the outage
+    storage.down = False
+    clock[0] += PageCache.RETRY_SECONDS
+    after = cache.generation()
+    assert after != before
+    assert cache.generation() == after  # made once, not at every call
+
+
+def test_kept_copies_are_rebuilt_after_the_public_cache_lifetime(app, clock):
+    from portal.kept import Kept
+
+    kept, builds = Kept(4), []
+
+    def build():
+        builds.append(1)
+        return f"copy {len(builds)}"
+
+    assert kept.get(("x",), build) == "copy 1"
+    assert kept.get(("x",), build) == "copy 1"
+    clock[0] += app.config["PUBLIC_CACHE_SECONDS"]
+    assert kept.get(("x",), build) == "copy 2"
