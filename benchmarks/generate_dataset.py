@@ -35,6 +35,7 @@ from sqlalchemy import create_engine, func, inspect, select  # noqa: E402
 
 import portal.models  # noqa: E402,F401
 from portal import normalise_database_url  # noqa: E402
+from portal.db import update_planner_statistics  # noqa: E402
 from portal.extensions import db  # noqa: E402
 from portal.models import (EntryStatus, PanelMode, PanelStatus, PieceForm, PieceStatus, Role,  # noqa: E402
                            SheetStatus, TeamKind, Tier)
@@ -531,6 +532,8 @@ def generate(engine, options: Options, log=print) -> dict[str, int]:
         write_photo_files(Path(options.upload_dir), gen.photo_keys_for_files)
     indexed = build_search_index(engine)
     log(f"search index: {indexed} published pieces, {time.perf_counter() - started:.1f} s")
+    with engine.begin() as conn:  # what autovacuum would do some minutes later on a real server
+        update_planner_statistics(conn)
     return dict(gen.counts)
 
 

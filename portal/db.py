@@ -9,7 +9,7 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from flask import Flask, current_app
-from sqlalchemy import event, exc
+from sqlalchemy import event, exc, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
@@ -99,6 +99,19 @@ def end_read_only_transactions(app: Flask, db) -> None:
     def _commit_reads(exc):
         if exc is None and db.session.registry.has():
             commit_if_only_read(db.session())
+
+
+# --- planner statistics ------------------------------------------------------------------------
+
+def update_planner_statistics(conn) -> None:
+    """After rows were loaded in bulk (a restore, the benchmark dataset), let PostgreSQL's planner know them.
+
+    Until autovacuum gets round to it, the planner takes freshly loaded tables for nearly empty and reads the
+    48,570 entries of the national dataset whole where an index finds a team's 24 (8 ms instead of 0.3 ms).
+    SQLite plans without statistics unless ``ANALYZE`` was run once, and then keeps stale ones: left as it is.
+    """
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ANALYZE"))
 
 
 # --- checking pooled connections ---------------------------------------------------------------

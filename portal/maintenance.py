@@ -29,6 +29,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import Boolean, Date, DateTime, Enum, Float, Integer, String, Table, Text, func, inspect, select, text
 
 from portal import search
+from portal.db import update_planner_statistics
 from portal.extensions import db
 from portal.page_cache import page_cache
 
@@ -243,6 +244,8 @@ def restore(source: Path) -> RestoreResult:
             for path in written:
                 path.unlink(missing_ok=True)
             raise
+        with engine.begin() as conn:
+            update_planner_statistics(conn)
     cache = page_cache()
     if cache is not None:  # rows were written below the ORM: the cached public pages know nothing of them
         cache.invalidate()

@@ -17,6 +17,8 @@ from portal.models.pieces import BestPractice
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import generate_dataset as gen  # noqa: E402
 
+from tests.support import requires_postgres  # noqa: E402
+
 
 @pytest.fixture
 def generated(app, tmp_path):
@@ -139,3 +141,14 @@ def test_search_index_holds_every_published_piece(app, generated):
     published = db.session.scalar(select(func.count(Piece.id)).where(Piece.published_at.is_not(None)))
     assert published and db.session.execute(text("SELECT count(*) FROM piece_search_entry")).scalar() == published
     assert search.search_pieces("warga").total == published  # every generated title ends "cerita warga"
+
+
+@requires_postgres
+def test_planner_statistics_are_taken_after_the_load(app, generated):
+    """Without ANALYZE the planner takes the fresh tables for empty and reads them whole (see load.py's figures):
+    the generator leaves PostgreSQL with the real row counts, as autovacuum would some minutes later."""
+    from sqlalchemy import text
+
+    pieces = db.session.scalar(select(func.count(Piece.id)))
+    assert pieces > 0
+    assert db.session.scalar(text("SELECT reltuples FROM pg_class WHERE relname = 'piece'")) == pieces
