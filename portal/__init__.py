@@ -19,7 +19,7 @@ from portal.elearning import bp as elearning_bp
 from portal.errors import install_error_handlers
 from portal.extensions import babel, csrf, db, limiter, login_manager
 from portal.home import bp as home_bp
-from portal.i18n import forget_cached_locale, select_locale, select_timezone
+from portal.i18n import forget_cached_locale, install_template_gettext, select_locale, select_timezone
 from portal.org import bp as org_bp
 from portal.panels import bp as panels_bp
 from portal.reports import bp as reports_bp
@@ -108,6 +108,7 @@ def register_extensions(app: Flask) -> None:
     portal_db.register_sqlite_pragmas()
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    install_template_gettext(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     configure_login_manager(login_manager)

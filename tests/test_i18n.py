@@ -123,6 +123,26 @@ def test_plural_forms_and_placeholders_in_english(app):
         assert gettext("Selamat datang, %(name)s", name="Siti") == "Selamat datang, Siti"
 
 
+def test_templates_follow_the_locale_within_one_request(app):
+    """Templates read the catalogue once per request (portal.i18n.request_translations); a locale changed in the
+    middle of a request (force_locale, refresh after a language change) is still obeyed."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    template = '{{ _("Selamat datang, %(name)s", name="<b>") }}|{{ ngettext("%(num)d tulisan", "%(num)d tulisan", 3) }}'
+    with app.test_request_context("/"):
+        assert render_template_string(template) == "Selamat datang, &lt;b&gt;|3 tulisan"
+        with force_locale("en"):
+            assert render_template_string(template) == "Welcome, &lt;b&gt;|3 pieces"
+        assert render_template_string(template) == "Selamat datang, &lt;b&gt;|3 tulisan"
+        session["lang"] = "en"
+        refresh()
+        assert render_template_string(template) == "Welcome, &lt;b&gt;|3 pieces"
+        assert render_template_string("{{ current_locale() }}") == "en"
+    with app.app_context():  # no request: the default language, nothing kept
+        assert render_template_string(template) == "Selamat datang, &lt;b&gt;|3 tulisan"
+
+
 # --- the catalogue -----------------------------------------------------------------------------------------------
 
 def test_every_message_has_an_english_translation_with_the_same_placeholders():
