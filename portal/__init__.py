@@ -7,8 +7,8 @@ from pathlib import Path
 
 from flask import Flask
 
+from portal import clock, page_cache
 from portal import db as portal_db
-from portal import page_cache
 from portal.accounts import bp as accounts_bp
 from portal.admin_audit import bp as audit_bp
 from portal.auth import bp as auth_bp
@@ -41,6 +41,7 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
         static_folder=str(ROOT / "static"),
     )
     load_config(app, config)
+    clock.set_shift(app.config["CLOCK_SHIFT_SECONDS"])
     register_extensions(app)
     register_blueprints(app)
     register_security(app)
@@ -66,6 +67,8 @@ def load_config(app: Flask, overrides: dict | None) -> None:
     for key in ("SESSION_COOKIE_SECURE", "BEHIND_PROXY", "AUTO_MIGRATE"):
         if os.environ.get(key):
             app.config[key] = os.environ[key].lower() in ("1", "true", "yes")
+    if os.environ.get("CLOCK_SHIFT_SECONDS"):
+        app.config["CLOCK_SHIFT_SECONDS"] = int(os.environ["CLOCK_SHIFT_SECONDS"])
     if overrides:
         app.config.update(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)

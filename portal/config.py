@@ -71,6 +71,8 @@ class DefaultConfig:
     LETTER_CITY_KMP = "Konsultan Manajemen Pusat"
 
     PUBLIC_CACHE_SECONDS = 300
+    # Shift the portal's calendar (portal/clock.py): training servers and the browser month test only.
+    CLOCK_SHIFT_SECONDS = 0
     # Server-side cache of the public pages for anonymous readers (portal/page_cache.py): "filesystem"
     # (instance/page_cache, shared by the workers of one server), a redis:// URL, "simple" or "none".
     PAGE_CACHE = "filesystem"

@@ -1,9 +1,10 @@
 """Dates and times as Indonesians read them: "15 November 2026", "23.59 WITA"."""
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from portal import clock
 from portal.models.org import TIMEZONES
 
 MONTHS_ID = [
@@ -17,7 +18,7 @@ MONTHS_EN = [
 
 
 def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
+    return clock.now()
 
 
 def tz_label(tz_name: str) -> str:
