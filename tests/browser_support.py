@@ -21,6 +21,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from portal import normalise_database_url
+from tests.support import suite_clock_shift
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -72,7 +73,8 @@ def throwaway_database(tmp_path: Path):
 
 def server_env(database_url: str, instance: Path, **extra: str) -> dict:
     env = dict(os.environ)
-    env.update({"DATABASE_URL": database_url, "PORTAL_INSTANCE_PATH": str(instance), "SECRET_KEY": "live-test-key"})
+    env.update({"DATABASE_URL": database_url, "PORTAL_INSTANCE_PATH": str(instance), "SECRET_KEY": "live-test-key",
+                "CLOCK_SHIFT_SECONDS": str(suite_clock_shift())})  # the suite's calendar, as in-process
     env.update(extra)
     return env
 

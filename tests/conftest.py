@@ -14,10 +14,11 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from portal import create_app, normalise_database_url
+from portal import clock, create_app, normalise_database_url
 from portal.extensions import db as _db
 
-from tests.support import PASSWORD, TEST_DATABASE_URL, on_postgres, requires_postgres  # noqa: F401
+from tests.support import (PASSWORD, TEST_DATABASE_URL, on_postgres, requires_postgres,  # noqa: F401
+                           suite_clock_shift)
 
 
 def _admin_url(url: str):
@@ -67,6 +68,13 @@ def database_url(tmp_path, _postgres_schema) -> str:
     return f"sqlite:///{tmp_path / 'test.db'}"
 
 
+@pytest.fixture(autouse=True)
+def suite_calendar():
+    """Every test starts on the suite's calendar (``tests.support.SUITE_TODAY``), with or without an app."""
+    clock.set_shift(suite_clock_shift())
+    yield
+
+
 @pytest.fixture
 def app_config(tmp_path, database_url) -> dict:
     """The settings of the test app; a test may change them before first using ``app``."""
@@ -75,6 +83,7 @@ def app_config(tmp_path, database_url) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "UPLOAD_DIR": str(tmp_path / "uploads"),
         "SECRET_KEY": "test-secret",
+        "CLOCK_SHIFT_SECONDS": suite_clock_shift(),
     }
 
 

@@ -6,10 +6,9 @@ missing photo), the data managers set up the panels, the city panel checks and s
 with a tie at the cut-off that its chair decides, the KMP panel decides, the winner appears on the public
 pages, a reader comments, and the data managers download Lampiran 2 and 3.
 
-The server and the CLI run on a shifted calendar (``CLOCK_SHIFT_SECONDS``, portal/clock.py) on which it is
-23 November 2026 when the test starts, whatever day it really runs: the demo then holds pieces and decided
-panels for October and November 2026, a piece written now belongs to December, which only has the demo's TF-02
-draft, so the month here does not collide.
+The server and the CLI run on the suite's calendar (``tests.support.SUITE_TODAY``: 23 November 2026 whatever
+day it really runs): the demo then holds pieces and decided panels for October and November 2026, a piece
+written now belongs to December, which only has the demo's TF-02 draft, so the month here does not collide.
 
 KMW scores are planned so that two pieces tie exactly at rank 3 (every member gives the same values):
 TF-01 900, TF-02 850, TF-03 800, Korkot 800. The chair sends the Korkot piece up. KMP: TF-01 900,
@@ -19,14 +18,11 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
 
-from portal import clock
 from tests.browser_support import (
     chromium,
     flask_cli,
@@ -40,7 +36,6 @@ from tests.browser_support import (
 pytestmark = pytest.mark.browser
 
 PASSWORD = "demo-portal-2026"
-TODAY = datetime(2026, 11, 23, 10, 0, tzinfo=ZoneInfo("Asia/Jakarta"))  # after the 15th: writing for December
 MONTH = "2026-12"
 MONTH_LABEL = "Desember 2026"
 PHONE = {"width": 360, "height": 780}
@@ -357,7 +352,7 @@ def month_server(tmp_path_factory):
     # The operator's instance config: every user of this test signs in from 127.0.0.1 within a few minutes.
     (instance / "config.py").write_text('LOGIN_RATE_LIMIT = "200 per minute"\n')
     with throwaway_database(tmp) as url:
-        env = server_env(url, instance, CLOCK_SHIFT_SECONDS=str(clock.shift_to(TODAY)))
+        env = server_env(url, instance)
         flask_cli(env, "db-upgrade")
         flask_cli(env, "load-demo")
         with live_server(env) as base:
