@@ -532,8 +532,7 @@ def generate(engine, options: Options, log=print) -> dict[str, int]:
         write_photo_files(Path(options.upload_dir), gen.photo_keys_for_files)
     indexed = build_search_index(engine)
     log(f"search index: {indexed} published pieces, {time.perf_counter() - started:.1f} s")
-    with engine.begin() as conn:  # what autovacuum would do some minutes later on a real server
-        update_planner_statistics(conn)
+    update_planner_statistics(engine)  # what autovacuum would do some minutes later on a real server
     return dict(gen.counts)
 
 

@@ -244,8 +244,7 @@ def restore(source: Path) -> RestoreResult:
             for path in written:
                 path.unlink(missing_ok=True)
             raise
-        with engine.begin() as conn:
-            update_planner_statistics(conn)
+        update_planner_statistics(engine)
     cache = page_cache()
     if cache is not None:  # rows were written below the ORM: the cached public pages know nothing of them
         cache.invalidate()

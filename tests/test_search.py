@@ -301,6 +301,32 @@ def test_a_search_page_only_reads(client, corpus):
     assert writes == [] and commits == []
 
 
+@pytest.mark.skipif(not on_postgres(), reason="PostgreSQL's planner")
+def test_postgres_matches_through_the_gin_index_once_the_table_has_statistics(corpus):
+    """With planner statistics (autovacuum takes them) PostgreSQL would scan the entries and decompress every
+    document for each search; the search's statements match through the GIN index instead, and only they."""
+    db.session.commit()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text(f"VACUUM ANALYZE {search.ENTRY_TABLE}"))
+    plans = {}
+
+    def explain(conn, cursor, statement, parameters, context, executemany):
+        if search.ENTRY_TABLE in statement and "@@" in statement:
+            cursor.execute("EXPLAIN " + statement, parameters)
+            plans[statement.split()[1]] = " ".join(row[0] for row in cursor.fetchall())
+
+    event.listen(db.engine, "before_cursor_execute", explain)
+    try:
+        result = search.search_pieces("sampah warga")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", explain)
+    assert titles(result) == {"Bank sampah warga"}
+    assert len(plans) == 2  # the count and the page
+    for plan in plans.values():
+        assert search.PG_INDEX in plan and "Seq Scan on piece_search_entry" not in plan, plan
+    assert db.session.scalar(text("SELECT current_setting('enable_seqscan')")) == "on"  # for what follows
+
+
 def test_rebuild_command_restores_an_emptied_index(corpus, runner):
     db.session.execute(text("DELETE FROM piece_search_entry"))
     db.session.commit()
