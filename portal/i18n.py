@@ -46,12 +46,13 @@ def request_translations():
     locale and its identifier: about 8 context-local look-ups); a page calls it 50 to 100 times. The kept copy
     is tied to the locale object Flask-Babel chose, so ``flask_babel.refresh`` and ``force_locale`` (which
     replace that object) are obeyed."""
+    if not has_request_context():  # a command or a background job: Flask-Babel as it is
+        return get_translations()
     kept = _kept_for_locale("portal_translations")
     if kept is not None:
         return kept
     translations = get_translations()
-    if has_request_context():
-        _keep_for_locale("portal_translations", translations)
+    _keep_for_locale("portal_translations", translations)
     return translations
 
 

@@ -13,11 +13,11 @@ rows. The text itself:
   D) with the GIN index :data:`PG_INDEX`, and no planner statistics (see :data:`PG_STATISTICS`); ``head`` is the
   same without the body. The match always goes through that index, whatever the table's statistics say
   (:func:`_through_the_index`). Queries go through ``websearch_to_tsquery``, which accepts any user input
-  without syntax errors. Ranking is ``ts_rank`` over ``document`` when at most :data:`RANK_ALL_LIMIT` pieces match. Above that,
-  ranking every match would read and decompress every matching body's vector (about 40 ms for a word found in all
-  13,000 published pieces of the national dataset, against 5 ms), so the order is ``ts_rank`` over the small
-  ``head``: pieces with the words in the title, then the theme, then the place name, then the rest, newest first
-  within each.
+  without syntax errors. Ranking is ``ts_rank`` over ``document`` when at most :data:`RANK_ALL_LIMIT` pieces
+  match. Above that, ranking every match would read and decompress every matching body's vector (about 40 ms
+  for a word found in all 13,000 published pieces of the national dataset, against 5 ms), so the order is
+  ``ts_rank`` over the small ``head``: pieces with the words in the title, then the theme, then the place name,
+  then the rest, newest first within each.
 - SQLite: the FTS5 table ``piece_search`` (rowid = piece id), ranked by ``bm25`` with the title weighing most and
   the body least. User input is reduced to quoted tokens, so ``"``, ``*`` or ``AND(`` never reach the FTS5 query
   parser as syntax.
