@@ -72,7 +72,6 @@ def database_url(tmp_path, _postgres_schema) -> str:
 def suite_calendar():
     """Every test starts on the suite's calendar (``tests.support.SUITE_TODAY``), with or without an app."""
     clock.set_shift(suite_clock_shift())
-    yield
 
 
 @pytest.fixture
