@@ -92,34 +92,69 @@ def gunicorn_args(workers: int = 2) -> list[str]:
     return ["-w", str(workers), "--timeout", "60"]
 
 
-@contextmanager
-def live_server(env: dict, workers: int = 2):
-    port = free_port()
-    log = open(Path(env["PORTAL_INSTANCE_PATH"]) / "gunicorn.log", "w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", *gunicorn_args(workers), "-b", f"127.0.0.1:{port}", "portal:create_app()"],
-        env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-    )
-    try:
+class Server:
+    """gunicorn serving the portal on one loopback port. ``move_clock_to`` restarts it on the same port with the
+    portal's clock moved (``CLOCK_SHIFT_SECONDS``), as a month passes: browser sessions survive (signed cookies)."""
+
+    def __init__(self, env: dict, workers: int = 2):
+        self.env, self.workers, self.port = dict(env), workers, free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        self.proc = None
+        self.log = open(Path(env["PORTAL_INSTANCE_PATH"]) / "gunicorn.log", "a")
+
+    def start(self) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", *gunicorn_args(self.workers), "-b", f"127.0.0.1:{self.port}",
+             "portal:create_app()"], env=self.env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             try:
-                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                    break
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return
             except OSError:
-                if proc.poll() is not None:
-                    raise RuntimeError(Path(log.name).read_text())
+                if self.proc.poll() is not None:
+                    raise RuntimeError(Path(self.log.name).read_text())
                 time.sleep(0.2)
-        else:
-            raise RuntimeError("server did not start")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        proc.terminate()
+        raise RuntimeError("server did not start")
+
+    def stop(self) -> None:
+        if self.proc is None:
+            return
+        self.proc.terminate()
         try:
-            proc.wait(timeout=10)
+            self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+            self.proc.kill()
+            self.proc.wait()
+        self.proc = None
+
+    def move_clock_to(self, moment) -> None:
+        """Restart with the portal's calendar reading ``moment`` (an aware datetime) now."""
+        from portal import clock
+
+        self.stop()
+        self.env["CLOCK_SHIFT_SECONDS"] = str(clock.shift_to(moment))
+        self.start()
+
+    def close(self) -> None:
+        self.stop()
+        self.log.close()
+
+
+@contextmanager
+def running_server(env: dict, workers: int = 2):
+    server = Server(env, workers)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.close()
+
+
+@contextmanager
+def live_server(env: dict, workers: int = 2):
+    with running_server(env, workers) as server:
+        yield server.base
 
 
 @contextmanager

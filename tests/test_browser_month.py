@@ -6,9 +6,11 @@ missing photo), the data managers set up the panels, the city panel checks and s
 with a tie at the cut-off that its chair decides, the KMP panel decides, the winner appears on the public
 pages, a reader comments, and the data managers download Lampiran 2 and 3.
 
-The server and the CLI run on the suite's calendar (``tests.support.SUITE_TODAY``: 23 November 2026 whatever
+The server and the CLI start on the suite's calendar (``tests.support.SUITE_TODAY``: 23 November 2026 whatever
 day it really runs): the demo then holds pieces and decided panels for October and November 2026, a piece
 written now belongs to December, which only has the demo's TF-02 draft, so the month here does not collide.
+The month then passes as the procedure has it: the server is restarted with its clock moved past each deadline
+before the tier that decides after it (a panel may only decide once its inputs were due, in local time).
 
 KMW scores are planned so that two pieces tie exactly at rank 3 (every member gives the same values):
 TF-01 900, TF-02 850, TF-03 800, Korkot 800. The chair sends the Korkot piece up. KMP: TF-01 900,
@@ -18,7 +20,9 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
@@ -26,8 +30,8 @@ from openpyxl import load_workbook
 from tests.browser_support import (
     chromium,
     flask_cli,
-    live_server,
     require_browser,
+    running_server,
     screenshot,
     server_env,
     throwaway_database,
@@ -38,6 +42,12 @@ pytestmark = pytest.mark.browser
 PASSWORD = "demo-portal-2026"
 MONTH = "2026-12"
 MONTH_LABEL = "Desember 2026"
+WIB = ZoneInfo("Asia/Jakarta")
+# When each tier sits: the morning after the deadline of what it receives (writers: the 15th, Korkot: the 20th,
+# KMW: the 25th; the demo's KMW Jawa Tengah is in WIB, and every other KMW's 25th ends earlier in WITA and WIT).
+CITY_SITS = datetime(2026, 12, 16, 9, 0, tzinfo=WIB)
+KMW_SITS = datetime(2026, 12, 21, 9, 0, tzinfo=WIB)
+KMP_SITS = datetime(2026, 12, 26, 9, 0, tzinfo=WIB)
 PHONE = {"width": 360, "height": 780}
 DESKTOP = {"width": 1280, "height": 900}
 
@@ -355,12 +365,13 @@ def month_server(tmp_path_factory):
         env = server_env(url, instance)
         flask_cli(env, "db-upgrade")
         flask_cli(env, "load-demo")
-        with live_server(env) as base:
-            yield base, tmp
+        with running_server(env) as server:
+            yield server, tmp
 
 
 def test_a_whole_month_in_the_browser(month_server):
-    base, tmp = month_server
+    server, tmp = month_server
+    base = server.base
     SESSIONS.clear()
     t0 = time.monotonic()
 
@@ -378,6 +389,7 @@ def test_a_whole_month_in_the_browser(month_server):
 
         lap("3. The cit")
         # 3. The city panel: members and chair, the check, scores, the chair closes and forwards.
+        server.move_clock_to(CITY_SITS)
         city_url = manage_panel(browser, base, EMAIL["dm_city"], "Kota Semarang", CITY_NAMES, open_it=True)
         chair = member_page(browser, base, CITY_PANEL[0], city_url, keep=True)
         for key in ("tf1", "tf2", "tf3"):
@@ -406,6 +418,7 @@ def test_a_whole_month_in_the_browser(month_server):
 
         lap("4. The KMW")
         # 4. The KMW panel: a tie at rank 3 decided by the chair with a reason; the letter PDF.
+        server.move_clock_to(KMW_SITS)
         kmw_url = manage_panel(browser, base, EMAIL["dm_kmw"], "KMW Jawa Tengah", KMW_NAMES, open_it=False)
         score_all(browser, base, KMW_PANEL, kmw_url, KMW_SCORES, phone_shot="month-score-sheet-360")
         chair = member_page(browser, base, KMW_PANEL[0], kmw_url, viewport=PHONE)
@@ -435,6 +448,7 @@ def test_a_whole_month_in_the_browser(month_server):
 
         lap("5. KMP")
         # 5. KMP: five members score, the chair closes.
+        server.move_clock_to(KMP_SITS)
         kmp_url = manage_panel(browser, base, EMAIL["dm_kmp"], "KMP (nasional)", KMP_NAMES, open_it=False)
         score_all(browser, base, KMP_PANEL, kmp_url, KMP_SCORES)
         chair = member_page(browser, base, KMP_PANEL[0], kmp_url)

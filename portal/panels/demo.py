@@ -1,9 +1,13 @@
 """Demo data of the review pipeline.
 
-* the previous month: decided end to end (Semarang and Demak city panels, the KMW-JTG panel with provincial best
-  practices published, the national panel with its winners);
-* the current month (after the 20th): the Semarang city panel decided, the KMW-JTG panel open with its entries,
-  members set and some sheets submitted, so a newcomer can click through as panel_kmw1..3.
+* the latest month whose writing deadline has passed (this month after the 15th, else the month before): the
+  Semarang city panel decided, the KMW-JTG panel open with its entries, members set and some sheets submitted, so
+  a newcomer can click through as panel_kmw1..3;
+* the month before it: decided end to end (Semarang and Demak city panels, the KMW-JTG panel with provincial best
+  practices published, the national panel with its winners).
+
+Every step happens at a moment the procedure allows (never in the future, never before a panel's inputs were due),
+so the demo shows no state the procedure forbids.
 
 Pieces come from the submissions feature's demo when it made them; missing ones are created here, with photos.
 """
@@ -15,6 +19,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select
 
+from portal import cycle
 from portal.cycle import current_period
 from portal.extensions import db
 from portal.models.pieces import Photo, Piece, PieceStatus
@@ -96,8 +101,15 @@ def _piece(team, period: str, n: int, submitted_at: datetime) -> Piece:
 
 
 def _at(period: str, day: int, hour: int = 3) -> datetime:
+    """03:00 UTC (10:00 WIB) on that day of the month, or now if that is still to come."""
     year, month = (int(x) for x in period.split("-"))
-    return datetime(year, month, day, hour, 0, tzinfo=UTC)
+    return min(datetime(year, month, day, hour, 0, tzinfo=UTC), now_utc())
+
+
+def latest_written_period() -> str:
+    """The newest month whose writing stage has closed (in WIB, where the demo's panels sit)."""
+    period = current_period("Asia/Jakarta")
+    return period if not cycle.is_open(period, "writing", "Asia/Jakarta") else previous_period(period)
 
 
 def _score(panel_id: int, members, quality: dict[int, int], *, only: int | None = None) -> None:
@@ -120,7 +132,7 @@ def _city(ctx, code: str, period: str, teams: list[str], quality_of, close_day: 
     users = ctx.users
     admin = users["admin"]
     for n, team_code in enumerate(teams):
-        offset = 0 if period == current_period("Asia/Jakarta") else 5  # other titles in the other month
+        offset = 0 if period == latest_written_period() else 5  # other titles in the other month
         piece = _piece(ctx.teams[team_code], period, n + offset, _at(period, 10 + n % 4))
         quality_of.setdefault(piece.id, 9 - n % 6)
     panel = ops.open_panel(Tier.CITY, period, admin, city=ctx.cities[code])
@@ -131,7 +143,7 @@ def _city(ctx, code: str, period: str, teams: list[str], quality_of, close_day: 
     for entry in list(panel.entries):
         ops.check_entry(entry.id, members[0], {c: True for c in range(1, 9)})
     _score(panel.id, members, quality_of)
-    ops.close_panel(panel.id, members[0], now=min(_at(period, close_day), now_utc()))
+    ops.close_panel(panel.id, members[0], now=_at(period, close_day))
 
 
 def _give_city_pool(members, city) -> None:
@@ -144,9 +156,9 @@ def _give_city_pool(members, city) -> None:
 
 
 def seed(ctx) -> None:
-    """Previous month decided end to end; current month with the KMW-JTG panel in progress."""
+    """The month before the latest written one decided end to end; the latest with the KMW-JTG panel in progress."""
     users = ctx.users
-    now_period = current_period("Asia/Jakarta")
+    now_period = latest_written_period()
     before = previous_period(now_period)
     kmw = ctx.kmws["KMW-JTG"]
     kmw_members = [users["panel_kmw1"], users["panel_kmw2"], users["panel_kmw3"]]
@@ -166,7 +178,7 @@ def seed(ctx) -> None:
     _score(national.id, kmp_members, quality)
     ops.close_panel(national.id, kmp_members[0], now=_at(before, 28))
 
-    # --- the current month: Semarang decided, KMW-JTG scoring in progress ---
+    # --- the latest written month: Semarang decided, KMW-JTG scoring in progress ---
     # TF01 and TF02 (the demo writers' teams) are left to the submissions demo this month: whatever it submitted
     # for them is collected too.
     quality = {}

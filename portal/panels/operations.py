@@ -20,7 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from portal import audit, cycle, letters
 from portal.extensions import db
-from portal.models.org import City, Kmw, Team, TeamKind
+from portal.models.org import City, Kmw, Province, Team, TeamKind
 from portal.models.people import User
 from portal.models.pieces import BestPractice, Piece, PieceStatus
 from portal.models.reviews import (
@@ -41,7 +41,8 @@ from portal.panels import rules
 from portal.rubrics import active_rubric
 from portal.scoring_adapter import panel_results, tier_quota
 from portal.submissions.requirements import check_requirements
-from portal.timeutil import now_utc
+from portal.i18n import current_locale
+from portal.timeutil import format_datetime, now_utc
 
 
 class PanelError(Exception):
@@ -125,6 +126,8 @@ def open_panel(tier: Tier, period: str, actor, *, city: City | None = None, kmw:
         panel = find_panel(tier, period, city_id=city.id if city else None, kmw_id=kmw.id if kmw else None)
     if tier == Tier.CITY and panel.status == PanelStatus.OPEN:
         collect_city_entries(panel.id, actor)
+    elif tier == Tier.PROVINCE and panel.status == PanelStatus.OPEN:
+        collect_korkot_entries(panel.id)
     return panel
 
 
@@ -207,6 +210,37 @@ def _add_entry(panel: Panel, piece: Piece, *, status: EntryStatus, late: bool, o
     return True
 
 
+def _late_entry(piece: Piece, period: str, stage: str, tz: str, **scope) -> bool:
+    """Late work: submitted after the writing deadline, or moved here from an earlier month."""
+    return piece.moved_from_period is not None or (
+        bool(piece.submitted_at) and cycle.is_late(period, stage, tz, piece.submitted_at, **scope))
+
+
+def _submitted_pieces(period: str, *, city_id: int | None = None, kmw_id: int | None = None,
+                      kind: TeamKind | None = None) -> list[Piece]:
+    query = select(Piece).join(Team).where(Piece.period == period, Piece.status == PieceStatus.SUBMITTED)
+    if city_id is not None:
+        query = query.where(Team.city_id == city_id)
+    if kmw_id is not None:
+        query = query.join(City, City.id == Team.city_id).join(Province).where(Province.kmw_id == kmw_id)
+    if kind is not None:
+        query = query.where(Team.kind == kind)
+    return list(db.session.scalars(query.order_by(Piece.id)))
+
+
+def _collect_korkot_pieces(panel: Panel, pieces) -> int:
+    """A Korkot team's own piece goes straight to its KMW panel, outside the city quota."""
+    added = 0
+    for piece in pieces:
+        tz = piece.team.city.province.timezone
+        added += _add_entry(panel, piece, status=EntryStatus.ELIGIBLE, outside_quota=True,
+                            late=_late_entry(piece, panel.period, "writing", tz, team_id=piece.team_id,
+                                             city_id=piece.team.city_id))
+    db.session.flush()
+    _apply_automatic_recusals(panel)
+    return added
+
+
 @_transaction
 def collect_city_entries(panel_id: int, actor=None) -> int:
     """Submitted pieces of the city's teams for the month enter the city panel; a Korkot team's own piece
@@ -215,29 +249,35 @@ def collect_city_entries(panel_id: int, actor=None) -> int:
     if panel.tier != Tier.CITY:
         raise PanelError(_("Hanya panel kota yang mengumpulkan tulisan dari tim."))
     tz = rules.panel_timezone(panel)
-    pieces = db.session.scalars(
-        select(Piece).join(Team).where(Team.city_id == panel.city_id, Piece.period == panel.period,
-                                       Piece.status == PieceStatus.SUBMITTED).order_by(Piece.id)
-    ).all()
     added = 0
-    for piece in pieces:
-        late = bool(piece.submitted_at) and cycle.is_late(panel.period, "writing", tz, piece.submitted_at,
-                                                          team_id=piece.team_id, city_id=panel.city_id)
-        if piece.team.kind == TeamKind.KORKOT:
-            province_panel = _get_or_create(Tier.PROVINCE, panel.period, kmw_id=panel.city.province.kmw_id)
-            if province_panel.status == PanelStatus.OPEN:
-                added += _add_entry(province_panel, piece, status=EntryStatus.ELIGIBLE, late=late,
-                                    outside_quota=True)
-                db.session.flush()
-                _apply_automatic_recusals(province_panel)
-        else:
-            added += _add_entry(panel, piece, status=EntryStatus.PENDING, late=late)
+    korkot = _submitted_pieces(panel.period, city_id=panel.city_id, kind=TeamKind.KORKOT)
+    if korkot:
+        province_panel = _get_or_create(Tier.PROVINCE, panel.period, kmw_id=panel.city.province.kmw_id)
+        if province_panel.status == PanelStatus.OPEN:  # else submit_piece sent the piece to the next month
+            added += _collect_korkot_pieces(province_panel, korkot)
+    for piece in _submitted_pieces(panel.period, city_id=panel.city_id, kind=TeamKind.TF):
+        added += _add_entry(panel, piece, status=EntryStatus.PENDING,
+                            late=_late_entry(piece, panel.period, "writing", tz, team_id=piece.team_id,
+                                             city_id=panel.city_id))
     for entry in list(panel.entries):
         # A piece withdrawn by its writer before anyone checked it leaves the panel again.
         if entry.status == EntryStatus.PENDING and entry.piece.status != PieceStatus.SUBMITTED and not entry.sheets:
             panel.entries.remove(entry)
     db.session.flush()
     _apply_automatic_recusals(panel)
+    if added:
+        audit.record("entries_collected", f"panel:{panel.id}", f"{added}")
+    db.session.commit()
+    return added
+
+
+@_transaction
+def collect_korkot_entries(panel_id: int) -> int:
+    """The KMW panel takes the submitted Korkot pieces of its cities itself, so that a Korkot piece whose city
+    panel was never opened still reaches it."""
+    panel = _open(panel_id)
+    added = _collect_korkot_pieces(panel, _submitted_pieces(panel.period, kmw_id=panel.kmw_id,
+                                                            kind=TeamKind.KORKOT))
     if added:
         audit.record("entries_collected", f"panel:{panel.id}", f"{added}")
     db.session.commit()
@@ -431,9 +471,15 @@ def decide_tie(entry_id: int, actor, selected: bool, reason: str) -> Entry:
     return entry
 
 
-def readiness_problems(panel: Panel) -> list[str]:
+def readiness_problems(panel: Panel, now: datetime | None = None) -> list[str]:
     """Why the panel cannot be closed yet (empty when it can)."""
     problems = []
+    not_before = rules.closes_not_before(panel, now)
+    if not_before is not None:
+        problems.append(_("Panel baru dapat diputuskan mulai %(when)s: sampai saat itu tulisan masih dapat masuk "
+                          "(atau setelah semua %(feeders)s mengirim).", when=format_datetime(
+                              not_before, rules.panel_timezone(panel), current_locale()),
+                          feeders=rules.feeders_label(panel)))
     size = rules.min_size(panel.tier)
     if len(panel.members) < size:
         problems.append(_("Panel baru beranggota %(n)d orang; minimal %(min)d.", n=len(panel.members), min=size))
@@ -471,7 +517,7 @@ def close_panel(panel_id: int, actor, *, now: datetime | None = None) -> Panel:
         panel = _open(panel_id)
         if not rules.is_chair(actor, panel):
             raise PanelError(_("Hanya ketua panel yang dapat menutup dan memutuskan."))
-        problems = readiness_problems(panel)
+        problems = readiness_problems(panel, now)
         if problems:
             raise PanelError(" ".join(problems))
         results = panel_results(panel)

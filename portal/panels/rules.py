@@ -2,18 +2,22 @@
 conflicts of interest, and which deadline applies. Pure reads; writes live in operations.py."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import current_app
 from sqlalchemy import select
 
-from portal import permissions
+from portal import cycle, permissions
 from portal.extensions import db
-from portal.models.org import City, Kmw, Team, TeamKind
+from portal.models.org import City, Kmw, Province, Team, TeamKind
 from portal.models.people import Role, RoleAssignment, User
-from portal.models.reviews import Entry, Panel, PanelMember, PanelStatus, Recusal, Tier
+from portal.models.reviews import Entry, EntryStatus, Panel, PanelMember, PanelStatus, Recusal, Tier
+from portal.panels.tiers import POLICIES, policy
+from portal.timeutil import now_utc
 
 NATIONAL_TZ = "Asia/Jakarta"
-STAGE_OF_TIER = {Tier.CITY: "city", Tier.PROVINCE: "province", Tier.NATIONAL: "national"}
-NEXT_TIER = {Tier.CITY: Tier.PROVINCE, Tier.PROVINCE: Tier.NATIONAL}
+STAGE_OF_TIER = {tier: p.stage for tier, p in POLICIES.items()}
+NEXT_TIER = {tier: p.next_tier for tier, p in POLICIES.items() if p.next_tier is not None}
 
 
 def scope_key(tier: Tier, *, city_id: int | None = None, kmw_id: int | None = None) -> str:
@@ -26,8 +30,7 @@ def scope_key(tier: Tier, *, city_id: int | None = None, kmw_id: int | None = No
 
 def min_size(tier: Tier) -> int:
     """The fewest members a panel of this tier needs to decide (PANEL_MIN_* settings)."""
-    name = {Tier.CITY: "PANEL_MIN_CITY", Tier.PROVINCE: "PANEL_MIN_PROVINCE", Tier.NATIONAL: "PANEL_MIN_NATIONAL"}
-    return int(current_app.config[name[tier]])
+    return int(current_app.config[policy(tier).min_size_setting])
 
 
 def is_large_enough(panel: Panel) -> bool:
@@ -38,9 +41,92 @@ def panel_timezone(panel: Panel) -> str:
     """The node's time zone: the city's province; the KMW's first province; Jakarta for KMP."""
     if panel.tier == Tier.CITY and panel.city is not None:
         return panel.city.province.timezone
-    if panel.tier == Tier.PROVINCE and panel.kmw is not None and panel.kmw.provinces:
-        return panel.kmw.provinces[0].timezone
+    if panel.tier == Tier.PROVINCE and panel.kmw is not None:
+        return kmw_timezone(panel.kmw)
     return NATIONAL_TZ
+
+
+def kmw_timezone(kmw: Kmw) -> str:
+    return kmw.provinces[0].timezone if kmw.provinces else NATIONAL_TZ
+
+
+# --- when a panel may decide ---------------------------------------------------------------------------
+#
+# A panel decides on what it received, so it may close only once nothing more can arrive for its month:
+# either the deadline of the stage that feeds it (its tier's ``input_stage``) has passed at every node that
+# feeds it, in that node's local time and with every extension recorded for that stage there; or every node
+# that feeds it has already delivered (a city panel: every facilitator team of the city has its piece in the
+# panel; a KMW panel: every city panel of its provinces is decided; the national panel: every KMW panel is
+# decided). A piece that is submitted after its panel was decided goes to the next month's panel as late work
+# (``portal.submissions.operations.destination``), so nothing ever lands nowhere.
+
+def inputs_due(panel: Panel) -> datetime:
+    """The instant by which everything this panel can receive is due (extensions included)."""
+    stage = policy(panel.tier).input_stage
+    period = panel.period
+    if panel.tier == Tier.CITY:
+        tz = panel.city.province.timezone
+        team_ids = team_ids_of_city(panel.city_id, TeamKind.TF)
+        found = cycle.latest_extensions([period], stage, team_ids=team_ids, city_ids=[panel.city_id])
+        deadlines = [cycle.effective_deadline_from(period, stage, tz, found, team_id=t, city_id=panel.city_id)
+                     for t in team_ids]
+        return max(deadlines, default=cycle.effective_deadline_from(period, stage, tz, found,
+                                                                    city_id=panel.city_id))
+    if panel.tier == Tier.PROVINCE:
+        cities = db.session.execute(
+            select(City.id, Province.timezone).join(Province).where(Province.kmw_id == panel.kmw_id)).all()
+        found = cycle.latest_extensions([period], stage, city_ids=[c for c, _ in cities], kmw_ids=[panel.kmw_id])
+        return max((cycle.effective_deadline_from(period, stage, tz, found, city_id=c, kmw_id=panel.kmw_id)
+                    for c, tz in cities),
+                   default=cycle.effective_deadline_from(period, stage, panel_timezone(panel), found,
+                                                         kmw_id=panel.kmw_id))
+    kmws = db.session.scalars(select(Kmw).where(Kmw.provinces.any())).all()
+    found = cycle.latest_extensions([period], stage, kmw_ids=[k.id for k in kmws])
+    return max((cycle.effective_deadline_from(period, stage, kmw_timezone(k), found, kmw_id=k.id) for k in kmws),
+               default=cycle.stage_deadline(period, stage, NATIONAL_TZ))
+
+
+def inputs_complete(panel: Panel) -> bool:
+    """Has every node that feeds this panel already delivered everything it can send for the month?"""
+    if panel.tier == Tier.CITY:
+        team_ids = set(team_ids_of_city(panel.city_id, TeamKind.TF))  # a returned piece may still come back
+        return bool(team_ids) and team_ids <= {e.piece.team_id for e in panel.entries
+                                               if e.status != EntryStatus.RETURNED}
+    if panel.tier == Tier.PROVINCE:
+        feeding = select(City.id).join(Province).where(Province.kmw_id == panel.kmw_id)
+        decided = select(Panel.city_id).where(Panel.tier == Tier.CITY, Panel.city_id.in_(feeding))
+    else:
+        feeding = select(Kmw.id).where(Kmw.provinces.any())
+        decided = select(Panel.kmw_id).where(Panel.tier == Tier.PROVINCE, Panel.kmw_id.in_(feeding))
+    decided = decided.where(Panel.period == panel.period, Panel.status == PanelStatus.CLOSED)
+    return set(db.session.scalars(feeding)) <= set(db.session.scalars(decided))
+
+
+def receiving_panel_key(team: Team) -> tuple[Tier, str]:
+    """The panel that receives a team's piece: a facilitator team's goes to its city panel, a Korkot team's own
+    piece straight to its KMW panel (outside the city quota). As (tier, scope key)."""
+    if team.kind == TeamKind.KORKOT:
+        return Tier.PROVINCE, scope_key(Tier.PROVINCE, kmw_id=team.city.province.kmw_id)
+    return Tier.CITY, scope_key(Tier.CITY, city_id=team.city_id)
+
+
+def decided_periods(tier: Tier, key: str, periods) -> set[str]:
+    """Of these months, those in which that panel has already decided."""
+    return set(db.session.scalars(select(Panel.period).where(
+        Panel.tier == tier, Panel.scope_key == key, Panel.period.in_(list(periods)),
+        Panel.status == PanelStatus.CLOSED)))
+
+
+def feeders_label(panel: Panel) -> str:
+    return str(policy(panel.tier).feeders)
+
+
+def closes_not_before(panel: Panel, now: datetime | None = None) -> datetime | None:
+    """When this panel may be decided at the earliest, or None when it may be decided now."""
+    due = inputs_due(panel)
+    if (now or now_utc()) >= due or inputs_complete(panel):
+        return None
+    return due
 
 
 def deadline_scope(panel: Panel) -> dict:

@@ -55,8 +55,10 @@ def _photo_bytes(rng: random.Random, label: str, palette) -> bytes:
 
 
 def _submitted_at(period: str, tz_name: str) -> datetime:
+    """10.30 local on the 10th of the month, or now when that is still to come (never in the future)."""
     due = cycle.stage_due_day(period, "writing")
-    return datetime.combine(due.replace(day=10), time(10, 30), tzinfo=ZoneInfo(tz_name)).astimezone(UTC)
+    return min(datetime.combine(due.replace(day=10), time(10, 30), tzinfo=ZoneInfo(tz_name)).astimezone(UTC),
+               now_utc())
 
 
 def seed(ctx) -> None:

@@ -18,6 +18,7 @@ from portal.extensions import db
 from portal.models.org import City, Kmw, Team
 from portal.models.pieces import Extension, MediaFile, Photo, Piece, PieceForm, PieceStatus
 from portal.models.reviews import Entry
+from portal.panels.rules import decided_periods, receiving_panel_key
 from portal.submissions import media as media_files
 from portal.submissions.requirements import Missing, check_requirements
 from portal.timeutil import format_date, is_valid_period, now_utc, period_label
@@ -40,6 +41,16 @@ class RequirementsNotMet(SubmissionError):
     def __init__(self, missing: list[Missing]):
         super().__init__(_("Tulisan belum dapat dikirim. Lengkapi dulu:"))
         self.missing = missing
+
+
+class DestinationChanged(SubmissionError):
+    """The month whose panel would receive the piece is not the one the writer confirmed."""
+
+    def __init__(self, destination: "Destination"):
+        super().__init__(_("Tujuan tulisan ini berubah sejak halaman dibuka: tulisan akan dinilai pada penilaian "
+                           "%(month)s. Periksa keterangan di atas tombol kirim, lalu kirim lagi.",
+                           month=period_label(destination.period)))
+        self.destination = destination
 
 
 class VersionConflict(SubmissionError):
@@ -153,6 +164,37 @@ def roll_over_late_drafts(team: Team, now: datetime | None = None, months: TeamM
     return [piece]
 
 
+# --- where a submitted piece lands ----------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Destination:
+    """The month whose panel receives a piece submitted now. ``late``: that is not the piece's own month, because
+    the panel of its month has already decided; the piece is then assessed as late work with the next month's."""
+
+    period: str
+    late: bool
+    decided_period: str | None  # the month whose panel had already decided, when late
+    taken: bool  # the team already has a piece in ``period``: submitting now is refused
+
+
+def destination(piece: Piece, now: datetime | None = None) -> Destination:
+    """Where ``piece`` lands if it is submitted at ``now``: its month while writing is open (or the team's next
+    writing month once it has closed, as ``_move_if_late`` does), and the month after while the panel that
+    receives it (``panels.rules.receiving_panel_key``) has already decided that month. Never nowhere."""
+    now = now or now_utc()
+    period = piece.period if is_writing_open(piece, now) else team_writing_period(piece.team, now)
+    tier, key = receiving_panel_key(piece.team)
+    candidates = [period, cycle.next_period(period), cycle.next_period(cycle.next_period(period))]
+    decided = decided_periods(tier, key, candidates)
+    first_decided = period if period in decided else None
+    while period in decided:
+        period = cycle.next_period(period)
+    taken = period != piece.period and db.session.scalar(
+        db.select(Piece.id).where(Piece.team_id == piece.team_id, Piece.period == period, Piece.id != piece.id)
+    ) is not None
+    return Destination(period=period, late=first_decided is not None, decided_period=first_decided, taken=taken)
+
+
 # --- pieces --------------------------------------------------------------------------------------
 
 def _require_writer(user, team: Team) -> None:
@@ -225,12 +267,26 @@ def _clip(piece: Piece, name: str, value: str) -> str:
     return value[:length] if length else value
 
 
-def submit_piece(user, piece: Piece, now: datetime | None = None) -> Piece:
-    """Submit for the city panel. A piece whose month has closed goes to the next month's cycle first."""
+def submit_piece(user, piece: Piece, now: datetime | None = None, *, confirmed_period: str | None = None) -> Piece:
+    """Submit for the panel that receives it (``destination``). A piece whose month has closed goes to the next
+    month's cycle first; one whose month's panel has already decided goes to the following month's panel as late
+    work. ``confirmed_period``: the month the writer was shown; if the destination changed since, nothing is
+    submitted (``DestinationChanged``)."""
     _require_writer(user, piece.team)
     _require_editable(piece)
     now = now or now_utc()
+    target = destination(piece, now)
+    if confirmed_period and confirmed_period != target.period:
+        raise DestinationChanged(target)
+    if target.taken:
+        raise SubmissionError(_("Tim ini sudah punya tulisan untuk %(month)s, bulan yang akan menerima tulisan ini. "
+                                "Lanjutkan tulisan %(month)s itu.", month=period_label(target.period)))
     _move_if_late(piece, now)
+    if target.late and piece.period != target.period:
+        piece.moved_from_period = piece.moved_from_period or piece.period
+        piece.period = target.period
+        audit.record("piece_moved", target=f"piece:{piece.id}",
+                     detail=f"{target.decided_period}->{piece.period} (panel decided)")
     if not is_writing_open(piece, now):
         db.session.rollback()
         raise SubmissionError(_("Batas pengiriman sudah lewat dan tim sudah punya tulisan bulan berikutnya."))

@@ -9,10 +9,14 @@ from portal import permissions as perm
 from portal.extensions import db
 from portal.models.org import Team
 from portal.models.pieces import Piece, PieceStatus
+from portal.models.reviews import Tier
+from portal.panels.rules import receiving_panel_key
 from portal.submissions import bp, operations, queries
 from portal.submissions.forms import ActionForm, PieceForm
 from portal.submissions.requirements import check_requirements
 from portal.text import render_markdown, word_count
+from portal.i18n import current_locale
+from portal.timeutil import period_label
 
 
 def load_piece(piece_id: int, *, edit: bool = False) -> Piece:
@@ -120,16 +124,22 @@ def _handle_post(piece: Piece, form: PieceForm):
         return _render_edit(piece, form, preview=render_markdown(piece.body_md))
     if action == "submit":
         try:
-            operations.submit_piece(current_user, piece)
+            operations.submit_piece(current_user, piece, confirmed_period=request.form.get("destination") or None)
         except operations.RequirementsNotMet as exc:
             return _render_edit(piece, form, missing=exc.missing, status=400)
         except operations.SubmissionError as exc:
             return _render_edit(piece, form, error=str(exc), status=400)
-        flash(_("Tulisan terkirim ke tim penilai Korkot. Anda masih dapat menariknya kembali sebelum batas waktu."),
+        flash(_("Tulisan terkirim ke %(panel)s untuk penilaian %(month)s. Anda masih dapat menariknya kembali "
+                "sebelum batas waktu.", panel=receiving_panel_label(piece.team), month=period_label(piece.period, current_locale())),
               "success")
         return redirect(url_for("submissions.home", tim=piece.team_id))
     flash(_("Draf tersimpan."), "success")
     return redirect(url_for("submissions.edit", piece_id=piece.id))
+
+
+def receiving_panel_label(team) -> str:
+    tier, _key = receiving_panel_key(team)
+    return _("tim penilai KMW") if tier == Tier.PROVINCE else _("tim penilai Korkot")
 
 
 def _int(value) -> int | None:
@@ -187,6 +197,7 @@ def _render_edit(piece: Piece, form: PieceForm, *, status: int = 200, **extra):
     extra["failed_slots"] = failed
     return render_template(
         "submissions/edit.html", piece=piece, form=form, limits=limits, status_info=status_info,
+        destination=operations.destination(piece), destination_panel=receiving_panel_label(piece.team),
         open_missing=check_requirements(piece), words=word_count(form.body_md.data or ""),
         free_slots=max(0, cfg["PHOTOS_MAX"] - len(piece.photos)), **extra,
     ), status
