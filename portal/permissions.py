@@ -13,7 +13,7 @@ from flask import abort
 from flask_login import current_user
 
 from portal.extensions import db
-from portal.models.org import City, Kmw, Team
+from portal.models.org import NATIONAL_TIMEZONE, City, Kmw, Team, node_timezone
 from portal.models.people import Role, RoleAssignment, User
 from portal.models.reviews import Entry, PanelMember
 
@@ -190,13 +190,10 @@ def can_edit_piece(user, piece) -> bool:
 def home_timezone(user) -> str:
     """The time zone of the province a user works in (first scoped role), Jakarta otherwise."""
     for a in user.roles if _authenticated(user) else []:
-        if a.team_id is not None:
-            return a.team.city.province.timezone
-        if a.city_id is not None:
-            return a.city.province.timezone
-        if a.kmw_id is not None and a.kmw.provinces:
-            return a.kmw.provinces[0].timezone
-    return "Asia/Jakarta"
+        node = a.team or a.city or a.kmw  # a KMW without provinces yet says nothing: look further
+        if node is not None and not (isinstance(node, Kmw) and not node.provinces):
+            return node_timezone(node)
+    return NATIONAL_TIMEZONE
 
 
 # --- decorators ----------------------------------------------------------------------------------

@@ -98,7 +98,7 @@ def test_kmw_panel_waits_for_the_20th_or_every_city_panel(app, make_tree, make_u
     # Semarang has not decided yet: it may still send pieces until the end of the 20th.
     with pytest.raises(ops.PanelError, match="21 November 2026 00.00 WIB"):
         ops.close_panel(panel.id, kmw_pool[0])
-    at(datetime(2026, 11, 21, 0, 0, tzinfo=WIB))
+    at(datetime(2026, 11, 21, 0, 1, tzinfo=WIB))
     assert ops.close_panel(panel.id, kmw_pool[0]).status == PanelStatus.CLOSED
 
 

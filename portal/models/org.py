@@ -89,3 +89,22 @@ class Kelurahan(db.Model):
     name: Mapped[str] = mapped_column(String(160))
     team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
     team: Mapped[Team] = relationship(back_populates="kelurahan")
+
+
+NATIONAL_TIMEZONE = "Asia/Jakarta"
+
+
+def node_timezone(node) -> str:
+    """The time zone whose local days a node's deadlines follow: a kelurahan's, team's or city's province; a
+    province's own; a KMW's first province; the national office (``None``, a KMP region) Jakarta."""
+    if isinstance(node, Kelurahan):
+        node = node.team
+    if isinstance(node, Team):
+        node = node.city
+    if isinstance(node, City):
+        return node.province.timezone
+    if isinstance(node, Province):
+        return node.timezone
+    if isinstance(node, Kmw) and node.provinces:
+        return node.provinces[0].timezone
+    return NATIONAL_TIMEZONE

@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from portal import audit, cycle, letters
 from portal.extensions import db
+from portal.i18n import current_locale
 from portal.models.org import City, Kmw, Province, Team, TeamKind
 from portal.models.people import User
 from portal.models.pieces import BestPractice, Piece, PieceStatus
@@ -41,7 +42,6 @@ from portal.panels import rules
 from portal.rubrics import active_rubric
 from portal.scoring_adapter import panel_results, tier_quota
 from portal.submissions.requirements import check_requirements
-from portal.i18n import current_locale
 from portal.timeutil import format_datetime, now_utc
 
 

@@ -9,13 +9,12 @@ from sqlalchemy import select
 
 from portal import cycle, permissions
 from portal.extensions import db
-from portal.models.org import City, Kmw, Province, Team, TeamKind
+from portal.models.org import NATIONAL_TIMEZONE, City, Kmw, Province, Team, TeamKind, node_timezone
 from portal.models.people import Role, RoleAssignment, User
 from portal.models.reviews import Entry, EntryStatus, Panel, PanelMember, PanelStatus, Recusal, Tier
 from portal.panels.tiers import POLICIES, policy
 from portal.timeutil import now_utc
 
-NATIONAL_TZ = "Asia/Jakarta"
 STAGE_OF_TIER = {tier: p.stage for tier, p in POLICIES.items()}
 NEXT_TIER = {tier: p.next_tier for tier, p in POLICIES.items() if p.next_tier is not None}
 
@@ -38,16 +37,8 @@ def is_large_enough(panel: Panel) -> bool:
 
 
 def panel_timezone(panel: Panel) -> str:
-    """The node's time zone: the city's province; the KMW's first province; Jakarta for KMP."""
-    if panel.tier == Tier.CITY and panel.city is not None:
-        return panel.city.province.timezone
-    if panel.tier == Tier.PROVINCE and panel.kmw is not None:
-        return kmw_timezone(panel.kmw)
-    return NATIONAL_TZ
-
-
-def kmw_timezone(kmw: Kmw) -> str:
-    return kmw.provinces[0].timezone if kmw.provinces else NATIONAL_TZ
+    """The panel's node's time zone (``org.levels.node_timezone``)."""
+    return node_timezone(node_of(panel))
 
 
 # --- when a panel may decide ---------------------------------------------------------------------------
@@ -65,7 +56,7 @@ def inputs_due(panel: Panel) -> datetime:
     stage = policy(panel.tier).input_stage
     period = panel.period
     if panel.tier == Tier.CITY:
-        tz = panel.city.province.timezone
+        tz = node_timezone(panel.city)
         team_ids = team_ids_of_city(panel.city_id, TeamKind.TF)
         found = cycle.latest_extensions([period], stage, team_ids=team_ids, city_ids=[panel.city_id])
         deadlines = [cycle.effective_deadline_from(period, stage, tz, found, team_id=t, city_id=panel.city_id)
@@ -82,8 +73,8 @@ def inputs_due(panel: Panel) -> datetime:
                                                          kmw_id=panel.kmw_id))
     kmws = db.session.scalars(select(Kmw).where(Kmw.provinces.any())).all()
     found = cycle.latest_extensions([period], stage, kmw_ids=[k.id for k in kmws])
-    return max((cycle.effective_deadline_from(period, stage, kmw_timezone(k), found, kmw_id=k.id) for k in kmws),
-               default=cycle.stage_deadline(period, stage, NATIONAL_TZ))
+    return max((cycle.effective_deadline_from(period, stage, node_timezone(k), found, kmw_id=k.id) for k in kmws),
+               default=cycle.stage_deadline(period, stage, NATIONAL_TIMEZONE))
 
 
 def inputs_complete(panel: Panel) -> bool:

@@ -39,6 +39,7 @@ from portal.models import (
     Tier,
     User,
 )
+from portal.models.org import node_timezone
 from portal.timeutil import format_datetime, period_label
 
 PASSING_GRADE = 700
@@ -73,9 +74,6 @@ def kmw_label(kmw: Kmw) -> str:
     return kmw.provinces[0].name if len(kmw.provinces) == 1 else kmw.name
 
 
-def kmw_timezone(kmw: Kmw) -> str:
-    """A KMW's clock for its own deadline: its first province's, as the panels feature reckons lateness."""
-    return kmw.provinces[0].timezone if kmw.provinces else "Asia/Jakarta"
 
 
 def month_pieces(team_ids: list[int], period: str) -> dict[int, Piece]:
@@ -122,7 +120,7 @@ def _check_label(entry: Entry | None) -> str:
 
 def lampiran3(city: City, period: str) -> Recap:
     """Recap of best-practice production and knowledge products of one city for one month."""
-    tz = city.province.timezone
+    tz = node_timezone(city)
     teams = sorted(city.teams, key=lambda t: (t.kind == TeamKind.KORKOT, t.code))
     pieces = month_pieces([t.id for t in teams], period)
     piece_ids = [p.id for p in pieces.values()]
@@ -217,7 +215,7 @@ def knowledge_section(kmw: Kmw, year: int) -> Section:
             )
         )
     }
-    tz = kmw_timezone(kmw)
+    tz = node_timezone(kmw)
     rows = []
     for n, expert in enumerate(kmw_experts(kmw.id), 1):
         kp = products.get(expert.id)

@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from portal import cycle, permissions
 from portal.extensions import db
 from portal.models import City, Kmw, Panel, Tier
+from portal.models.org import node_timezone
 from portal.reports import bp, dashboard, exports, jobs, recaps, rules
 from portal.reports.bundles import SCOPES, BundleSpec, safe_name
 from portal.reports.followup import followup_recap
@@ -208,7 +209,7 @@ def progress_index():
 def progress(kmw_id: int):
     kmw = db.get_or_404(Kmw, kmw_id)
     form = PeriodForm(request.args)
-    tz = recaps.kmw_timezone(kmw)
+    tz = node_timezone(kmw)
     period = form.periode.data.strip() if form.validate() and form.periode.data else cycle.current_period(tz)
     data = dashboard.build(Scope("kmw", frozenset({kmw.id})), period, Tier.PROVINCE, with_contacts=False)
     return render_template(

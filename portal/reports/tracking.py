@@ -28,8 +28,9 @@ from portal.models import (
     Tier,
     User,
 )
+from portal.models.org import node_timezone
 from portal.permissions import managed_scope
-from portal.reports.recaps import kmw_timezone, month_pieces, writing_status
+from portal.reports.recaps import month_pieces, writing_status
 
 
 @dataclass(frozen=True)
@@ -181,7 +182,7 @@ def kmw_compliance(period: str, scope: Scope) -> pd.DataFrame:
     sent = []
     for kmw_id in kmws["kmw_id"]:
         kmw = db.session.get(Kmw, int(kmw_id))
-        deadline = cycle.effective_deadline(period, "province", kmw_timezone(kmw), kmw_id=kmw.id)
+        deadline = cycle.effective_deadline(period, "province", node_timezone(kmw), kmw_id=kmw.id)
         at = closed.get(kmw_id)
         sent.append(at is not None and at < deadline)
     kmws["sent"] = pd.Series(sent, dtype=bool, index=kmws.index)

@@ -15,7 +15,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from portal import audit, cycle, permissions, photos, storage
 from portal.extensions import db
-from portal.models.org import City, Kmw, Team
+from portal.models.org import City, Kmw, Team, node_timezone
 from portal.models.pieces import Extension, MediaFile, Photo, Piece, PieceForm, PieceStatus
 from portal.models.reviews import Entry
 from portal.panels.rules import decided_periods, receiving_panel_key
@@ -62,13 +62,9 @@ class VersionConflict(SubmissionError):
 
 # --- the cycle of one team ----------------------------------------------------------------------
 
-def team_timezone(team: Team) -> str:
-    return team.city.province.timezone
-
-
 def writing_deadline(team: Team, period: str) -> datetime:
     """When writing for ``period`` closes for this team (its own or its city's extension included)."""
-    return cycle.effective_deadline(period, "writing", team_timezone(team), team_id=team.id, city_id=team.city_id)
+    return cycle.effective_deadline(period, "writing", node_timezone(team), team_id=team.id, city_id=team.city_id)
 
 
 def team_writing_cycle(team: Team, now: datetime | None = None,
@@ -77,7 +73,7 @@ def team_writing_cycle(team: Team, now: datetime | None = None,
     deadline. One query for the extensions of both months it can be, none when ``extensions`` (from
     ``cycle.latest_extensions`` for those months) is given."""
     now = now or now_utc()
-    tz = team_timezone(team)
+    tz = node_timezone(team)
     current = cycle.current_period(tz, now)
     following = cycle.next_period(current)
     if extensions is None:
@@ -101,7 +97,7 @@ class TeamMonths:
 
 def load_team_months(team: Team, now: datetime | None = None) -> TeamMonths:
     now = now or now_utc()
-    current = cycle.current_period(team_timezone(team), now)
+    current = cycle.current_period(node_timezone(team), now)
     pieces = db.session.scalars(
         db.select(Piece).where(Piece.team_id == team.id).order_by(Piece.period.desc())
         .options(defer(Piece.body_md), defer(Piece.facts))  # a list of titles: a year of texts is not needed
@@ -143,7 +139,7 @@ def roll_over_late_drafts(team: Team, now: datetime | None = None, months: TeamM
     """
     now = now or now_utc()
     months = months or load_team_months(team, now)
-    tz = team_timezone(team)
+    tz = node_timezone(team)
     current = cycle.current_period(tz, now)
     candidates = (current, cycle.next_period(current))
     drafts = [p for p in months.pieces if p.status == PieceStatus.DRAFT]
@@ -432,8 +428,7 @@ def grant_extension(by, period: str, stage: str, until: datetime, reason: str, t
         raise ValueError("naive datetime given; use timezone-aware UTC")
     if not is_valid_period(period):
         raise SubmissionError(_("Tulis bulan sebagai TTTT-BB, misalnya 2026-11."))
-    tz = (team.city.province.timezone if team else city.province.timezone if city
-          else kmw.provinces[0].timezone if kmw.provinces else "Asia/Jakarta")
+    tz = node_timezone(team or city or kmw)
     if until <= cycle.stage_deadline(period, stage, tz):
         raise SubmissionError(_("Perpanjangan harus sesudah batas waktu biasa (%(day)s, pukul 24.00).",
                                 day=format_date(cycle.stage_due_day(period, stage))))

@@ -6,10 +6,10 @@ from datetime import date, datetime, timedelta
 
 from portal import cycle
 from portal.extensions import db
-from portal.models.org import Team
+from portal.models.org import Team, node_timezone
 from portal.models.pieces import Piece, PieceStatus
 from portal.models.reviews import Entry, EntryStatus, Panel, PanelStatus, Tier
-from portal.submissions.operations import TeamMonths, team_timezone, team_writing_cycle
+from portal.submissions.operations import TeamMonths, team_writing_cycle
 from portal.timeutil import now_utc, tz_label
 
 TIER_ORDER = {Tier.CITY: 0, Tier.PROVINCE: 1, Tier.NATIONAL: 2}
@@ -36,7 +36,7 @@ class MonthStatus:
 def month_status(team: Team, now: datetime | None = None, months: TeamMonths | None = None) -> MonthStatus:
     """This month's piece of the team and the time left to submit it (no query when ``months`` is given)."""
     now = now or now_utc()
-    tz = team_timezone(team)
+    tz = node_timezone(team)
     period, deadline = team_writing_cycle(team, now, months.extensions if months else None)
     if months is None:
         piece = db.session.scalar(db.select(Piece).where(Piece.team_id == team.id, Piece.period == period))

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from portal import permissions as perm
 from portal.extensions import db
+from portal.i18n import current_locale
 from portal.models.org import Team
 from portal.models.pieces import Piece, PieceStatus
 from portal.models.reviews import Tier
@@ -15,7 +16,6 @@ from portal.submissions import bp, operations, queries
 from portal.submissions.forms import ActionForm, PieceForm
 from portal.submissions.requirements import check_requirements
 from portal.text import render_markdown, word_count
-from portal.i18n import current_locale
 from portal.timeutil import period_label
 
 

@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from portal import permissions as perm
 from portal.extensions import db
-from portal.models.org import City, Kmw, Team
+from portal.models.org import City, Kmw, Team, node_timezone
 from portal.models.pieces import Extension, KnowledgeProduct
 from portal.submissions import bp, knowledge, operations
 from portal.submissions.forms import ExtensionForm, KnowledgeForm
@@ -48,14 +48,6 @@ def _resolve(scope: str):
     return kind, obj
 
 
-def _scope_timezone(kind: str, obj) -> str:
-    if kind == "team":
-        return obj.city.province.timezone
-    if kind == "city":
-        return obj.province.timezone
-    return obj.provinces[0].timezone if obj.provinces else "Asia/Jakarta"
-
-
 @bp.route("/perpanjangan", methods=["GET", "POST"])
 @login_required
 def extensions():
@@ -65,7 +57,7 @@ def extensions():
     form.scope.choices = _scope_choices(current_user)
     if form.validate_on_submit():
         kind, obj = _resolve(form.scope.data)
-        tz = _scope_timezone(kind, obj)
+        tz = node_timezone(obj)
         until = form.until.data.replace(tzinfo=ZoneInfo(tz))
         if not is_valid_period(form.period.data):
             form.period.errors.append(_("Tulis bulan sebagai TTTT-BB, misalnya 2026-11."))
