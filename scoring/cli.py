@@ -158,7 +158,9 @@ def write_results(results: pd.DataFrame, out: Path) -> None:
                 shown.to_excel(writer, index=False)
                 protect_workbook(writer.book)
         else:
-            quote_frame(shown).to_csv(temporary, index=False, float_format="%.2f")
+            # CRLF line ends (RFC 4180): a cell holding a bare CR is then quoted, so it cannot start a
+            # new row in a spreadsheet, where its text would be read as a new, unquoted cell.
+            quote_frame(shown).to_csv(temporary, index=False, float_format="%.2f", lineterminator="\r\n")
         os.replace(temporary, out)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

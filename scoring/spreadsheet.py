@@ -1,10 +1,11 @@
 """Text cells that a spreadsheet opens as text, never as a formula (CSV injection, OWASP's advice).
 
 A spreadsheet runs a cell that starts with ``=``, ``+``, ``-`` or ``@`` as a formula, and also one that
-starts with a tab or a carriage return followed by one; a formula such as ``=HYPERLINK(...)`` or a DDE
-call then runs on the reader's computer. This module is the one place that rule is written: the scoring
-command line and every export of the best-practice portal (which depends on this package, never the
-other way round) write their csv and xlsx cells through it.
+starts with a tab or a carriage return followed by one (OWASP); a formula such as ``=HYPERLINK(...)`` or
+a DDE call then runs on the reader's computer. A line feed is treated like the carriage return (an
+xlsx file reads a stored carriage return back as a line feed). This module is the one place that rule
+is written: the scoring command line and every export of the best-practice portal (which depends on
+this package, never the other way round) write their csv and xlsx cells through it.
 
 * CSV: such a text gets a leading apostrophe, ``'=HYPERLINK(...)``, which Excel and LibreOffice show as
   text. :func:`unquote_text` undoes it exactly, so a file written here reads back unchanged (a text that
@@ -22,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 QUOTE = "'"
 
 
