@@ -21,6 +21,7 @@ from scoring.errors import Problem, ScoringError
 from scoring.results import compute_results
 from scoring.rubric import Rubric, default_rubric
 from scoring.rubric_toml import load_rubric, rubric_to_toml
+from scoring.spreadsheet import protect_workbook, quote_frame
 
 EXIT_OK = 0
 EXIT_REFUSED = 2
@@ -143,15 +144,23 @@ def results_for_output(results: pd.DataFrame) -> pd.DataFrame:
 
 
 def write_results(results: pd.DataFrame, out: Path) -> None:
-    """Write CSV or xlsx atomically: a failed write leaves no partial file behind."""
+    """Write CSV or xlsx atomically: a failed write leaves no partial file behind.
+
+    Ids, group keys and carried columns come from the input file: a text that a spreadsheet would run
+    as a formula is written as text (:mod:`scoring.spreadsheet`); numbers stay numbers.
+    """
     shown = results_for_output(results)
     handle, temporary = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=out.suffix)
     os.close(handle)
     try:
         if out.suffix.lower() == ".xlsx":
-            shown.to_excel(temporary, index=False, engine="openpyxl")
+            with pd.ExcelWriter(temporary, engine="openpyxl") as writer:
+                shown.to_excel(writer, index=False)
+                protect_workbook(writer.book)
         else:
-            shown.to_csv(temporary, index=False, float_format="%.2f")
+            # CRLF line ends (RFC 4180): a cell holding a bare CR is then quoted, so it cannot start a
+            # new row in a spreadsheet, where its text would be read as a new, unquoted cell.
+            quote_frame(shown).to_csv(temporary, index=False, float_format="%.2f", lineterminator="\r\n")
         os.replace(temporary, out)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

@@ -17,7 +17,8 @@ from portal.accounts.rules import EMAIL, ScopeError, ScopeLookup, can_grant, par
 from portal.auth.operations import issue_password_token, normalise_email
 from portal.extensions import db
 from portal.models.people import User
-from portal.org.csvtable import Problem, TableError, looks_like_formula, read_table
+from portal.org.csvtable import Problem, TableError, imported_text, read_table
+from portal.spreadsheet_safety import unquote_text
 
 COLUMNS = ["email", "nama", "telepon", "jabatan", "peran", "lingkup_kode"]
 REQUIRED = ["email", "nama", "peran"]
@@ -83,18 +84,19 @@ def import_accounts_csv(data: bytes, by: User | None = None) -> AccountImportRes
 
 def _check_row(line, row, people, taken, scopes: ScopeLookup, by, problems: list[Problem]) -> None:
     email = normalise_email(row.get("email", ""))
-    name = row.get("nama", "")
     before = len(problems)
+    formulas: list[Problem] = []
+    name = imported_text(line, "nama", row.get("nama", ""), formulas)
+    position = imported_text(line, "jabatan", row.get("jabatan", ""), formulas)
+    phone = unquote_text(row.get("telepon", ""))  # "+62 812..." is a phone number, accepted as it is
     if not EMAIL.match(email) or len(email) > 254:
         problems.append(Problem(line, "email", _("alamat email tidak valid.")))
     elif email in taken:
         problems.append(Problem(line, "email", _("email %(email)s sudah terdaftar.", email=email)))
     if not name or len(name) > 160:
         problems.append(Problem(line, "nama", _("wajib diisi, paling panjang 160 karakter.")))
-    for column in ("nama", "jabatan"):
-        if looks_like_formula(row.get(column, "")):
-            problems.append(Problem(line, column, _("tidak boleh diawali =, +, - atau @.")))
-    if len(row.get("telepon", "")) > 40 or len(row.get("jabatan", "")) > 160:
+    problems.extend(formulas)
+    if len(phone) > 40 or len(position) > 160:
         problems.append(Problem(line, "telepon", _("telepon paling panjang 40, jabatan 160 karakter.")))
     role = parse_role(row.get("peran", ""))
     node = None
@@ -118,5 +120,5 @@ def _check_row(line, row, people, taken, scopes: ScopeLookup, by, problems: list
                 )
     if len(problems) > before:
         return
-    person = people.setdefault(email, _Person(line, name, row.get("telepon", ""), row.get("jabatan", "")))
+    person = people.setdefault(email, _Person(line, name, phone, position))
     person.roles.append((role, node))

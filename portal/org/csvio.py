@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 from portal import audit
 from portal.extensions import db
 from portal.models.org import TIMEZONES, City, Kelurahan, Kmw, Province, Region, Team, TeamKind
-from portal.org.csvtable import Problem, TableError, looks_like_formula, read_table, write_table
+from portal.org.csvtable import Problem, TableError, imported_text, read_table, write_table
 from portal.org.levels import LEVELS, ORDER, korkot_code, korkot_name
 
 COLUMNS = [
@@ -117,7 +117,9 @@ def _check_row(
     parent = ""
     for i, key in enumerate(ORDER):
         lvl = LEVELS[key]
-        code, name = row.get(f"{key}_kode", ""), row.get(f"{key}_nama", "")
+        bad: list[Problem] = []
+        code = imported_text(line, f"{key}_kode", row.get(f"{key}_kode", ""), bad)
+        name = imported_text(line, f"{key}_nama", row.get(f"{key}_nama", ""), bad)
         if not code:
             if i < deepest and key != "wilayah":
                 problems.append(
@@ -128,7 +130,7 @@ def _check_row(
                 problems.append(Problem(line, f"{key}_kode", _("nama terisi tetapi kodenya kosong.")))
                 return
             continue
-        bad = _field_problems(line, key, code, name, lvl.code_max, lvl.name_max)
+        bad += _field_problems(line, key, code, name, lvl.code_max, lvl.name_max)
         extra, extra_bad = _extra(line, key, row)
         if bad or extra_bad:
             problems.extend(bad + extra_bad)
@@ -181,14 +183,6 @@ def _field_problems(line, key, code, name, code_max, name_max) -> list[Problem]:
     out = []
     if len(code) > code_max:
         out.append(Problem(line, f"{key}_kode", _("kode paling panjang %(n)s karakter.", n=code_max)))
-    if looks_like_formula(code) or looks_like_formula(name):
-        out.append(
-            Problem(
-                line,
-                f"{key}_kode" if looks_like_formula(code) else f"{key}_nama",
-                _("tidak boleh diawali =, +, - atau @."),
-            )
-        )
     if not name:
         out.append(Problem(line, f"{key}_nama", _("wajib diisi.")))
     elif len(name) > name_max:

@@ -3,6 +3,7 @@
 UTF-8 with or without a byte-order mark; comma or semicolon separators (Indonesian Excel writes
 semicolons). Line numbers count the header as line 1, so messages match what the user sees in a
 spreadsheet. Shared by the tree import and the account import.
+Text cells are read with :func:`imported_text`, the inverse of what the exports write.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import io
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+
+from portal.spreadsheet_safety import csv_bytes, looks_like_formula, unquote_text
 
 
 @dataclass(frozen=True)
@@ -115,18 +118,29 @@ def read_table(data: bytes, *, required: list[str], known: list[str]) -> Table:
     return Table(header=header, rows=rows)
 
 
-def write_table(header: list[str], rows, delimiter: str = ";") -> bytes:
-    """UTF-8 with a byte-order mark and semicolons: opens correctly in Excel set to Indonesian."""
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, delimiter=delimiter, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+def write_table(header: list[str], rows) -> bytes:
+    """UTF-8 with a byte-order mark and semicolons: opens correctly in Excel set to Indonesian. Text that
+    a spreadsheet would run as a formula gets a leading apostrophe (:mod:`portal.spreadsheet_safety`)."""
+    return csv_bytes([header, *rows])
 
 
-FORMULA_STARTS = ("=", "+", "-", "@")
+def imported_text(line: int, column: str, raw: str, problems: list[Problem]) -> str:
+    """A text cell of an import, read the way the portal's own export writes it.
 
-
-def looks_like_formula(value: str) -> bool:
-    """Text a spreadsheet would run as a formula when the export is opened (CSV injection)."""
-    return value.startswith(FORMULA_STARTS)
+    A cell starting with =, +, - or @ is refused (the spreadsheet it came from may already have run it
+    as a formula, so its text is not what the user typed); the same text behind an apostrophe, as the
+    export writes it and as a spreadsheet keeps it, is accepted without the apostrophe.
+    """
+    if looks_like_formula(raw):
+        problems.append(
+            Problem(
+                line,
+                column,
+                _(
+                    "tidak boleh diawali =, +, - atau @ (spreadsheet menjalankannya sebagai rumus). "
+                    "Untuk teks yang memang diawali karakter itu, tulis tanda petik di depannya, "
+                    "misalnya '-Nama."
+                ),
+            )
+        )
+    return unquote_text(raw)

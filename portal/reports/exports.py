@@ -1,5 +1,9 @@
 """Render a :class:`~portal.reports.recaps.Recap` as xlsx, csv or pdf (the page renders the same object).
 
+Titles, names and phone numbers in a recap are typed by users: both spreadsheets are written through
+:mod:`portal.spreadsheet_safety`, so a title such as ``=HYPERLINK(...)`` stays text (an apostrophe in
+front in the csv, an explicit string cell in the xlsx) while numbers stay numbers.
+
 CSV choice: Excel set to Indonesian (id-ID) uses the comma as decimal separator and the semicolon as
 list separator, and only recognises UTF-8 when the file starts with a byte-order mark. So the CSV is
 UTF-8 *with BOM*, separated by semicolons, with decimal commas (``712,5``): double-clicking it in an
@@ -9,8 +13,6 @@ Indonesian Excel gives proper columns, names with é/ñ intact and numbers that 
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from portal.reports.recaps import Recap, Section
+from portal.spreadsheet_safety import csv_bytes, xlsx_bytes
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MIME = {"xlsx": XLSX_TYPE, "csv": "text/csv; charset=utf-8", "pdf": "application/pdf"}
@@ -97,9 +100,7 @@ def to_xlsx(recap: Recap) -> bytes:
             cell.font = Font(bold=True)
         sheet.freeze_panes = sheet.cell(row=header_row + 1, column=1)
         _format_columns(sheet, section, header_row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return xlsx_bytes(book)
 
 
 def _format_columns(sheet, section: Section, header_row: int) -> None:
@@ -129,21 +130,13 @@ def cell_text(value) -> str:
 
 def to_csv(recap: Recap) -> bytes:
     """UTF-8 with BOM, semicolons, decimal commas: what Indonesian Excel opens as a table (module doc)."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow([recap.title])
-    for line in recap.lines:
-        writer.writerow([line])
+    rows: list[list] = [[recap.title]] + [[line] for line in recap.lines]
     for section in recap.sections:
-        writer.writerow([])
-        writer.writerow([section.heading])
-        if section.note:
-            writer.writerow([section.note])
-        writer.writerow([str(c) for c in section.frame.columns])
-        for row in _rows(section):
-            writer.writerow([cell_text(v) for v in row])
-        writer.writerow([cell_text(v) for v in _totals_row(section)])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+        rows += [[], [section.heading]] + ([[section.note]] if section.note else [])
+        rows.append([str(c) for c in section.frame.columns])
+        rows += _rows(section)
+        rows.append(_totals_row(section))
+    return csv_bytes(rows, show=cell_text)
 
 
 class ReportPdf(FPDF):
