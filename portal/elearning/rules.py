@@ -8,11 +8,6 @@ MAX_COMMENT_CHARS = 2000
 MAX_REASON_CHARS = 500
 
 
-def can_take_part(user) -> bool:
-    """Any signed-in person (any role) comments, asks, replies, confirms and reports."""
-    return bool(getattr(user, "is_authenticated", False))
-
-
 def can_moderate(user, piece: Piece) -> bool:
     """A data manager whose scope covers the piece's city (city, KMW or national), or an administrator."""
     return perm.can_manage_city(user, piece.team.city)

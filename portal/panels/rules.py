@@ -32,8 +32,6 @@ def min_size(tier: Tier) -> int:
     return int(current_app.config[policy(tier).min_size_setting])
 
 
-def is_large_enough(panel: Panel) -> bool:
-    return len(panel.members) >= min_size(panel.tier)
 
 
 def panel_timezone(panel: Panel) -> str:
@@ -147,12 +145,6 @@ def can_manage_panel(user, panel: Panel) -> bool:
     return permissions.can_manage_national(user)
 
 
-def can_manage_node(user, tier: Tier, node) -> bool:
-    if tier == Tier.CITY:
-        return permissions.can_manage_city(user, node)
-    if tier == Tier.PROVINCE:
-        return permissions.can_manage_kmw(user, node)
-    return permissions.can_manage_national(user)
 
 
 def membership(user, panel: Panel) -> PanelMember | None:
@@ -170,8 +162,6 @@ def can_view_panel(user, panel: Panel) -> bool:
     return membership(user, panel) is not None or can_manage_panel(user, panel)
 
 
-def can_download_letter(user, panel: Panel) -> bool:
-    return panel.status == PanelStatus.CLOSED and can_view_panel(user, panel)
 
 
 def in_pool(user: User, panel_or_tier, *, city_id: int | None = None, kmw_id: int | None = None) -> bool:
@@ -238,8 +228,6 @@ def may_score(user, entry: Entry) -> bool:
             and not writes_for_team(user, entry.piece.team_id))
 
 
-def is_korkot_piece(piece) -> bool:
-    return piece.team.kind == TeamKind.KORKOT
 
 
 def node_of(panel: Panel) -> City | Kmw | None:
