@@ -18,6 +18,7 @@ turns damaged compressed data into a :class:`MaintenanceError`.
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import re
@@ -134,22 +135,32 @@ def open_backup(path: Path) -> Iterator[zipfile.ZipFile]:
 
 
 def read_blocks(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
-    """The member's bytes, block by block; never more than its declared size, damaged data refused."""
+    """The member's bytes, block by block; never more than its declared size, damaged data refused.
+
+    zipfile cuts a member off at its declared size and then reports a CRC error, which hides a header that lies.
+    The member is opened as declared plus one byte, without zipfile's CRC check, so data inflating beyond its
+    declared size shows itself and is stopped there; the CRC is checked here instead.
+    """
     declared = info.file_size
+    probe = copy.copy(info)
+    probe.file_size = declared + 1
+    del probe.CRC  # zipfile checks the CRC only when the ZipInfo has one
     seen = 0
+    crc = 0
     try:
-        with zf.open(info) as src:
+        with zf.open(probe) as src:
             while block := src.read(BLOCK):
                 seen += len(block)
                 if seen > declared:
                     raise MaintenanceError(f"{info.filename} mengembang melebihi ukuran yang dinyatakan "
                                            f"({size_text(declared)}); cadangan ditolak.")
+                crc = zlib.crc32(block, crc)
                 yield block
     except DAMAGED_DATA as exc:
         raise MaintenanceError(f"{info.filename} rusak di dalam cadangan ({exc}); cadangan ditolak.") from None
-    if seen != declared:
-        raise MaintenanceError(f"{info.filename} rusak di dalam cadangan: {seen} dari {declared} bait; "
-                               "cadangan ditolak.")
+    if seen != declared or crc != info.CRC:
+        raise MaintenanceError(f"{info.filename} rusak di dalam cadangan (ukuran atau CRC tidak cocok); cadangan "
+                               "ditolak.")
 
 
 def read_lines(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[tuple[int, bytes]]:
