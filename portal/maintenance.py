@@ -74,7 +74,7 @@ def backup(target: Path) -> dict:
     try:
         manifest = _write_backup(partial)
     except BaseException:
-        partial.unlink(missing_ok=True)  # a disk full or a crash never leaves a half backup behind
+        partial.unlink(missing_ok=True)  # a failure (disk full, database gone) leaves no half backup behind
         raise
     partial.replace(target)  # a crash mid-backup never leaves a zip that looks complete
     return manifest
