@@ -1,4 +1,8 @@
-"""Command line: ``flask --app portal <command>`` and the ``bp-portal`` quick-start entry point."""
+"""Command line: ``flask --app portal <command>`` and the ``bp-portal`` quick-start entry point.
+
+A command fails with one clear line and a non-zero exit status, never a traceback: every command added to the
+app's group is guarded by ``portal.cli_errors``.
+"""
 from __future__ import annotations
 
 import os
@@ -9,10 +13,16 @@ import click
 from flask import Flask
 from flask.cli import with_appcontext
 
+from portal.cli_errors import CommandFailed, PortalCommandGroup, guarded
 from portal.maintenance import COMMANDS as maintenance_commands
 
 
 def register_cli(app: Flask) -> None:
+    """Replace the app's command group by one that guards every command, then add the portal's commands."""
+    group = PortalCommandGroup(name=app.cli.name, help=app.cli.help)
+    for name, command in app.cli.commands.items():  # blueprints' groups registered before this step
+        group.add_command(command, name)
+    app.cli = group
     for command in (db_upgrade, create_admin, import_tree, export_tree, import_accounts, load_demo, set_password_link,
                     *maintenance_commands):
         app.cli.add_command(command)
@@ -103,10 +113,12 @@ def import_accounts(path: Path) -> None:
 
 
 @click.command("load-demo")
-@click.option("--if-empty", is_flag=True, help="Do nothing when the database already holds an organisation tree.")
+@click.option("--if-empty", is_flag=True,
+              help="Do nothing (and succeed) when the database already holds an organisation tree or accounts.")
 @with_appcontext
 def load_demo(if_empty: bool) -> None:
-    """Load the demo dataset (provinces in three time zones, one account per role, a month in progress)."""
+    """Load the demo dataset (provinces in three time zones, one account per role, a month in progress) into an
+    empty database; refused when the database holds data, unless --if-empty asks to skip quietly."""
     from portal.demo import DEMO_PASSWORD, demo_logins, load_demo_data
 
     loaded = load_demo_data(if_empty=if_empty)
@@ -118,22 +130,38 @@ def load_demo(if_empty: bool) -> None:
 
 def main() -> None:
     """``bp-portal [demo]``: migrate, load the demo data if the database is empty, and serve on 127.0.0.1."""
+    try:
+        port = _demo_port(sys.argv[1:] or ["demo"])
+        app = guarded(_demo_app)(port)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    app.run(host="127.0.0.1", port=port, debug=False, threaded=True)
+
+
+def _demo_port(args: list[str]) -> int:
+    usage = CommandFailed("Pemakaian: bp-portal demo [--port 5000]", exit_code=2)
+    if args[0] != "demo":
+        raise usage
+    try:
+        return int(args[args.index("--port") + 1]) if "--port" in args else int(os.environ.get("PORT", "5000"))
+    except (IndexError, ValueError):
+        raise usage from None
+
+
+def _demo_app(port: int) -> Flask:
     from portal import create_app
 
-    args = sys.argv[1:] or ["demo"]
-    if args[0] != "demo":
-        click.echo("Pemakaian: bp-portal demo [--port 5000]", err=True)
-        sys.exit(2)
-    port = int(args[args.index("--port") + 1]) if "--port" in args else int(os.environ.get("PORT", "5000"))
     app = create_app({"AUTO_MIGRATE": True})
     with app.app_context():
         from portal.demo import DEMO_PASSWORD, demo_logins, load_demo_data
 
-        load_demo_data(if_empty=True)
+        if not load_demo_data(if_empty=True):
+            click.echo("Basis data sudah berisi data; data demo tidak dimuat ulang.")
         click.echo("")
         click.echo(f"Portal Best Practice berjalan di http://127.0.0.1:{port}/")
         click.echo(f"Akun demo (kata sandi untuk semua: {DEMO_PASSWORD}):")
         for role, email in demo_logins():
             click.echo(f"  {role:<32} {email}")
         click.echo("")
-    app.run(host="127.0.0.1", port=port, debug=False, threaded=True)
+    return app

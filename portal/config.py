@@ -49,6 +49,10 @@ class DefaultConfig:
     PIECE_MAX_BYTES = 600 * 1024 * 1024
     MEDIA_MIN_SECONDS = 15 * 60
     DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+    # Restore (portal/backup_format.py): the most one member of a backup zip and the whole backup may unpack to.
+    # A member must hold the largest upload (MEDIA_MAX_BYTES) and the largest table as JSON lines.
+    RESTORE_MAX_MEMBER_BYTES = 2 * 1024 * 1024 * 1024
+    RESTORE_MAX_TOTAL_BYTES = 200 * 1024 * 1024 * 1024
     MIN_WORDS = 500
 
     # Panels

@@ -69,10 +69,25 @@ ACCOUNTS: list[tuple[str, str, str, Role, str | None]] = [
 ]
 
 
+class DemoRefused(Exception):
+    """The demo dataset goes into an empty database only; the message says what to do."""
+
+
+def database_holds_data() -> bool:
+    """True when the database already has an organisation tree or an account: the demo would collide with it."""
+    return any(db.session.scalar(db.select(model.id).limit(1)) is not None for model in (Kmw, User))
+
+
 def load_demo_data(*, if_empty: bool = False) -> bool:
-    """Load the demo dataset in one transaction; returns False when skipped because data exists."""
-    if if_empty and db.session.scalar(db.select(Kmw.id).limit(1)) is not None:
-        return False
+    """Load the demo dataset in one transaction into an empty database.
+
+    When the database holds data: returns False with ``if_empty``, else raises :class:`DemoRefused`.
+    """
+    if database_holds_data():
+        if if_empty:
+            return False
+        raise DemoRefused("Basis data sudah berisi data (pohon organisasi atau akun); data demo hanya dimuat ke "
+                          "basis data kosong. Pakai `load-demo --if-empty` untuk melewatinya tanpa galat.")
     ctx = build_tree()
     build_accounts(ctx)
     ensure_default_rubric()

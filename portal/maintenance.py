@@ -1,13 +1,9 @@
 """Operator tools for faults: a portable backup and restore, removing orphan upload files, rebuilding the search index.
 
-A backup is one zip file that works on SQLite and PostgreSQL alike::
-
-    manifest.json             format, created_at, schema revision (alembic_version), dialect, row counts, file hashes
-    data/<table>.jsonl        every table of ``db.metadata``, in dependency order, one JSON object per row
-    uploads/<path>            every file under UPLOAD_DIR (photos, media, documents)
-
-Values are written as JSON: datetimes and dates as ISO 8601 strings, enums by their stored value. A restore
-goes into an EMPTY database at the SAME schema revision, in one transaction; PostgreSQL sequences are then
+The backup zip's layout and values, and the checks that make a restore trust nothing in it, are in
+``portal.backup_format``. A restore goes into an EMPTY database at the SAME schema revision, in one transaction;
+everything that can be checked without writing is checked first (the zip, the target database, the upload
+folder); a failure after that rolls the rows back and removes the files written. PostgreSQL sequences are then
 moved past the restored ids so new rows do not collide, and the full-text search index (derived data, not backed
 up) is rebuilt.
 """
@@ -16,69 +12,30 @@ from __future__ import annotations
 import hashlib
 import json
 import shutil
-import sys
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
-from enum import Enum as PyEnum
-from pathlib import Path, PurePosixPath
+from datetime import datetime, timezone
+from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import Boolean, Date, DateTime, Enum, Float, Integer, String, Table, Text, func, inspect, select, text
+from sqlalchemy import Integer, Table, func, inspect, select, text
+from sqlalchemy.exc import DataError, IntegrityError
 
 from portal import search
+from portal.backup_format import (FORMAT, FORMAT_VERSION, MANIFEST, BackupContents, MaintenanceError,
+                                  RestoreLimits, from_json, inspect_backup, open_backup, read_blocks, read_lines,
+                                  sha256_of, size_text, to_json)
+from portal.cli_errors import CommandFailed
 from portal.db import update_planner_statistics
 from portal.extensions import db
 from portal.page_cache import page_cache
 
-FORMAT = "bp-portal-backup"
-FORMAT_VERSION = 1
+__all__ = ["MaintenanceError", "backup", "restore", "reset_sequences", "orphan_uploads", "cleanup_uploads", "COMMANDS"]
+
 CHUNK = 2000
 TEMP_GRACE_SECONDS = 3600
-
-
-class MaintenanceError(Exception):
-    """A refused backup or restore; the message says what to do."""
-
-
-# --- values ------------------------------------------------------------------------------------
-
-def _to_json(value):
-    if isinstance(value, PyEnum):
-        return value.value
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    raise TypeError(f"cannot back up a value of type {type(value).__name__}")
-
-
-def _from_json(column, value):
-    """Turn a JSON value back into what the column's type binds."""
-    if value is None:
-        return None
-    kind = column.type
-    impl = getattr(kind, "impl", kind)  # TypeDecorator (UTCDateTime) -> DateTime
-    if isinstance(kind, Enum) and kind.enum_class is not None:
-        return kind.enum_class(value)
-    if isinstance(impl, DateTime):
-        parsed = datetime.fromisoformat(value)
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-    if isinstance(impl, Date):
-        return date.fromisoformat(value)
-    if isinstance(impl, Boolean):
-        return bool(value)
-    if isinstance(impl, Float):
-        return float(value)
-    if isinstance(impl, Integer):
-        return int(value)
-    if isinstance(impl, (String, Text)):
-        return str(value)
-    return value
 
 
 # --- schema revision and emptiness ----------------------------------------------------------------
@@ -102,14 +59,6 @@ def _order_columns(table: Table) -> list:
 
 # --- backup ------------------------------------------------------------------------------------
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _upload_files(root: Path) -> list[Path]:
     if not root.is_dir():
         return []
@@ -119,7 +68,19 @@ def _upload_files(root: Path) -> list[Path]:
 def backup(target: Path) -> dict:
     """Write the whole database and every upload file to the zip ``target``; returns the manifest."""
     target = Path(target)
+    if not target.parent.is_dir():
+        raise MaintenanceError(f"Folder {target.parent} tidak ada; buat dulu atau pilih tempat lain untuk cadangan.")
     partial = target.with_name(target.name + ".part")
+    try:
+        manifest = _write_backup(partial)
+    except BaseException:
+        partial.unlink(missing_ok=True)  # a failure (disk full, database gone) leaves no half backup behind
+        raise
+    partial.replace(target)  # a crash mid-backup never leaves a zip that looks complete
+    return manifest
+
+
+def _write_backup(partial: Path) -> dict:
     engine = db.engine
     counts: dict[str, int] = {}
     files: dict[str, str] = {}
@@ -133,15 +94,15 @@ def backup(target: Path) -> dict:
         root = Path(current_app.config["UPLOAD_DIR"])
         for path in _upload_files(root):
             rel = path.relative_to(root).as_posix()
-            files[rel] = _sha256(path)
+            files[rel] = sha256_of(path)
             zf.write(path, f"uploads/{rel}", compress_type=zipfile.ZIP_STORED)  # photos are compressed already
         manifest = {
             "format": FORMAT, "format_version": FORMAT_VERSION,
             "created_at": datetime.now(timezone.utc).isoformat(), "revision": revision,
             "dialect": engine.dialect.name, "tables": counts, "files": files,
+            "sizes": {info.filename: info.file_size for info in zf.infolist()},
         }
-        zf.writestr("manifest.json", json.dumps(manifest, indent=1, ensure_ascii=False))
-    partial.replace(target)  # a crash mid-backup never leaves a zip that looks complete
+        zf.writestr(MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False))
     return manifest
 
 
@@ -152,7 +113,7 @@ def _dump_table(conn, table: Table, zf: zipfile.ZipFile) -> int:
     with zf.open(f"data/{table.name}.jsonl", "w", force_zip64=True) as out:
         result = conn.execution_options(stream_results=True, yield_per=CHUNK).execute(query)
         for row in result:
-            line = json.dumps({k: _to_json(v) for k, v in zip(names, row)}, ensure_ascii=False)
+            line = json.dumps({k: to_json(v) for k, v in zip(names, row)}, ensure_ascii=False)
             out.write(line.encode("utf-8") + b"\n")
             n += 1
     return n
@@ -164,16 +125,6 @@ def _dump_table(conn, table: Table, zf: zipfile.ZipFile) -> int:
 class RestoreResult:
     tables: dict[str, int] = field(default_factory=dict)
     files: int = 0
-
-
-def read_manifest(zf: zipfile.ZipFile) -> dict:
-    try:
-        manifest = json.loads(zf.read("manifest.json"))
-    except KeyError:
-        raise MaintenanceError("Berkas ini bukan cadangan portal: manifest.json tidak ada.") from None
-    if manifest.get("format") != FORMAT or manifest.get("format_version") != FORMAT_VERSION:
-        raise MaintenanceError("Format cadangan tidak dikenal; gunakan versi portal yang membuatnya.")
-    return manifest
 
 
 def check_target(conn, manifest: dict) -> None:
@@ -198,51 +149,38 @@ def check_target(conn, manifest: dict) -> None:
                                "Pemulihan hanya ke basis data kosong, agar tidak ada data yang tertimpa.")
 
 
-def _safe_member(name: str) -> PurePosixPath:
-    rel = PurePosixPath(name[len("uploads/"):])
-    if rel.is_absolute() or ".." in rel.parts or not rel.parts:
-        raise MaintenanceError(f"Nama berkas tidak aman di dalam cadangan: {name}")
-    return rel
+def restore(source: Path, limits: RestoreLimits | None = None) -> RestoreResult:
+    """Load a backup into the app's empty database and UPLOAD_DIR; all or nothing.
 
-
-def restore(source: Path) -> RestoreResult:
-    """Load a backup into the app's empty database and UPLOAD_DIR; all or nothing."""
+    ``limits`` defaults to the app's RESTORE_MAX_MEMBER_BYTES and RESTORE_MAX_TOTAL_BYTES.
+    """
+    limits = limits or RestoreLimits.from_config(current_app.config)
     result = RestoreResult()
-    root = Path(current_app.config["UPLOAD_DIR"])
-    written: list[Path] = []
     engine = db.engine
-    with zipfile.ZipFile(source) as zf:
-        manifest = read_manifest(zf)
-        members = set(zf.namelist())
-        uploads = [n for n in zf.namelist() if n.startswith("uploads/") and not n.endswith("/")]
+    with open_backup(Path(source)) as zf:
+        contents = inspect_backup(zf, limits)
+        absent = [table.name for table in _tables() if table.name not in contents.tables]
+        if absent:
+            raise MaintenanceError(f"Cadangan tidak memuat tabel {', '.join(absent)}; skema berbeda.")
+        files = RestoredFiles(Path(current_app.config["UPLOAD_DIR"]))
+        files.check(contents)
         db.session.remove()
         try:
             with engine.begin() as conn:
-                check_target(conn, manifest)
+                check_target(conn, contents.manifest)
                 for table in _tables():
-                    name = f"data/{table.name}.jsonl"
-                    if name not in members:
-                        raise MaintenanceError(f"Cadangan tidak memuat tabel {table.name}; skema berbeda.")
-                    result.tables[table.name] = _load_table(conn, table, zf.open(name))
-                    if result.tables[table.name] != manifest["tables"].get(table.name):
+                    member = contents.tables[table.name]
+                    result.tables[table.name] = _load_table(conn, table, member.filename, read_lines(zf, member))
+                    if result.tables[table.name] != contents.manifest["tables"][table.name]:
                         raise MaintenanceError(f"Jumlah baris {table.name} tidak cocok dengan manifest; cadangan rusak.")
-                for member in uploads:  # files before commit: a failure below undoes both
-                    rel = _safe_member(member)
-                    path = root.joinpath(*rel.parts)
-                    path.parent.mkdir(parents=True, exist_ok=True)
-                    with zf.open(member) as src, path.open("wb") as dst:
-                        shutil.copyfileobj(src, dst, 1 << 20)
-                    written.append(path)
-                    expected = manifest["files"].get(rel.as_posix())
-                    if expected and _sha256(path) != expected:
-                        raise MaintenanceError(f"Berkas {rel} rusak di dalam cadangan (hash tidak cocok).")
-                result.files = len(written)
+                for rel, member in contents.uploads.items():  # files before commit: a failure below undoes both
+                    files.write(zf, rel, member, contents.manifest["files"][rel])
+                result.files = len(contents.uploads)
                 if conn.dialect.name == "postgresql":
                     reset_sequences(conn)
                 search.rebuild_index(conn)  # derived data, not in the backup
         except BaseException:
-            for path in written:
-                path.unlink(missing_ok=True)
+            files.undo()
             raise
         update_planner_statistics(engine)
     cache = page_cache()
@@ -251,26 +189,117 @@ def restore(source: Path) -> RestoreResult:
     return result
 
 
-def _load_table(conn, table: Table, stream) -> int:
+class RestoredFiles:
+    """The upload files a restore writes under ``root``: checked before, written through a temporary name with
+    their hash verified, and taken back (with the folders made for them) when the restore fails."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.present: set[str] = set()
+        self.written: list[Path] = []
+        self.folders: list[Path] = []
+
+    def path(self, rel: str) -> Path:
+        return self.root.joinpath(*rel.split("/"))
+
+    def check(self, contents: BackupContents) -> None:
+        """Refuse before writing: another file already at a listed path, or too little free disk space."""
+        needed = 0
+        for rel, member in contents.uploads.items():
+            path = self.path(rel)
+            if not (path.exists() or path.is_symlink()):
+                needed += member.file_size
+            elif path.is_file() and not path.is_symlink() and sha256_of(path) == contents.manifest["files"][rel]:
+                self.present.add(rel)  # the same file is there already: left as it is, never removed
+            else:
+                raise MaintenanceError(f"{path} sudah ada dengan isi lain; pemulihan tidak menimpa berkas. Pindahkan "
+                                       "isi UPLOAD_DIR yang lama ke tempat lain, lalu pulihkan lagi.")
+        existing = self.root
+        while not existing.exists():
+            existing = existing.parent
+        free = shutil.disk_usage(existing).free
+        if needed > free:
+            raise MaintenanceError(f"Ruang disk untuk UPLOAD_DIR tidak cukup: perlu {size_text(needed)}, tersedia "
+                                   f"{size_text(free)}.")
+
+    def write(self, zf: zipfile.ZipFile, rel: str, member: zipfile.ZipInfo, expected_sha256: str) -> None:
+        if rel in self.present:
+            return
+        path = self.path(rel)
+        self._make_folders(path.parent)
+        temp = path.with_name(f".tmp-restore-{path.name}")  # cleanup-uploads removes one a crash leaves behind
+        digest = hashlib.sha256()
+        try:
+            with temp.open("wb") as out:
+                for block in read_blocks(zf, member):
+                    digest.update(block)
+                    out.write(block)
+            if digest.hexdigest() != expected_sha256:
+                raise MaintenanceError(f"Berkas {rel} rusak di dalam cadangan (hash tidak cocok).")
+            temp.replace(path)
+        except BaseException:
+            temp.unlink(missing_ok=True)
+            raise
+        self.written.append(path)
+
+    def _make_folders(self, folder: Path) -> None:
+        missing = []
+        while not folder.exists():
+            missing.append(folder)
+            folder = folder.parent
+        for made in reversed(missing):
+            made.mkdir()
+            self.folders.append(made)
+
+    def undo(self) -> None:
+        for path in self.written:
+            path.unlink(missing_ok=True)
+        for folder in reversed(self.folders):
+            try:
+                folder.rmdir()
+            except OSError:  # something else was put there meanwhile: leave it
+                pass
+
+
+def _load_table(conn, table: Table, member: str, lines) -> int:
     columns = {c.name: c for c in table.columns}
     batch: list[dict] = []
     n = 0
-    for raw in stream:
+    for number, raw in lines:
         if not raw.strip():
             continue
-        row = json.loads(raw)
-        unknown = set(row) - set(columns)
-        if unknown:
-            raise MaintenanceError(f"Kolom {', '.join(sorted(unknown))} tidak ada di tabel {table.name}; skema berbeda.")
-        batch.append({k: _from_json(columns[k], v) for k, v in row.items()})
+        batch.append(_row(table, columns, member, number, raw))
         if len(batch) >= CHUNK:
-            conn.execute(table.insert(), batch)
-            n += len(batch)
+            n += _insert(conn, table, batch)
             batch = []
     if batch:
-        conn.execute(table.insert(), batch)
-        n += len(batch)
+        n += _insert(conn, table, batch)
     return n
+
+
+def _row(table: Table, columns: dict, member: str, number: int, raw: bytes) -> dict:
+    try:
+        row = json.loads(raw)
+    except ValueError:
+        row = None
+    if not isinstance(row, dict):
+        raise MaintenanceError(f"Baris {number} di {member} rusak (bukan objek JSON yang sah); cadangan rusak.")
+    unknown = set(row) - set(columns)
+    if unknown:
+        raise MaintenanceError(f"Kolom {', '.join(sorted(unknown))} tidak ada di tabel {table.name}; skema berbeda.")
+    try:
+        return {k: from_json(columns[k], v) for k, v in row.items()}
+    except (ValueError, TypeError) as exc:
+        raise MaintenanceError(f"Baris {number} di {member}: nilai tidak sah ({exc}); cadangan rusak.") from None
+
+
+def _insert(conn, table: Table, batch: list[dict]) -> int:
+    try:
+        conn.execute(table.insert(), batch)
+    except (IntegrityError, DataError) as exc:
+        detail = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc.orig).__name__
+        raise MaintenanceError(f"Data tabel {table.name} tidak dapat dimuat ({detail}); cadangan rusak.") from None
+    return len(batch)
 
 
 def reset_sequences(conn) -> None:
@@ -337,9 +366,8 @@ def restore_command(path: Path, yes: bool) -> None:
         click.confirm(f"Pulihkan {path} ke {db.engine.url.render_as_string(hide_password=True)}?", abort=True)
     try:
         result = restore(path)
-    except (MaintenanceError, zipfile.BadZipFile) as exc:
-        click.echo(f"Pemulihan dibatalkan, tidak ada yang diubah: {exc}", err=True)
-        sys.exit(2)
+    except MaintenanceError as exc:  # raised before the commit: the rows are rolled back, the files removed
+        raise CommandFailed(f"Pemulihan dibatalkan, tidak ada yang diubah: {exc}", exit_code=2) from exc
     click.echo(f"Dipulihkan: {sum(result.tables.values())} baris, {result.files} berkas.")
 
 
