@@ -60,7 +60,11 @@ class DefaultConfig:
     # Rate limits (Flask-Limiter). memory:// only suits one process; set a redis:// URI for gunicorn.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "10 per minute"
+    # Sign-in (OWASP ASVS 2.2.1): failed attempts per account (the typed email, whether or not it exists), and
+    # all attempts per address, high enough for an office of 30 behind one NAT address signing in together.
+    LOGIN_RATE_LIMIT_ACCOUNT = "10 per minute; 100 per hour"
+    LOGIN_RATE_LIMIT_ADDRESS = "60 per minute"
+    LOGIN_RATE_LIMIT: str | None = None  # the older name of LOGIN_RATE_LIMIT_ADDRESS; when set it replaces it
     COMMENT_RATE_LIMIT = "5 per minute"
 
     PASSWORD_MIN_LENGTH = 8
