@@ -5,8 +5,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from portal.auth import bp
-from portal.auth import limits
+from portal.auth import bp, limits
 from portal.auth import operations as ops
 from portal.auth.forms import ChangePasswordForm, LoginForm, RegisterForm, SetPasswordForm
 from portal.extensions import limiter
