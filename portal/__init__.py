@@ -17,7 +17,7 @@ from portal.cli import register_cli
 from portal.config import DefaultConfig, TestConfig
 from portal.elearning import bp as elearning_bp
 from portal.errors import install_error_handlers
-from portal.extensions import babel, csrf, db, limiter, login_manager
+from portal.extensions import babel, csrf, db, init_limiter, login_manager
 from portal.home import bp as home_bp
 from portal.i18n import forget_cached_locale, install_template_gettext, select_locale, select_timezone
 from portal.org import bp as org_bp
@@ -112,7 +112,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     install_template_gettext(app)
-    limiter.init_app(app)
+    init_limiter(app)
     login_manager.init_app(app)
     configure_login_manager(login_manager)
     page_cache.init_app(app)

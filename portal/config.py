@@ -64,7 +64,17 @@ class DefaultConfig:
     # Rate limits (Flask-Limiter). memory:// only suits one process; set a redis:// URI for gunicorn.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_RATE_LIMIT = "10 per minute"
+    # When the storage (Redis) does not answer, each worker counts in its own memory, logs a warning and asks the
+    # storage again after 1, 2, 4 ... 32 s: the limits loosen (one count per worker) but never lock everybody out.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True  # a storage error while counting is logged, never answered with a 500
+    # An unreachable Redis must fail fast rather than hold each request for the system's connect timeout.
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
+    # Sign-in (OWASP ASVS 2.2.1): failed attempts per account (the typed email, whether or not it exists), and
+    # all attempts per address, high enough for an office of 30 behind one NAT address signing in together.
+    LOGIN_RATE_LIMIT_ACCOUNT = "10 per minute; 100 per hour"
+    LOGIN_RATE_LIMIT_ADDRESS = "60 per minute"
+    LOGIN_RATE_LIMIT: str | None = None  # the older name of LOGIN_RATE_LIMIT_ADDRESS; when set it replaces it
     COMMENT_RATE_LIMIT = "5 per minute"
 
     PASSWORD_MIN_LENGTH = 8

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from portal.audit import record_now
+from portal.audit import record_refusal
 from portal.extensions import db
 
 MESSAGES = {
@@ -37,7 +37,7 @@ def install_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
         if exc.code == 403:
-            record_now("access_refused", target=request.path[:200], detail=request.method)
+            record_refusal(request)  # counted per user or address, route and hour: probing cannot flood the log
         if exc.code in MESSAGES:
             body, code = render_error(exc.code)
             response = app.make_response((body, code))

@@ -1,6 +1,10 @@
 """Extensions, created unbound; :func:`portal.create_app` binds them with ``init_app``."""
 from __future__ import annotations
 
+import logging
+
+from flask import Flask
+from flask.logging import default_handler
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -28,3 +32,25 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def init_limiter(app: Flask) -> None:
+    """Bind the limiter, and let its warnings (the storage fell back to memory) reach the server's log.
+
+    Flask-Limiter logs to the ``flask-limiter`` logger, which holds only a ``NullHandler``: under gunicorn
+    nothing configures the root logger, so a warning would vanish. Like Flask's own ``app.logger``, it gets
+    Flask's default handler (the WSGI error stream, which gunicorn writes to its error log) unless the
+    deployment configured logging itself.
+    """
+    limiter.init_app(app)
+    if not _has_real_handler(limiter.logger):
+        limiter.logger.addHandler(default_handler)
+
+
+def _has_real_handler(log: logging.Logger) -> bool:
+    current: logging.Logger | None = log
+    while current is not None:
+        if any(not isinstance(h, logging.NullHandler) for h in current.handlers):
+            return True
+        current = current.parent if current.propagate else None
+    return False

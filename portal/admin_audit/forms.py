@@ -50,6 +50,11 @@ def action_label(action: str) -> str:
     return str(ACTION_LABELS.get(action, action))
 
 
+def count_label(n: int, locale: str = "id") -> str:
+    """``1.101`` in Indonesian, ``1,101`` in English."""
+    return f"{n:,}".replace(",", ".") if locale == "id" else f"{n:,}"
+
+
 class AuditFilterForm(FlaskForm):
     class Meta:
         csrf = False

@@ -30,7 +30,8 @@ class AuditPage:
     entries: list[AuditLog]
     page: int
     pages: int
-    total: int
+    total: int  # rows
+    events: int  # what the rows count: a row of repeated events counts each of them
 
 
 def _local_midnight_utc(day: date, tz_name: str) -> datetime:
@@ -58,7 +59,9 @@ def _conditions(f: AuditFilter) -> list:
 def search_audit(f: AuditFilter, page: int = 1, page_size: int = PAGE_SIZE) -> AuditPage:
     """Newest first, ``page_size`` entries per page; a page past the end shows the last page."""
     conditions = _conditions(f)
-    total = db.session.scalar(db.select(func.count(AuditLog.id)).where(*conditions)) or 0
+    total, events = db.session.execute(
+        db.select(func.count(AuditLog.id), func.coalesce(func.sum(AuditLog.occurrences), 0)).where(*conditions)
+    ).one()
     pages = max(1, -(-total // page_size))
     page = min(max(1, page), pages)
     rows = db.session.scalars(
@@ -66,7 +69,7 @@ def search_audit(f: AuditFilter, page: int = 1, page_size: int = PAGE_SIZE) -> A
         .where(*conditions).order_by(AuditLog.at.desc(), AuditLog.id.desc())
         .offset((page - 1) * page_size).limit(page_size)
     ).all()
-    return AuditPage(entries=list(rows), page=page, pages=pages, total=total)
+    return AuditPage(entries=list(rows), page=page, pages=pages, total=total, events=int(events))
 
 
 def known_actions() -> list[str]:

@@ -7,7 +7,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from portal.admin_audit import bp
-from portal.admin_audit.forms import AuditFilterForm, action_label
+from portal.admin_audit.forms import AuditFilterForm, action_label, count_label
 from portal.admin_audit.queries import AuditFilter, known_actions, search_audit
 from portal.permissions import home_timezone, require_admin
 from portal.timeutil import tz_label
@@ -36,4 +36,5 @@ def index():
     result = search_audit(chosen, page)
     args = {k: v for k, v in request.args.items() if k != "halaman" and v}
     return render_template("admin_audit/index.html", form=form, result=result, valid=valid, args=args,
-                           action_label=action_label, tz_name=tz_name, tz_label=tz_label(tz_name))
+                           action_label=action_label, count_label=count_label, tz_name=tz_name,
+                           tz_label=tz_label(tz_name))

@@ -28,7 +28,7 @@ def authenticate(email: str, password: str) -> User | None:
     user = db.session.scalar(db.select(User).where(User.email == normalise_email(email)))
     ok = verify_password(user.password_hash if user else None, password)
     if not ok or user is None or not user.active:
-        audit.record("login_failed", target=normalise_email(email)[:200])
+        audit.record_repeated("login_failed", target=normalise_email(email)[:200])  # per address, email and hour
         db.session.commit()
         return None
     user.last_login_at = now_utc()

@@ -5,19 +5,18 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from portal.auth import bp
+from portal.auth import bp, limits
 from portal.auth import operations as ops
 from portal.auth.forms import ChangePasswordForm, LoginForm, RegisterForm, SetPasswordForm
 from portal.extensions import limiter
 from portal.security import is_safe_redirect
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
-
-
 @bp.route("/masuk", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit(limits.address_limit, key_func=limits.address_key, methods=["POST"],
+               on_breach=limits.on_address_breach)
+@limiter.limit(limits.account_limit, key_func=limits.account_key, methods=["POST"],
+               deduct_when=limits.sign_in_failed, on_breach=limits.on_account_breach)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
@@ -25,6 +24,7 @@ def login():
     if form.validate_on_submit():
         user = ops.authenticate(form.email.data, form.password.data)
         if user is None:
+            limits.note_failed_sign_in()
             flash(_("Email atau kata sandi salah."), "error")
         else:
             target = request.args.get("next")
@@ -35,6 +35,20 @@ def login():
             login_user(user, remember=form.remember.data)
             return redirect(target if is_safe_redirect(target) else url_for("home.index"))
     return render_template("auth/login.html", form=form)
+
+
+@bp.errorhandler(429)
+def sign_in_limited(exc):
+    """The sign-in limits' answer: which limit, how long to wait, and what else to do meanwhile.
+
+    The page is the same for an account that exists and one that does not."""
+    which, wait = limits.breached_limit()
+    minutes = -(-wait // 60)
+    body = render_template("auth/login_limited.html", per_account=which == limits.ACCOUNT,
+                           wait=_("%(n)d detik", n=wait) if wait < 120 else _("%(n)d menit", n=minutes))
+    response = current_app.make_response((body, 429))
+    response.headers["Retry-After"] = str(wait)
+    return response
 
 
 @bp.route("/keluar", methods=["POST"])

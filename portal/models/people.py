@@ -110,4 +110,10 @@ class AuditLog(db.Model):
     target: Mapped[str] = mapped_column(String(200), default="")
     detail: Mapped[str] = mapped_column(Text, default="")
     ip: Mapped[str] = mapped_column(String(64), default="")
+    # Events that can repeat by the thousand (refused requests, failed sign-ins) are counted, not listed: one row per
+    # action, user (else address), target and hour (portal.audit.record_repeated). ``at`` is the first, ``last_at``
+    # the latest; ``repeat_key`` names the row (NULL for the events recorded one by one).
+    occurrences: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    last_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    repeat_key: Mapped[str | None] = mapped_column(String(64), unique=True, index=True)
     user: Mapped[User | None] = relationship()
