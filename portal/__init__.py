@@ -28,17 +28,28 @@ from portal.security import install_security_headers
 from portal.submissions import bp as submissions_bp
 from portal.templating import install_template_helpers
 
-ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(__file__).resolve().parent
+CHECKOUT = PACKAGE.parent
+# A wheel ships the checkout's top-level templates/ and static/ inside the package (see pyproject.toml); a source
+# checkout (editable install) has them beside the package.
+INSTALLED = (PACKAGE / "templates").is_dir()
+TEMPLATES = (PACKAGE if INSTALLED else CHECKOUT) / "templates"
+STATIC = (PACKAGE if INSTALLED else CHECKOUT) / "static"
+
+
+def default_instance_path() -> str | None:
+    """The checkout's ``instance/``; for an installed wheel None, i.e. Flask's ``<prefix>/var/portal-instance``."""
+    return None if INSTALLED else str(CHECKOUT / "instance")
 
 
 def create_app(config: dict | None = None, *, instance_path: str | None = None) -> Flask:
     """Build the app. ``config`` (tests) overrides instance/config.py, which overrides the defaults."""
     app = Flask(
         __name__,
-        instance_path=instance_path or os.environ.get("PORTAL_INSTANCE_PATH") or str(ROOT / "instance"),
+        instance_path=instance_path or os.environ.get("PORTAL_INSTANCE_PATH") or default_instance_path(),
         instance_relative_config=True,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        template_folder=str(TEMPLATES),
+        static_folder=str(STATIC),
     )
     load_config(app, config)
     clock.set_shift(app.config["CLOCK_SHIFT_SECONDS"])
