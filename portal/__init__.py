@@ -14,7 +14,7 @@ from portal.admin_audit import bp as audit_bp
 from portal.auth import bp as auth_bp
 from portal.auth.sessions import configure_login_manager, forget_cached_user
 from portal.cli import register_cli
-from portal.config import DefaultConfig, TestConfig
+from portal.config import ConfigurationError, DefaultConfig, TestConfig
 from portal.elearning import bp as elearning_bp
 from portal.errors import install_error_handlers
 from portal.extensions import babel, csrf, db, init_limiter, login_manager
@@ -86,12 +86,27 @@ def load_config(app: Flask, overrides: dict | None) -> None:
     if not app.config.get("SQLALCHEMY_DATABASE_URI"):
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'portal.db'}"
     app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    check_database_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if not app.config.get("UPLOAD_DIR"):
         app.config["UPLOAD_DIR"] = str(Path(app.instance_path) / "uploads")
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     if app.config["SESSION_COOKIE_SECURE"]:
         app.config["REMEMBER_COOKIE_SECURE"] = True
+
+
+def check_database_url(url: str) -> None:
+    """Stop start-up with a clear message when ``DATABASE_URL`` names no database the portal can use."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+    hint = "tulis misalnya sqlite:///instance/portal.db atau postgresql://user@host:5432/bp"
+    try:
+        make_url(url).get_dialect().import_dbapi()  # the driver too: a missing package is said here, not later
+    except (ArgumentError, NoSuchModuleError, ValueError) as exc:
+        raise ConfigurationError(f"DATABASE_URL tidak dapat dipakai ({exc}); {hint}.") from None
+    except ImportError as exc:
+        raise ConfigurationError(f"DATABASE_URL memerlukan paket yang tidak terpasang ({exc}); {hint}.") from None
 
 
 def normalise_database_url(url: str) -> str:

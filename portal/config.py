@@ -7,6 +7,20 @@ Environment variables read (all optional):
 """
 from __future__ import annotations
 
+import click
+
+
+class ConfigurationError(click.ClickException):
+    """A setting the portal cannot work with; the message says which and what to write. Raised while the app is
+    made, so it stops start-up; a click exception, so that ``flask --app portal ...`` prints it as one line."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.exit_code = 2
+
+    def show(self, file=None) -> None:
+        click.echo(f"Gagal: {self.format_message()}", file=file, err=True)
+
 
 class DefaultConfig:
     # Database: None means the embedded SQLite file in the instance folder.

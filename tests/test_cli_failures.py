@@ -311,3 +311,19 @@ def test_a_failed_command_leaves_the_session_usable(app, runner, make_user):
     make_user(Role.READER, email="ada@contoh.id")
     assert runner.invoke(args=["create-admin", "--email", "ada@contoh.id"]).exit_code == 2
     assert db.session.execute(text("SELECT 1")).scalar() == 1
+
+
+# --- settings the portal cannot work with stop start-up ------------------------------------------------
+
+@pytest.mark.parametrize("url, fragment", [
+    ("foo://x", "DATABASE_URL tidak dapat dipakai"),
+    ("not a url", "DATABASE_URL tidak dapat dipakai"),
+    ("postgresql+psycopg2://u@127.0.0.1/db", "memerlukan paket yang tidak terpasang"),
+])
+def test_an_unusable_database_url_stops_start_up_with_one_line(tmp_path, url, fragment):
+    from portal.config import ConfigurationError
+
+    with pytest.raises(ConfigurationError, match=fragment):
+        create_app({"SQLALCHEMY_DATABASE_URI": url}, instance_path=str(tmp_path / "instance"))
+    done = flask_command(operator_env(tmp_path, url), "db-upgrade")
+    assert_clear_failure(done.returncode, done.stdout, done.stderr, fragment)
