@@ -26,7 +26,7 @@ from portal.models.pieces import Photo, Piece, PieceStatus
 from portal.models.reviews import EntryStatus, Panel, PanelMode, Tier
 from portal.panels import operations as ops
 from portal.panels.rules import may_score
-from portal.timeutil import now_utc, previous_period
+from portal.timeutil import now_utc
 
 THEMES = [
     ("Bank sampah yang menghidupi warga", "Lingkungan"),
@@ -109,7 +109,7 @@ def _at(period: str, day: int, hour: int = 3) -> datetime:
 def latest_written_period() -> str:
     """The newest month whose writing stage has closed (in WIB, where the demo's panels sit)."""
     period = current_period("Asia/Jakarta")
-    return period if not cycle.is_open(period, "writing", "Asia/Jakarta") else previous_period(period)
+    return period if not cycle.is_open(period, "writing", "Asia/Jakarta") else period.previous()
 
 
 def _score(panel_id: int, members, quality: dict[int, int], *, only: int | None = None) -> None:
@@ -159,7 +159,7 @@ def seed(ctx) -> None:
     """The month before the latest written one decided end to end; the latest with the KMW-JTG panel in progress."""
     users = ctx.users
     now_period = latest_written_period()
-    before = previous_period(now_period)
+    before = now_period.previous()
     kmw = ctx.kmws["KMW-JTG"]
     kmw_members = [users["panel_kmw1"], users["panel_kmw2"], users["panel_kmw3"]]
     kmp_members = [users[f"panel_kmp{i}"] for i in range(1, 6)]
