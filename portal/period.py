@@ -27,7 +27,7 @@ MONTHS_EN = (
     "January", "February", "March", "April", "May", "June",
     "July", "August", "September", "October", "November", "December",
 )
-_SHAPE = re.compile(r"(\d{4})-(\d{2})")
+_SHAPE = re.compile(r"([0-9]{4})-([0-9]{2})")
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 FORMAT_HINT = _l("Tulis bulan sebagai TTTT-BB, misalnya 2026-11.")
 
@@ -92,7 +92,7 @@ def is_period(value) -> bool:
 class PeriodConverter(BaseConverter):
     """``/bulan/<period:period>``: the view receives a ``Period``; anything else is a 404."""
 
-    regex = r"\d{4}-\d{2}"
+    regex = r"[0-9]{4}-[0-9]{2}"
 
     def to_python(self, value: str) -> Period:
         try:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import random
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 from sqlalchemy import select
 
@@ -26,6 +26,7 @@ from portal.models.pieces import Photo, Piece, PieceStatus
 from portal.models.reviews import EntryStatus, Panel, PanelMode, Tier
 from portal.panels import operations as ops
 from portal.panels.rules import may_score
+from portal.period import Period
 from portal.timeutil import now_utc
 
 THEMES = [
@@ -102,8 +103,7 @@ def _piece(team, period: str, n: int, submitted_at: datetime) -> Piece:
 
 def _at(period: str, day: int, hour: int = 3) -> datetime:
     """03:00 UTC (10:00 WIB) on that day of the month, or now if that is still to come."""
-    year, month = (int(x) for x in period.split("-"))
-    return min(datetime(year, month, day, hour, 0, tzinfo=UTC), now_utc())
+    return min(datetime.combine(Period(period).day(day), time(hour, 0), tzinfo=UTC), now_utc())
 
 
 def latest_written_period() -> str:

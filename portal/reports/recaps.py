@@ -175,7 +175,7 @@ def lampiran3(city: City, period: str) -> Recap:
         ],
         sections=[
             Section(_("Produksi best practice per tim"), frame, totals),
-            knowledge_section(kmw, int(period[:4])),
+            knowledge_section(kmw, Period(period).year),
         ],
         file_stem=f"Lampiran 3_{city.name}_{label}",
     )
