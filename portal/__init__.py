@@ -22,6 +22,7 @@ from portal.home import bp as home_bp
 from portal.i18n import forget_cached_locale, install_template_gettext, select_locale, select_timezone
 from portal.org import bp as org_bp
 from portal.panels import bp as panels_bp
+from portal.period import PeriodConverter
 from portal.reports import bp as reports_bp
 from portal.rubric_admin import bp as rubric_bp
 from portal.security import install_security_headers
@@ -54,6 +55,7 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     load_config(app, config)
     clock.set_shift(app.config["CLOCK_SHIFT_SECONDS"])
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_security(app)
     register_errorhandlers(app)
@@ -148,6 +150,11 @@ def register_extensions(app: Flask) -> None:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+
+def register_url_converters(app: Flask) -> None:
+    """``<period:...>`` in routes: the view receives a ``Period``; a malformed month is a 404."""
+    app.url_map.converters["period"] = PeriodConverter
 
 
 def register_blueprints(app: Flask) -> None:

@@ -20,33 +20,23 @@ they never make it earlier.
 """
 from __future__ import annotations
 
-import calendar
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from portal.extensions import db
 from portal.models.pieces import Extension
-from portal.timeutil import is_valid_period, next_period, now_utc
+from portal.period import Period
+from portal.timeutil import now_utc
 
 STAGES = ("writing", "city", "province", "national")
-_DUE_DAY = {"writing": 15, "city": 20, "province": 25}
+_DUE_DAY = {"writing": 15, "city": 20, "province": 25, "national": -1}  # -1: the month's last day
 
 
-def _split(period: str) -> tuple[int, int]:
-    if not is_valid_period(period):
-        raise ValueError(f"not a period (YYYY-MM): {period!r}")
-    year, month = (int(x) for x in period.split("-"))
-    return year, month
-
-
-def stage_due_day(period: str, stage: str) -> date:
+def stage_due_day(period: Period | str, stage: str) -> date:
     """The local calendar day on which ``stage`` of ``period`` is due."""
-    year, month = _split(period)
-    if stage == "national":
-        return date(year, month, calendar.monthrange(year, month)[1])
     if stage not in _DUE_DAY:
         raise ValueError(f"unknown stage: {stage!r}")
-    return date(year, month, _DUE_DAY[stage])
+    return Period(period).day(_DUE_DAY[stage])
 
 
 def stage_deadline(period: str, stage: str, tz_name: str) -> datetime:
@@ -74,20 +64,19 @@ def is_open(period: str, stage: str, tz_name: str, now: datetime | None = None,
     return _now(now) < _later(stage_deadline(period, stage, tz_name), extended_until)
 
 
-def current_period(tz_name: str, now: datetime | None = None) -> str:
-    """The month (``YYYY-MM``) it is now in the given time zone."""
-    local = _now(now).astimezone(ZoneInfo(tz_name))
-    return f"{local.year:04d}-{local.month:02d}"
+def current_period(tz_name: str, now: datetime | None = None) -> Period:
+    """The month it is now in the given time zone."""
+    return Period.of_date(_now(now).astimezone(ZoneInfo(tz_name)))
 
 
-def writing_period(tz_name: str, now: datetime | None = None, extended_until: datetime | None = None) -> str:
+def writing_period(tz_name: str, now: datetime | None = None, extended_until: datetime | None = None) -> Period:
     """The period a piece written now belongs to: this month until its writing stage closes, else next month.
 
     ``extended_until`` is an extension of this month's writing deadline for the team, if any.
     """
     now = _now(now)
     period = current_period(tz_name, now)
-    return period if is_open(period, "writing", tz_name, now, extended_until) else next_period(period)
+    return period if is_open(period, "writing", tz_name, now, extended_until) else period.next()
 
 
 def extension_for(period: str, stage: str, *, team_id: int | None = None, city_id: int | None = None,

@@ -11,8 +11,8 @@ from portal.extensions import db
 from portal.models.org import City, Kelurahan, Kmw, Province, Region, Team, TeamKind
 from portal.models.people import Role, RoleAssignment, User
 from portal.panels import demo as panels_demo
-from portal.submissions import demo as submissions_demo
 from portal.rubrics import ensure_default_rubric
+from portal.submissions import demo as submissions_demo
 
 DEMO_PASSWORD = "demo-portal-2026"
 

@@ -18,7 +18,7 @@ from portal.extensions import db
 from portal.models.org import Team
 from portal.models.pieces import Piece
 from portal.models.reviews import Entry, Panel, Tier
-from portal.timeutil import format_date, period_label
+from portal.timeutil import format_date
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
@@ -102,7 +102,7 @@ def _piece_row(entry: Entry, n: int) -> list[str]:
 def letter_pdf(panel: Panel, passing_grade: int = 700) -> bytes:
     """The letter of a closed panel, as PDF bytes."""
     pdf = _Letter()
-    month = period_label(panel.period)
+    month = panel.period.label()
     issuer = {Tier.CITY: f"Korkot {panel.city.name}" if panel.city else "",
               Tier.PROVINCE: panel.kmw.name if panel.kmw else "",
               Tier.NATIONAL: "Konsultan Manajemen Pusat (KMP)"}[panel.tier]

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from portal import permissions, timeutil
 from portal.i18n import current_locale
+from portal.period import Period
 from portal.text import render_markdown
 
 
@@ -22,7 +23,7 @@ def install_template_helpers(app: Flask) -> None:
 
     @app.template_filter("bulan")
     def _period(value: str):
-        return timeutil.period_label(value, current_locale())
+        return Period(value).label(current_locale())
 
     @app.template_filter("markdown")
     def _markdown(value: str):

@@ -7,13 +7,12 @@ from portal.extensions import db
 from portal.models.people import User
 from portal.models.pieces import BestPractice, Piece
 from portal.models.reviews import Panel, PanelStatus, SheetStatus, Tier
-from portal.timeutil import previous_period
 
 
 def test_demo_pipeline(app, client, login):
     assert load_demo_data()
     now = current_period("Asia/Jakarta")
-    before = previous_period(now)
+    before = now.previous()
     panels = {(p.period, p.tier, p.scope_key): p for p in db.session.scalars(db.select(Panel))}
     closed_before = [p for (period, _, _), p in panels.items() if period == before]
     assert {p.tier for p in closed_before} == {Tier.CITY, Tier.PROVINCE, Tier.NATIONAL}

@@ -16,18 +16,18 @@ import sys
 from pathlib import Path
 
 import pytest
+from querycount import count_queries
 from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import City, Kmw, Panel, PanelStatus, Province, Team, TeamKind, Tier
-from querycount import count_queries
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import generate_dataset as gen  # noqa: E402
 
 SHAPES = {
     # shape: (options for ~10 rows, options for ~1,000 rows)
-    # periods start in 2000 (timeutil.is_valid_period): 300 months hold ~900 published pieces, 300 per team
+    # periods start in 2000 (portal.period.Period): 300 months hold ~900 published pieces, 300 per team
     "months": (dict(cities=2, teams=4, months=4), dict(cities=2, teams=4, months=300)),
     "teams": (dict(cities=1, teams=11, months=1), dict(cities=1, teams=1000, months=1)),
     "cities": (dict(cities=4, teams=8, months=1), dict(cities=330, teams=660, months=1)),

@@ -8,7 +8,7 @@ from datetime import datetime
 from flask import url_for
 
 from portal.models.pieces import Piece
-from portal.timeutil import now_utc, period_label
+from portal.timeutil import now_utc
 
 ATOM = "http://www.w3.org/2005/Atom"
 SUMMARY_CHARS = 300
@@ -49,8 +49,8 @@ def build_feed(title: str, self_url: str, alternate_url: str, pieces: list[Piece
         ET.SubElement(writer, f"{{{ATOM}}}name").text = f"{piece.team.name}, {piece.team.city.name}"
         level = "Best practice nasional" if piece.best_practice and piece.best_practice.value == "national" \
             else "Best practice provinsi"
-        ET.SubElement(entry, f"{{{ATOM}}}category", term=piece.period, label=period_label(piece.period))
+        ET.SubElement(entry, f"{{{ATOM}}}category", term=piece.period, label=piece.period.label())
         ET.SubElement(entry, f"{{{ATOM}}}summary", type="text").text = (
-            f"{level} {period_label(piece.period)} · {piece.team.city.name}, {piece.team.city.province.name}. "
+            f"{level} {piece.period.label()} · {piece.team.city.name}, {piece.team.city.province.name}. "
             + summary_of(piece.body_md))
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)

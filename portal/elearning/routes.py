@@ -21,8 +21,8 @@ from portal.i18n import current_locale
 from portal.kept import Kept
 from portal.models.pieces import BestPractice
 from portal.page_cache import public_page
+from portal.period import Period
 from portal.text import render_plain_with_links
-from portal.timeutil import is_valid_period, period_label
 
 MAX_QUERY_CHARS = 200
 FEED_ENTRIES = 30
@@ -35,9 +35,8 @@ def page_arg() -> int:
         return 1
 
 
-def _period_arg() -> str | None:
-    value = request.args.get("bulan", "")
-    return value if is_valid_period(value) else None
+def _period_arg() -> Period | None:
+    return Period.parse(request.args.get("bulan", ""))
 
 
 @bp.context_processor
@@ -92,14 +91,12 @@ def province(province_id: int):
     ))
 
 
-@bp.route("/bulan/<period>")
+@bp.route("/bulan/<period:period>")
 @public_page
-def month(period: str):
+def month(period: Period):
     """Every provincial and national best practice of one month, all provinces."""
-    if not is_valid_period(period):
-        abort(404)
     return cached(render_template(
-        "elearning/list.html", heading=_("Best practice %(month)s", month=period_label(period, current_locale())), period=period,
+        "elearning/list.html", heading=_("Best practice %(month)s", month=period.label(current_locale())), period=period,
         result=queries.provincial_pieces(None, period, page_arg()), periods=queries.published_periods(),
         endpoint="elearning.month", args={"period": period}, fixed_period=True,
     ))

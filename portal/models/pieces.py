@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models._base import UTCDateTime, utcnow
+from portal.period import Period, PeriodColumn
 
 
 def _enum(e):
@@ -59,8 +60,8 @@ class Piece(db.Model):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("team.id"), index=True)
-    period: Mapped[str] = mapped_column(String(7), index=True)
-    moved_from_period: Mapped[str | None] = mapped_column(String(7))  # late work moved to the next cycle
+    period: Mapped[Period] = mapped_column(PeriodColumn, index=True)
+    moved_from_period: Mapped[Period | None] = mapped_column(PeriodColumn)  # late work moved to the next cycle
     status: Mapped[PieceStatus] = mapped_column(_enum(PieceStatus), default=PieceStatus.DRAFT, index=True)
     form: Mapped[PieceForm] = mapped_column(_enum(PieceForm), default=PieceForm.ARTIKEL)
     title: Mapped[str] = mapped_column(String(250), default="")
@@ -129,7 +130,7 @@ class Extension(db.Model):
 
     __tablename__ = "deadline_extension"
     id: Mapped[int] = mapped_column(primary_key=True)
-    period: Mapped[str] = mapped_column(String(7), index=True)
+    period: Mapped[Period] = mapped_column(PeriodColumn, index=True)
     stage: Mapped[str] = mapped_column(String(20))  # "writing" | "city" | "province"
     team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
     city_id: Mapped[int | None] = mapped_column(ForeignKey("city.id"), index=True)

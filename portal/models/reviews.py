@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models._base import UTCDateTime, utcnow
+from portal.period import Period, PeriodColumn
 
 
 def _enum(e):
@@ -75,7 +76,7 @@ class Panel(db.Model):
     __table_args__ = (UniqueConstraint("tier", "period", "scope_key"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     tier: Mapped[Tier] = mapped_column(_enum(Tier), index=True)
-    period: Mapped[str] = mapped_column(String(7), index=True)
+    period: Mapped[Period] = mapped_column(PeriodColumn, index=True)
     scope_key: Mapped[str] = mapped_column(String(30))  # "city:12", "kmw:3" or "national"
     city_id: Mapped[int | None] = mapped_column(ForeignKey("city.id"), index=True)
     kmw_id: Mapped[int | None] = mapped_column(ForeignKey("kmw.id"), index=True)

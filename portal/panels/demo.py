@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import io
 import random
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 
 from sqlalchemy import select
 
@@ -26,7 +26,8 @@ from portal.models.pieces import Photo, Piece, PieceStatus
 from portal.models.reviews import EntryStatus, Panel, PanelMode, Tier
 from portal.panels import operations as ops
 from portal.panels.rules import may_score
-from portal.timeutil import now_utc, previous_period
+from portal.period import Period
+from portal.timeutil import now_utc
 
 THEMES = [
     ("Bank sampah yang menghidupi warga", "Lingkungan"),
@@ -102,14 +103,13 @@ def _piece(team, period: str, n: int, submitted_at: datetime) -> Piece:
 
 def _at(period: str, day: int, hour: int = 3) -> datetime:
     """03:00 UTC (10:00 WIB) on that day of the month, or now if that is still to come."""
-    year, month = (int(x) for x in period.split("-"))
-    return min(datetime(year, month, day, hour, 0, tzinfo=UTC), now_utc())
+    return min(datetime.combine(Period(period).day(day), time(hour, 0), tzinfo=UTC), now_utc())
 
 
 def latest_written_period() -> str:
     """The newest month whose writing stage has closed (in WIB, where the demo's panels sit)."""
     period = current_period("Asia/Jakarta")
-    return period if not cycle.is_open(period, "writing", "Asia/Jakarta") else previous_period(period)
+    return period if not cycle.is_open(period, "writing", "Asia/Jakarta") else period.previous()
 
 
 def _score(panel_id: int, members, quality: dict[int, int], *, only: int | None = None) -> None:
@@ -159,7 +159,7 @@ def seed(ctx) -> None:
     """The month before the latest written one decided end to end; the latest with the KMW-JTG panel in progress."""
     users = ctx.users
     now_period = latest_written_period()
-    before = previous_period(now_period)
+    before = now_period.previous()
     kmw = ctx.kmws["KMW-JTG"]
     kmw_members = [users["panel_kmw1"], users["panel_kmw2"], users["panel_kmw3"]]
     kmp_members = [users[f"panel_kmp{i}"] for i in range(1, 6)]

@@ -9,13 +9,14 @@ from wtforms import (
     RadioField,
     SelectField,
     SelectMultipleField,
-    StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from portal.period import PeriodField
 
 
 class ActionForm(FlaskForm):
@@ -66,7 +67,5 @@ class MembersForm(FlaskForm):
 
 class OpenPanelForm(FlaskForm):
     node = SelectField(_l("Panel"), validators=[DataRequired()])
-    period = StringField(_l("Bulan (TTTT-BB)"), validators=[
-        DataRequired(_l("Isi bulan, misalnya 2026-11.")),
-        Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", message=_l("Tulis bulan sebagai TTTT-BB, misalnya 2026-11."))])
+    period = PeriodField(validators=[InputRequired(_l("Isi bulan, misalnya 2026-11."))])
     submit = SubmitField(_l("Buka panel"))

@@ -36,8 +36,9 @@ from portal.panels.forms import (
     SheetForm,
     TieForm,
 )
+from portal.period import Period
 from portal.submissions.requirements import check_requirements
-from portal.timeutil import is_valid_period, next_period, now_utc, previous_period
+from portal.timeutil import now_utc
 
 
 def _panel_or_404(panel_id: int, *, entries: bool = True, results: bool = False):
@@ -294,9 +295,7 @@ def manage():
     nodes = queries.managed_nodes(current_user)
     if not nodes:
         abort(403)
-    period = request.args.get("bulan") or cycle.current_period(permissions.home_timezone(current_user))
-    if not is_valid_period(period):
-        period = cycle.current_period(permissions.home_timezone(current_user))
+    period = Period.parse(request.args.get("bulan")) or cycle.current_period(permissions.home_timezone(current_user))
     form = OpenPanelForm(period=period)
     form.node.choices = [SelectChoice(queries.node_key(t, n), label) for t, n, label in nodes]
     if form.validate_on_submit():
@@ -310,8 +309,8 @@ def manage():
         else:
             return redirect(url_for("panels.members", panel_id=panel.id))
     return render_template("panels/manage.html", form=form, nodes=nodes, period=period,
-                           panels=queries.panels_for_period(nodes, period), previous=previous_period(period),
-                           following=next_period(period),
+                           panels=queries.panels_for_period(nodes, period), previous=period.previous(),
+                           following=period.next(),
                            node_key=queries.node_key)
 
 

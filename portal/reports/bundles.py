@@ -18,12 +18,12 @@ from flask_babel import gettext as _
 
 from portal.extensions import db
 from portal.models import City, Entry, Kmw, Panel, Piece, PieceStatus, Province, Team, Tier
+from portal.period import Period
 from portal.photos import photo_path
 from portal.reports import exports, recaps
 from portal.reports.documents import piece_html, piece_pdf
 from portal.reports.followup import followup_recap
 from portal.reports.tracking import Scope, apply_scope
-from portal.timeutil import period_label
 
 FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
 RESERVED = {
@@ -91,7 +91,7 @@ def node_of(spec: BundleSpec) -> City | Kmw | None:
 
 def bundle_name(spec: BundleSpec) -> str:
     """``best practice_korkot (Kota Semarang)_(November 2026).zip`` and the KMW / KMP equivalents."""
-    label = period_label(spec.period)
+    label = Period(spec.period).label()
     node = node_of(spec)
     if spec.scope == "city":
         middle = f"korkot ({safe_name(node.name)})"

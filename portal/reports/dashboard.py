@@ -11,13 +11,14 @@ from markupsafe import Markup
 from portal import charts, scoring_adapter
 from portal.extensions import db
 from portal.models import City, Kmw, Panel, Province, Tier
+from portal.period import Period
 from portal.reports import stats
 from portal.reports.tracking import Obligations, Scope, obligations, percentages
 
 
 @dataclass
 class Dashboard:
-    period: str
+    period: Period
     tier: Tier
     obligations: Obligations
     per_city: pd.DataFrame
@@ -31,7 +32,7 @@ def _percent(frame: pd.DataFrame, flag: str) -> float | None:
     return round(float(frame[flag].mean()) * 100, 1) if len(frame) else None
 
 
-def build(scope: Scope, period: str, tier: Tier, *, with_contacts: bool = True) -> Dashboard:
+def build(scope: Scope, period: Period, tier: Tier, *, with_contacts: bool = True) -> Dashboard:
     """Everything a dashboard page renders for ``scope`` in ``period``; panel charts for ``tier``."""
     found = obligations(period, scope, with_contacts=with_contacts)
     periods = stats.last_periods(period, 6)

@@ -6,9 +6,9 @@ from flask_babel import gettext as _
 from markupsafe import escape
 
 from portal.models import Piece
+from portal.period import Period
 from portal.reports.exports import ReportPdf
 from portal.text import render_markdown
-from portal.timeutil import period_label
 
 PAGE = """<!doctype html>
 <html lang="id"><head><meta charset="utf-8">
@@ -32,7 +32,7 @@ def piece_meta(piece: Piece) -> list[tuple[str, str]]:
     """The piece's identifying facts, in the order the procedure lists them."""
     team = piece.team
     return [
-        (_("Bulan"), period_label(piece.period)),
+        (_("Bulan"), Period(piece.period).label()),
         (_("Tim"), team.name),
         (_("Kota/Kabupaten"), team.city.name),
         (_("Provinsi"), team.city.province.name),

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 from flask_babel import gettext as _
 
+from portal.period import Period
 from portal.reports.recaps import Recap, Section, yes_no
 from portal.reports.tracking import Obligations, Scope, obligations, percentages
-from portal.timeutil import period_label
 
 
 def _contacts(found: Obligations, kind: str, node_id) -> tuple[str, str]:
@@ -115,7 +115,7 @@ def _missing_experts(found: Obligations) -> Section:
 def followup_recap(scope: Scope, period: str, scope_label: str) -> Recap:
     """Rekap kepatuhan dan tindak lanjut for ``scope`` in ``period`` (contacts included: internal)."""
     found = obligations(period, scope)
-    label = period_label(period)
+    label = Period(period).label()
     return Recap(
         title=_("Rekap Kepatuhan dan Tindak Lanjut Best Practice"),
         lines=[f"{_('Cakupan')}: {scope_label}", f"{_('Bulan')}: {label}"],

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, IntegerField, SelectField, StringField
+from wtforms import HiddenField, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Optional, ValidationError
+from wtforms.validators import DataRequired, InputRequired, Optional
 
-from portal.timeutil import is_valid_period
+from portal.period import PeriodField
 
 TIERS = [
     SelectChoice("province", _l("Provinsi (KMW)")),
@@ -17,18 +17,13 @@ TIERS = [
 ]
 
 
-def _period(form, field) -> None:
-    if field.data and not is_valid_period(field.data.strip()):
-        raise ValidationError(_l("Tulis bulan sebagai TTTT-BB, misalnya 2026-11."))
-
-
 class FilterForm(FlaskForm):
     """Dashboard filters read from the query string: ?periode=2026-11&provinsi=3&tingkat=province."""
 
     class Meta:
         csrf = False
 
-    periode = StringField(_l("Bulan (TTTT-BB)"), validators=[Optional(), _period])
+    periode = PeriodField(validators=[Optional()])
     provinsi = SelectField(_l("Provinsi"), coerce=int, validators=[Optional()])
     tingkat = SelectField(_l("Tingkat penilaian"), choices=TIERS, validators=[Optional()])
 
@@ -37,7 +32,7 @@ class PeriodForm(FlaskForm):
     class Meta:
         csrf = False
 
-    periode = StringField(_l("Bulan (TTTT-BB)"), validators=[Optional(), _period])
+    periode = PeriodField(validators=[Optional()])
 
 
 class BundleForm(FlaskForm):
@@ -45,7 +40,7 @@ class BundleForm(FlaskForm):
 
     cakupan = HiddenField(validators=[DataRequired(_l("Pilih paket dari halaman rekap."))])
     simpul = IntegerField(validators=[Optional()])  # the city or KMW id; absent for the national bundle
-    periode = StringField(_l("Bulan (TTTT-BB)"), validators=[DataRequired(_l("Isi bulan paket.")), _period])
+    periode = PeriodField(validators=[InputRequired(_l("Isi bulan paket."))])
     isi = SelectField(
         _l("Isi paket"),
         choices=[

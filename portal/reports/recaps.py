@@ -40,7 +40,8 @@ from portal.models import (
     User,
 )
 from portal.models.org import node_timezone
-from portal.timeutil import format_datetime, period_label
+from portal.period import Period
+from portal.timeutil import format_datetime
 
 PASSING_GRADE = 700
 
@@ -162,7 +163,7 @@ def lampiran3(city: City, period: str) -> Recap:
         _("Dikirim s.d. tgl 15"): int((frame[_("Dikirim s.d. tgl 15")] == _("Ya")).sum()),
         _("Dikirim ke provinsi"): int((frame[_("Dikirim ke provinsi")] == _("Ya")).sum()),
     }
-    label = period_label(period)
+    label = Period(period).label()
     kmw = city.province.kmw
     return Recap(
         title=_("Lampiran 3: Rekap Produksi Best Practice dan Produk Pengetahuan"),
@@ -174,7 +175,7 @@ def lampiran3(city: City, period: str) -> Recap:
         ],
         sections=[
             Section(_("Produksi best practice per tim"), frame, totals),
-            knowledge_section(kmw, int(period[:4])),
+            knowledge_section(kmw, Period(period).year),
         ],
         file_stem=f"Lampiran 3_{city.name}_{label}",
     )
@@ -287,7 +288,7 @@ def lampiran2(kmw: Kmw, period: str) -> Recap:
 
 
 def _lampiran2(kmw: Kmw, period: str, panel: Panel | None) -> Recap:
-    label = period_label(period)
+    label = Period(period).label()
     lines = [
         f"{_('KMW')}: {kmw.name}",
         f"{_('Provinsi')}: {', '.join(p.name for p in kmw.provinces)}",

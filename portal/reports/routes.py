@@ -12,32 +12,32 @@ from portal import cycle, permissions
 from portal.extensions import db
 from portal.models import City, Kmw, Panel, Tier
 from portal.models.org import node_timezone
+from portal.period import Period
 from portal.reports import bp, dashboard, exports, jobs, recaps, rules
 from portal.reports.bundles import SCOPES, BundleSpec, safe_name
 from portal.reports.followup import followup_recap
 from portal.reports.forms import BundleForm, FilterForm, PeriodForm
 from portal.reports.tracking import Scope, scope_of
-from portal.timeutil import is_valid_period
 
 FORMATS = ("xlsx", "csv", "pdf")
 
 
-def _default_period(tz_name: str | None = None) -> str:
+def _default_period(tz_name: str | None = None) -> Period:
     return cycle.current_period(tz_name or permissions.home_timezone(current_user))
 
 
-def _period_arg() -> str:
+def _period_arg() -> Period:
     """``?periode=`` or this month; a malformed value answers 400 with a message (exports have no form)."""
     value = (request.args.get("periode") or "").strip()
     if not value:
         return _default_period()
-    if not is_valid_period(value):
+    if Period.parse(value) is None:
         abort(
             Response(
                 _("Bulan tidak valid: tulis sebagai TTTT-BB, misalnya 2026-11."), 400, mimetype="text/plain"
             )
         )
-    return value
+    return Period(value)
 
 
 def _recap_response(recap: recaps.Recap, fmt: str):
@@ -65,7 +65,7 @@ def _filters(scope):
         SelectChoice(p.id, p.name) for p in provinces
     ]
     valid = form.validate()
-    period = form.periode.data.strip() if valid and form.periode.data else _default_period()
+    period = form.periode.data if valid and form.periode.data else _default_period()
     province_id = form.provinsi.data if valid and form.provinsi.data else None
     tier = Tier(form.tingkat.data) if valid and form.tingkat.data else Tier.PROVINCE
     return form, period, scope.narrowed(province_id), tier
@@ -163,7 +163,7 @@ def start_bundle():
             abort(404)
     if not rules.can_build_bundle(current_user, scope, node):
         abort(403)
-    spec = BundleSpec(scope, node.id if node else None, form.periode.data.strip(), form.isi.data)
+    spec = BundleSpec(scope, node.id if node else None, form.periode.data, form.isi.data)
     job_id = jobs.start_bundle_job(current_user.id, spec)
     return redirect(url_for("reports.bundle_status", job_id=job_id))
 
@@ -210,7 +210,7 @@ def progress(kmw_id: int):
     kmw = db.get_or_404(Kmw, kmw_id)
     form = PeriodForm(request.args)
     tz = node_timezone(kmw)
-    period = form.periode.data.strip() if form.validate() and form.periode.data else cycle.current_period(tz)
+    period = form.periode.data if form.validate() and form.periode.data else cycle.current_period(tz)
     data = dashboard.build(Scope("kmw", frozenset({kmw.id})), period, Tier.PROVINCE, with_contacts=False)
     return render_template(
         "reports/progress.html", kmw=kmw, label=recaps.kmw_label(kmw), data=data, period=period, form=form

@@ -5,21 +5,22 @@ from __future__ import annotations
 from portal import scoring_adapter
 from portal.extensions import db
 from portal.models import City, Entry, Panel, Piece, PieceStatus, Province, Team, Tier
+from portal.period import MONTHS_ID, Period
 from portal.reports.tracking import Scope, apply_scope, percentages, teams_frame
-from portal.timeutil import MONTHS_ID, previous_period
 
 MAX_PANELS_IN_CHART = 30
 
 
-def last_periods(period: str, count: int = 6) -> list[str]:
+def last_periods(period: Period, count: int = 6) -> list[Period]:
     periods = [period]
     while len(periods) < count:
-        periods.insert(0, previous_period(periods[0]))
+        periods.insert(0, periods[0].previous())
     return periods
 
 
-def short_label(period: str) -> str:
-    return f"{MONTHS_ID[int(period[5:]) - 1][:3]} {period[2:4]}"
+def short_label(period: Period) -> str:
+    """"Nov 26"."""
+    return f"{MONTHS_ID[period.month - 1][:3]} {period.year % 100:02d}"
 
 
 def _entries(scope: Scope, tier: Tier, periods: list[str]):

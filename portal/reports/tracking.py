@@ -29,6 +29,7 @@ from portal.models import (
     User,
 )
 from portal.models.org import node_timezone
+from portal.period import Period
 from portal.permissions import managed_scope
 from portal.reports.recaps import month_pieces, writing_status
 
@@ -279,7 +280,7 @@ def obligations(period: str, scope: Scope, *, with_contacts: bool = True) -> Obl
     teams = team_compliance(period, scope)
     cities = city_compliance(period, scope)
     kmws = kmw_compliance(period, scope)
-    experts = expert_compliance(int(period[:4]), scope)
+    experts = expert_compliance(Period(period).year, scope)
     found: dict = {}
     if with_contacts:
         found.update(

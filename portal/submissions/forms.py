@@ -6,7 +6,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateTimeLocalField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from portal.period import PeriodField
 
 FORM_CHOICES = [
     SelectChoice("artikel", _l("Artikel")), SelectChoice("narasi", _l("Narasi")), SelectChoice("feature", _l("Feature")),
@@ -38,7 +40,7 @@ class ActionForm(FlaskForm):
 
 class ExtensionForm(FlaskForm):
     scope = SelectField(_l("Untuk"), validators=[DataRequired()])
-    period = StringField(_l("Bulan (TTTT-BB)"), validators=[DataRequired(), Length(min=7, max=7)])
+    period = PeriodField(validators=[InputRequired(_l("Isi bulan, misalnya 2026-11."))])
     stage = SelectField(_l("Tahap"), choices=[SelectChoice("writing", _l("Penulisan (tanggal 15)")),
                                               SelectChoice("city", _l("Seleksi kota (tanggal 20)")),
                                               SelectChoice("province", _l("Penilaian provinsi (tanggal 25)"))])

@@ -19,9 +19,10 @@ from portal.models.org import City, Kmw, Team, node_timezone
 from portal.models.pieces import Extension, MediaFile, Photo, Piece, PieceForm, PieceStatus
 from portal.models.reviews import Entry
 from portal.panels.rules import decided_periods, receiving_panel_key
+from portal.period import Period
 from portal.submissions import media as media_files
 from portal.submissions.requirements import Missing, check_requirements
-from portal.timeutil import format_date, is_valid_period, now_utc, period_label
+from portal.timeutil import format_date, now_utc
 
 TEXT_FIELDS = ("title", "theme", "body_md", "facts", "institution_name", "institution_address", "institution_phone",
                "author_name", "author_position", "author_place", "author_phone")
@@ -49,7 +50,7 @@ class DestinationChanged(SubmissionError):
     def __init__(self, destination: "Destination"):
         super().__init__(_("Tujuan tulisan ini berubah sejak halaman dibuka: tulisan akan dinilai pada penilaian "
                            "%(month)s. Periksa keterangan di atas tombol kirim, lalu kirim lagi.",
-                           month=period_label(destination.period)))
+                           month=destination.period.label()))
         self.destination = destination
 
 
@@ -75,7 +76,7 @@ def team_writing_cycle(team: Team, now: datetime | None = None,
     now = now or now_utc()
     tz = node_timezone(team)
     current = cycle.current_period(tz, now)
-    following = cycle.next_period(current)
+    following = current.next()
     if extensions is None:
         extensions = cycle.latest_extensions([current, following], "writing", team_ids=[team.id],
                                              city_ids=[team.city_id])
@@ -102,7 +103,7 @@ def load_team_months(team: Team, now: datetime | None = None) -> TeamMonths:
         db.select(Piece).where(Piece.team_id == team.id).order_by(Piece.period.desc())
         .options(defer(Piece.body_md), defer(Piece.facts))  # a list of titles: a year of texts is not needed
     ).all()
-    periods = {p.period for p in pieces if p.status == PieceStatus.DRAFT} | {current, cycle.next_period(current)}
+    periods = {p.period for p in pieces if p.status == PieceStatus.DRAFT} | {current, current.next()}
     extensions = cycle.latest_extensions(periods, "writing", team_ids=[team.id], city_ids=[team.city_id])
     return TeamMonths(pieces=list(pieces), extensions=extensions)
 
@@ -141,7 +142,7 @@ def roll_over_late_drafts(team: Team, now: datetime | None = None, months: TeamM
     months = months or load_team_months(team, now)
     tz = node_timezone(team)
     current = cycle.current_period(tz, now)
-    candidates = (current, cycle.next_period(current))
+    candidates = (current, current.next())
     drafts = [p for p in months.pieces if p.status == PieceStatus.DRAFT]
 
     def deadline(period: str) -> datetime:
@@ -180,11 +181,11 @@ def destination(piece: Piece, now: datetime | None = None) -> Destination:
     now = now or now_utc()
     period = piece.period if is_writing_open(piece, now) else team_writing_period(piece.team, now)
     tier, key = receiving_panel_key(piece.team)
-    candidates = [period, cycle.next_period(period), cycle.next_period(cycle.next_period(period))]
+    candidates = [period, period.next(), period.next().next()]
     decided = decided_periods(tier, key, candidates)
     first_decided = period if period in decided else None
     while period in decided:
-        period = cycle.next_period(period)
+        period = period.next()
     taken = period != piece.period and db.session.scalar(
         db.select(Piece.id).where(Piece.team_id == piece.team_id, Piece.period == period, Piece.id != piece.id)
     ) is not None
@@ -212,7 +213,7 @@ def start_piece(user, team: Team, now: datetime | None = None) -> Piece:
     existing = db.session.scalar(db.select(Piece).where(Piece.team_id == team.id, Piece.period == period))
     if existing is not None:
         raise ExistingPiece(_("Tim ini sudah punya tulisan untuk %(month)s: \u201c%(title)s\u201d. Lanjutkan tulisan itu.",
-                              month=period_label(period), title=existing.title or _("(belum berjudul)")), existing)
+                              month=period.label(), title=existing.title or _("(belum berjudul)")), existing)
     piece = Piece(team=team, period=period, status=PieceStatus.DRAFT, created_by_id=user.id,
                   author_name=user.name, author_position=user.position or "", author_phone=user.phone or "",
                   author_place=team.city.name)
@@ -225,7 +226,7 @@ def start_piece(user, team: Team, now: datetime | None = None) -> Piece:
         if existing is None:
             raise
         raise ExistingPiece(_("Tim ini sudah punya tulisan untuk %(month)s. Lanjutkan tulisan itu.",
-                              month=period_label(period)), existing) from None
+                              month=period.label()), existing) from None
     return piece
 
 
@@ -276,7 +277,7 @@ def submit_piece(user, piece: Piece, now: datetime | None = None, *, confirmed_p
         raise DestinationChanged(target)
     if target.taken:
         raise SubmissionError(_("Tim ini sudah punya tulisan untuk %(month)s, bulan yang akan menerima tulisan ini. "
-                                "Lanjutkan tulisan %(month)s itu.", month=period_label(target.period)))
+                                "Lanjutkan tulisan %(month)s itu.", month=target.period.label()))
     _move_if_late(piece, now)
     if target.late and piece.period != target.period:
         piece.moved_from_period = piece.moved_from_period or piece.period
@@ -426,8 +427,10 @@ def grant_extension(by, period: str, stage: str, until: datetime, reason: str, t
         raise SubmissionError(_("Alasan perpanjangan wajib diisi."))
     if until.tzinfo is None:
         raise ValueError("naive datetime given; use timezone-aware UTC")
-    if not is_valid_period(period):
-        raise SubmissionError(_("Tulis bulan sebagai TTTT-BB, misalnya 2026-11."))
+    try:
+        period = Period(period)
+    except ValueError:
+        raise SubmissionError(_("Tulis bulan sebagai TTTT-BB, misalnya 2026-11.")) from None
     tz = node_timezone(team or city or kmw)
     if until <= cycle.stage_deadline(period, stage, tz):
         raise SubmissionError(_("Perpanjangan harus sesudah batas waktu biasa (%(day)s, pukul 24.00).",

@@ -16,7 +16,6 @@ from portal.submissions import bp, operations, queries
 from portal.submissions.forms import ActionForm, PieceForm
 from portal.submissions.requirements import check_requirements
 from portal.text import render_markdown, word_count
-from portal.timeutil import period_label
 
 
 def load_piece(piece_id: int, *, edit: bool = False) -> Piece:
@@ -130,7 +129,7 @@ def _handle_post(piece: Piece, form: PieceForm):
         except operations.SubmissionError as exc:
             return _render_edit(piece, form, error=str(exc), status=400)
         flash(_("Tulisan terkirim ke %(panel)s untuk penilaian %(month)s. Anda masih dapat menariknya kembali "
-                "sebelum batas waktu.", panel=receiving_panel_label(piece.team), month=period_label(piece.period, current_locale())),
+                "sebelum batas waktu.", panel=receiving_panel_label(piece.team), month=piece.period.label(current_locale())),
               "success")
         return redirect(url_for("submissions.home", tim=piece.team_id))
     flash(_("Draf tersimpan."), "success")

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from portal import cycle
 from portal import permissions as perm
 from portal.extensions import db
 from portal.models.org import City, Kmw, Team, node_timezone
@@ -15,7 +16,7 @@ from portal.models.pieces import Extension, KnowledgeProduct
 from portal.submissions import bp, knowledge, operations
 from portal.submissions.forms import ExtensionForm, KnowledgeForm
 from portal.submissions.routes import _read_upload
-from portal.timeutil import is_valid_period, now_utc, tz_label
+from portal.timeutil import now_utc, tz_label
 
 
 def _scope_choices(user) -> list[SelectChoice]:
@@ -59,22 +60,19 @@ def extensions():
         kind, obj = _resolve(form.scope.data)
         tz = node_timezone(obj)
         until = form.until.data.replace(tzinfo=ZoneInfo(tz))
-        if not is_valid_period(form.period.data):
-            form.period.errors.append(_("Tulis bulan sebagai TTTT-BB, misalnya 2026-11."))
+        try:
+            operations.grant_extension(current_user, form.period.data, form.stage.data, until, form.reason.data,
+                                       **{kind: obj})
+        except PermissionError:
+            abort(403)
+        except operations.SubmissionError as exc:
+            flash(str(exc), "error")
         else:
-            try:
-                operations.grant_extension(current_user, form.period.data, form.stage.data, until, form.reason.data,
-                                           **{kind: obj})
-            except PermissionError:
-                abort(403)
-            except operations.SubmissionError as exc:
-                flash(str(exc), "error")
-            else:
-                flash(_("Perpanjangan tercatat sampai %(when)s %(tz)s.", when=until.strftime("%d-%m-%Y %H.%M"),
-                        tz=tz_label(tz)), "success")
-                return redirect(url_for("submissions.extensions"))
+            flash(_("Perpanjangan tercatat sampai %(when)s %(tz)s.", when=until.strftime("%d-%m-%Y %H.%M"),
+                    tz=tz_label(tz)), "success")
+            return redirect(url_for("submissions.extensions"))
     elif request.method == "GET":
-        form.period.data = now_utc().strftime("%Y-%m")
+        form.period.data = cycle.current_period(perm.home_timezone(current_user))
     recent = [e for e in db.session.scalars(db.select(Extension).order_by(Extension.granted_at.desc()).limit(200))
               if _visible_extension(e)][:50]
     level, ids = perm.managed_scope(current_user)
