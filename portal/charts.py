@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Sequence
 
 from markupsafe import Markup, escape
+from scoring.rubric import DEFAULT_PASSING_GRADE
 
 WIDTH = 480  # narrow viewBox: on a 360 px phone the text stays about 11-12 px tall
 BAR = "#2e6ca4"
@@ -118,11 +119,14 @@ def histogram(
     low: float = 100,
     high: float = 1000,
     bins: int = 9,
-    reference: float | None = 700,
-    reference_label: str = "batas lulus 700",
+    reference: float | None = DEFAULT_PASSING_GRADE,
+    reference_label: str | None = None,
     empty_message: str = "Belum ada nilai.",
 ) -> Markup:
-    """Counts of values in equal bins from ``low`` to ``high``, with a reference line (the 700 line)."""
+    """Counts of values in equal bins from ``low`` to ``high``, with a reference line (the passing grade;
+    callers pass their panels' own). ``reference_label`` defaults to "batas lulus <reference>"."""
+    if reference_label is None and reference is not None:
+        reference_label = f"batas lulus {_fmt(reference)}"
     values = [float(v) for v in values if v is not None and not math.isnan(float(v))]
     if not values:
         return _empty(title, empty_message)

@@ -14,6 +14,7 @@ from pathlib import Path
 from fpdf import FPDF
 from sqlalchemy import select
 
+from portal import scoring_adapter
 from portal.extensions import db
 from portal.models.org import Team
 from portal.models.pieces import Piece
@@ -99,8 +100,11 @@ def _piece_row(entry: Entry, n: int) -> list[str]:
     return [str(n), piece.title, f"{piece.team.name}, {piece.team.city.name}", _na(entry.na)]
 
 
-def letter_pdf(panel: Panel, passing_grade: int = 700) -> bytes:
-    """The letter of a closed panel, as PDF bytes."""
+def letter_pdf(panel: Panel) -> bytes:
+    """The letter of a closed panel, as PDF bytes: the rule it states is the panel's rubric version's, the
+    pieces it declares are the recorded decision (``Entry.passed``, ``Entry.selected``)."""
+    rubric = scoring_adapter.panel_rubric(panel)
+    passing_grade = rubric.passing_grade
     pdf = _Letter()
     month = panel.period.label()
     issuer = {Tier.CITY: f"Korkot {panel.city.name}" if panel.city else "",
@@ -118,8 +122,8 @@ def letter_pdf(panel: Panel, passing_grade: int = 700) -> bytes:
     entries = _entries(panel)
     date_text = format_date(panel.letter_date)
     pdf.para(f"Pada tanggal {date_text}, tim penilai telah menilai {len(entries)} tulisan best practice "
-             f"periode {month} dengan 8 instrumen penilaian (nilai akhir/NA = jumlah nilai anggota penilai "
-             f"dibagi banyaknya penilai; batas lulus {passing_grade}).")
+             f"periode {month} dengan {len(rubric.instruments)} instrumen penilaian (nilai akhir/NA = jumlah nilai "
+             f"anggota penilai dibagi banyaknya penilai; batas lulus {passing_grade}).")
     if panel.tier == Tier.CITY:
         sent = [e for e in entries if e.selected]
         pdf.para("Tulisan yang dikirim ke KMW (tingkat provinsi):", bold=True)

@@ -10,11 +10,15 @@ Which sheets count:
 * never the sheet of a member recused from the entry (NA uses the members who scored);
 * in an individual-mode panel the members' own sheets; in a consensus-mode panel the chair's one
   consensus sheet (``ScoreSheet.consensus``).
+
+The rubric settings the pages show come from here too: a panel decides by its own rubric version
+(:func:`passing_grade`, :func:`panel_rubric`); a text that explains the rule outside any panel shows the
+active rubric's. A decided panel's "passed" is the stored ``Entry.passed``, never compared again.
 """
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import numpy as np
 import pandas as pd
@@ -29,6 +33,7 @@ from portal.models.reviews import (
     Panel,
     PanelMode,
     Recusal,
+    RubricVersion,
     Score,
     ScoreSheet,
     SheetStatus,
@@ -127,6 +132,38 @@ def _rows(query, params: dict) -> list:
 def panel_rubric(panel: Panel) -> scoring.Rubric:
     """The engine rubric of the panel (the active one when the panel has none recorded yet)."""
     return to_engine(panel.rubric or active_rubric())
+
+
+def passing_grade(panel: Panel | None = None) -> int:
+    """The passing grade of the panel's rubric version; without a panel (a text explaining the rule), or for
+    a panel with no rubric recorded yet, the active rubric's."""
+    version = panel.rubric if panel is not None and panel.rubric is not None else active_rubric()
+    return version.passing_grade
+
+
+def passing_grades(panel_ids: Iterable[int]) -> dict[int, int]:
+    """panel id -> :func:`passing_grade` for many panels, in one query (dashboards, public pages)."""
+    ids = sorted({int(i) for i in panel_ids})
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Panel.id, RubricVersion.passing_grade)
+        .outerjoin(RubricVersion, RubricVersion.id == Panel.rubric_id)
+        .where(Panel.id.in_(ids))
+    ).all()
+    fallback = active_rubric().passing_grade if any(grade is None for _, grade in rows) else None
+    return {panel_id: fallback if grade is None else grade for panel_id, grade in rows}
+
+
+def sheet_total(panel: Panel, values: Mapping[int, int | None]) -> int:
+    """One sheet's weighted total as filled so far (instrument code -> score, None for an empty one), by
+    the weights of the panel's rubric version."""
+    return panel_rubric(panel).total(values)
+
+
+def max_total(panel: Panel) -> int:
+    """The largest total a member can give under the panel's rubric version."""
+    return panel_rubric(panel).max_total
 
 
 def panel_scores(panel: Panel) -> pd.DataFrame:

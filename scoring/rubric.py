@@ -11,6 +11,8 @@ from scoring.errors import Problem, RubricError
 WEIGHT_TOTAL = 100
 # Keeps every total and every sum of totals an exact integer in a float64.
 MAX_SCORE_LIMIT = 1000
+# The procedure's passing grade: the default of a rubric that does not set its own.
+DEFAULT_PASSING_GRADE = 700
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ class Rubric:
     """
 
     version: str
-    passing_grade: int = 700
+    passing_grade: int = DEFAULT_PASSING_GRADE
     min_score: int = 1
     max_score: int = 10
     instruments: tuple[Instrument, ...] = field(default_factory=tuple)
@@ -60,6 +62,15 @@ class Rubric:
     def max_total(self) -> int:
         """The largest total a reviewer can give (every instrument at ``max_score``)."""
         return self.max_score * sum(i.weight for i in self.instruments)
+
+    def total(self, scores: Mapping[int, int | None]) -> int:
+        """One sheet's total: the sum of score x weight over the instruments scored so far.
+
+        ``scores`` maps instrument code to score; an instrument left empty (None or absent) counts
+        nothing, so a draft shows its running total. Codes this rubric does not have count nothing.
+        Scores are not checked here: :func:`scoring.validate_scores` does that for a whole table.
+        """
+        return sum(i.weight * scores[i.code] for i in self.instruments if scores.get(i.code) is not None)
 
     def problems(self) -> list[Problem]:
         """Every problem of this rubric (an empty list when it is valid)."""
@@ -156,14 +167,14 @@ _DEFAULT_INSTRUMENTS = (
 def default_rubric() -> Rubric:
     """The 8-instrument rubric of the 2010 procedure (version ``"pob-2010"``).
 
-    Scores 1 to 10, passing grade 700. The weights are an assumption: the source
+    Scores 1 to 10, passing grade 700 (``DEFAULT_PASSING_GRADE``). The weights are an assumption: the source
     says each instrument weighs 10 or 20 and the weights add up to 100, but its table
     of which two instruments weigh 20 is lost. We assume instruments 2 (innovation)
     and 6 (change) weigh 20 and the others 10; a rubric file can say otherwise.
     """
     return Rubric(
         version="pob-2010",
-        passing_grade=700,
+        passing_grade=DEFAULT_PASSING_GRADE,
         min_score=1,
         max_score=10,
         instruments=tuple(Instrument(*row) for row in _DEFAULT_INSTRUMENTS),
@@ -194,7 +205,7 @@ def rubric_from_mapping(data: Mapping[str, Any]) -> Rubric:
         )
     rubric = Rubric(
         version=data.get("version"),
-        passing_grade=data.get("passing_grade", 700),
+        passing_grade=data.get("passing_grade", DEFAULT_PASSING_GRADE),
         min_score=data.get("min_score", 1),
         max_score=data.get("max_score", 10),
         instruments=tuple(instruments),

@@ -13,6 +13,7 @@ from sqlalchemy import case, distinct, func, literal, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
+from portal import scoring_adapter
 from portal.extensions import db
 from portal.kept import Kept
 from portal.models.elearning import Award, Comment, CommentReport, Confirmation, Notification
@@ -139,19 +140,21 @@ class TierResult:
     period: str
     na: float | None
     rank: int | None
-    passed: bool | None
+    passed: bool | None  # the panel's recorded decision
     selected: bool | None
+    passing_grade: int  # of the panel's rubric version
 
 
 def tier_results(piece_id: int) -> list[TierResult]:
     """The piece's results at each tier whose panel has decided (closed). No reviewer's name or sheet."""
     rows = db.session.execute(
-        select(Panel.tier, Panel.period, Entry.na, Entry.rank, Entry.passed, Entry.selected)
+        select(Panel.tier, Panel.period, Entry.na, Entry.rank, Entry.passed, Entry.selected, Panel.id)
         .join(Panel, Entry.panel_id == Panel.id)
         .where(Entry.piece_id == piece_id, Panel.status == PanelStatus.CLOSED)
     ).all()
     order = {Tier.CITY: 0, Tier.PROVINCE: 1, Tier.NATIONAL: 2}
-    results = [TierResult(*row) for row in rows]
+    grades = scoring_adapter.passing_grades(row[-1] for row in rows)
+    results = [TierResult(*row[:-1], passing_grade=grades[row[-1]]) for row in rows]
     return sorted(results, key=lambda r: order.get(r.tier, 9))
 
 

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from sqlalchemy import Boolean, Date, Enum, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from scoring.rubric import DEFAULT_PASSING_GRADE
 
 from portal.extensions import db
 from portal.models._base import UTCDateTime, utcnow
@@ -47,7 +48,7 @@ class RubricVersion(db.Model):
     __tablename__ = "rubric_version"
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[str] = mapped_column(String(40), unique=True)
-    passing_grade: Mapped[int] = mapped_column(Integer, default=700)
+    passing_grade: Mapped[int] = mapped_column(Integer, default=DEFAULT_PASSING_GRADE)
     min_score: Mapped[int] = mapped_column(Integer, default=1)
     max_score: Mapped[int] = mapped_column(Integer, default=10)
     active: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -176,6 +176,7 @@ class ResultRow:
 class ResultsView:
     rows: list[ResultRow]
     top: int
+    passing_grade: int  # the panel's rubric version's (scoring_adapter.passing_grade)
     calibration: list = field(default_factory=list)  # (name, sheets, mean_total, distance) for the chair
     error: str = ""
     listing: str | None = None  # a closed panel's rendered list (panels/_results_list.html), set at first use
@@ -222,7 +223,7 @@ def build_decided_view(panel: Panel, *, show_calibration: bool) -> ResultsView:
             shortlisted="tie" if r.tie_reason else "yes" if r.selected and not outside else "no",
             selected=r.selected, tie_reason=r.tie_reason or ""))
     rows.sort(key=lambda r: (r.rank is None, r.rank or 0, r.entry))
-    view = ResultsView(rows, top)
+    view = ResultsView(rows, top, scoring_adapter.passing_grade(panel))
     _add_scores(view, panel, scoring_adapter.panel_scores(panel), {r.entry for r in rows},
                 show_calibration=show_calibration)
     return view
@@ -238,7 +239,7 @@ def live_view(panel: Panel, user, *, show_calibration: bool) -> ResultsView:
     try:
         results = scoring_adapter.panel_results(panel, scores)
     except scoring.ScoringError as exc:
-        return ResultsView([], top, error=str(exc))
+        return ResultsView([], top, scoring_adapter.passing_grade(panel), error=str(exc))
     rows = []
     for r in results.itertuples(index=False):
         if r.entry not in visible:
@@ -251,7 +252,7 @@ def live_view(panel: Panel, user, *, show_calibration: bool) -> ResultsView:
             reviewers=int(r.reviewers), passed=bool(r.passed), tied=bool(r.tied),
             outside_quota=bool(r.outside_quota), shortlisted=r.shortlisted,
             selected=None if r.selected is None else bool(r.selected), tie_reason=entry.tie_reason or ""))
-    view = ResultsView(rows, top)
+    view = ResultsView(rows, top, scoring_adapter.passing_grade(panel))
     eligible = {e.id for e in panel.entries if e.status == EntryStatus.ELIGIBLE}
     _add_scores(view, panel, scores, visible, show_calibration=show_calibration and visible == eligible)
     return view

@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
-from portal import cycle, letters, permissions
+from portal import cycle, letters, permissions, scoring_adapter
 from portal.extensions import db
 from portal.models.org import City, Kmw, Team
 from portal.models.people import User
@@ -207,10 +207,10 @@ def sheet(entry_id: int):
     else:
         form.note.data = existing.note if existing else ""
         form.version.data = str(existing.version) if existing else ""
-    weights = {i.code: i.weight for i in rubric.instruments}
-    total = sum(weights[c] * v for c, v in values.items() if v is not None and c in weights)
     return render_template("panels/sheet.html", entry=entry, panel=panel, piece=entry.piece, form=form,
-                           sheet=existing, values=values, errors=errors, total=total, rubric=rubric,
+                           sheet=existing, values=values, errors=errors, rubric=rubric,
+                           total=scoring_adapter.sheet_total(panel, values),
+                           max_total=scoring_adapter.max_total(panel),
                            locked=panel.status != PanelStatus.OPEN, consensus=consensus), status
 
 
@@ -281,7 +281,7 @@ def letter(panel_id: int):
     panel = _panel_or_404(panel_id)
     if panel.status != PanelStatus.CLOSED:
         abort(404)
-    pdf = letters.letter_pdf(panel, passing_grade=panel.rubric.passing_grade if panel.rubric else 700)
+    pdf = letters.letter_pdf(panel)
     return current_app.response_class(pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{letters.letter_filename(panel)}"',
         "Cache-Control": "private, no-store"})

@@ -26,6 +26,7 @@ class Dashboard:
     per_region: pd.DataFrame
     charts: dict[str, Markup]
     headline: dict[str, float | int | None]
+    captions: dict[str, str]  # chart key -> its title, for the figure captions of the pages
 
 
 def _percent(frame: pd.DataFrame, flag: str) -> float | None:
@@ -36,7 +37,13 @@ def build(scope: Scope, period: Period, tier: Tier, *, with_contacts: bool = Tru
     """Everything a dashboard page renders for ``scope`` in ``period``; panel charts for ``tier``."""
     found = obligations(period, scope, with_contacts=with_contacts)
     periods = stats.last_periods(period, 6)
-    grade_line = _("batas lulus 700")
+    # The grade is that of the rubric versions the charted panels decided by ("650/700" when they differ).
+    month_grades = stats.passing_grades([period], scope, tier)
+    grades = "/".join(str(g) for g in stats.passing_grades(periods, scope, tier))
+    captions = {
+        "na": _("Sebaran NA dengan batas lulus %(grade)s", grade="/".join(str(g) for g in month_grades)),
+        "pass_rate": _("Persentase tulisan lulus (NA ≥ %(grade)s) per bulan", grade=grades),
+    }
     chart_set = {
         "pieces": charts.column_chart(
             stats.pieces_per_month(periods, scope), title=_("Tulisan masuk per bulan")
@@ -49,12 +56,12 @@ def build(scope: Scope, period: Period, tier: Tier, *, with_contacts: bool = Tru
         ),
         "na": charts.histogram(
             stats.na_values(period, scope, tier),
-            reference_label=grade_line,
-            title=_("Sebaran NA dengan batas lulus 700"),
+            # One line where the month's panels share a grade; with several, the caption names them.
+            reference=month_grades[0] if len(month_grades) == 1 else None,
+            reference_label=_("batas lulus %(grade)d", grade=month_grades[0]),
+            title=captions["na"],
         ),
-        "pass_rate": charts.line_chart(
-            stats.pass_rate(periods, scope, tier), title=_("Persentase tulisan lulus (NA ≥ 700) per bulan")
-        ),
+        "pass_rate": charts.line_chart(stats.pass_rate(periods, scope, tier), title=captions["pass_rate"]),
         "agreement": charts.hbar_chart(
             stats.panel_agreement(period, scope, tier),
             title=_("Rata-rata selisih nilai tertinggi dan terendah per panel"),
@@ -79,6 +86,7 @@ def build(scope: Scope, period: Period, tier: Tier, *, with_contacts: bool = Tru
         percentages(teams, "submitted", "region"),
         chart_set,
         headline,
+        captions,
     )
 
 

@@ -4,7 +4,8 @@
   second section with the KMW experts' knowledge products of the year.
 * Lampiran 2 (KMW to KMP): one row per piece the KMW panel assessed, with each member's total.
 
-Per-member totals come from :mod:`portal.scoring_adapter` only.
+Per-member totals and the passing grade come from :mod:`portal.scoring_adapter` only; "passed" is the panel's
+recorded decision (``Entry.passed``), as in the statistics and the letter.
 """
 
 from __future__ import annotations
@@ -42,8 +43,6 @@ from portal.models import (
 from portal.models.org import node_timezone
 from portal.period import Period
 from portal.timeutil import format_datetime
-
-PASSING_GRADE = 700
 
 
 @dataclass
@@ -266,7 +265,7 @@ def _entry_rows(panel_id: int) -> list:
     """The panel's entries with their piece's title, team and city, one query (no objects: a recap reads
     the values only)."""
     return db.session.execute(
-        db.select(Entry.id, Entry.reviewers, Entry.na, Entry.rank, Entry.selected, Piece.title,
+        db.select(Entry.id, Entry.reviewers, Entry.na, Entry.passed, Entry.rank, Entry.selected, Piece.title,
                   Team.name.label("team"), City.name.label("city"))
         .join(Piece, Piece.id == Entry.piece_id).join(Team, Team.id == Piece.team_id)
         .join(City, City.id == Team.city_id)
@@ -294,10 +293,12 @@ def _lampiran2(kmw: Kmw, period: str, panel: Panel | None) -> Recap:
         f"{_('Provinsi')}: {', '.join(p.name for p in kmw.provinces)}",
         f"{_('Bulan')}: {label}",
     ]
-    # Every label is translated once, not once per row.
+    # Every label is translated once, not once per row. The grade is the panel's rubric version's (the active
+    # rubric's while the month has no panel).
+    grade = scoring_adapter.passing_grade(panel)
     no, title, team, city = _("No"), _("Judul"), _("Tim penulis"), _("Kota/Kabupaten")
-    reviewers, na, passed, rank, sent = (_("Jumlah penilai"), _("NA"), _("Lulus (NA ≥ 700)"), _("Peringkat"),
-                                         _("Dikirim ke KMP"))
+    reviewers, na, passed, rank, sent = (_("Jumlah penilai"), _("NA"), _("Lulus (NA ≥ %(grade)d)", grade=grade),
+                                         _("Peringkat"), _("Dikirim ke KMP"))
     base_columns = [no, title, team, city]
     end_columns = [reviewers, na, passed, rank, sent]
     if panel is None:
@@ -320,7 +321,6 @@ def _lampiran2(kmw: Kmw, period: str, panel: Panel | None) -> Recap:
         lines.append(_("Ada lembar nilai yang belum lengkap; nilai anggota belum dapat ditampilkan."))
     by_cell = dict(zip(zip(totals_frame["entry"].tolist(), totals_frame["reviewer"].tolist()),
                        totals_frame["total"].tolist()))
-    grade = panel.rubric.passing_grade if panel.rubric else PASSING_GRADE
     entries = sorted(_entry_rows(panel.id), key=lambda e: (e.rank is None, e.rank or 0, e.title))
     if not entries:  # the same empty table as one built row by row
         frame = pd.DataFrame([], columns=base_columns + member_columns + end_columns)
@@ -340,7 +340,7 @@ def _lampiran2(kmw: Kmw, period: str, panel: Panel | None) -> Recap:
               for m in members),
             pd.array([e.reviewers for e in entries], dtype="Int64"),
             np.array([np.nan if e.na is None else round(e.na, 2) for e in entries], dtype=np.float64),
-            _texts(["–" if e.na is None else yes if e.na >= grade else no_ for e in entries]),
+            _texts(["–" if e.passed is None else yes if e.passed else no_ for e in entries]),
             pd.array([e.rank for e in entries], dtype="Int64"),
             _texts([yes if e.selected else no_ for e in entries]),
         ]

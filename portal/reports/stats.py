@@ -24,8 +24,13 @@ def short_label(period: Period) -> str:
 
 
 def _entries(scope: Scope, tier: Tier, periods: list[str]):
+    return db.session.execute(_scoped(db.select(Entry, Panel.period), scope, tier, periods)).all()
+
+
+def _scoped(query, scope: Scope, tier: Tier, periods: list[str]):
+    """``query`` (of entries) limited to the tier's panels of ``periods`` and to the pieces in ``scope``."""
     query = (
-        db.select(Entry, Panel.period)
+        query
         .join(Panel, Entry.panel_id == Panel.id)
         .join(Piece, Entry.piece_id == Piece.id)
         .join(Team, Piece.team_id == Team.id)
@@ -33,7 +38,7 @@ def _entries(scope: Scope, tier: Tier, periods: list[str]):
         .join(Province, City.province_id == Province.id)
         .where(Panel.tier == tier, Panel.period.in_(periods))
     )
-    return db.session.execute(apply_scope(query, scope)).all()
+    return apply_scope(query, scope)
 
 
 def pieces_per_month(periods: list[str], scope: Scope) -> list[tuple[str, int]]:
@@ -67,6 +72,15 @@ def pass_rate(periods: list[str], scope: Scope, tier: Tier) -> list[tuple[str, f
         if entry.passed is not None:
             decided[period].append(bool(entry.passed))
     return [(short_label(p), round(100 * sum(v) / len(v), 1) if v else None) for p, v in decided.items()]
+
+
+def passing_grades(periods: list[str], scope: Scope, tier: Tier) -> list[int]:
+    """The passing grades (lowest first) of the rubric versions the charted panels decided by: those with a
+    decided entry in ``scope`` in ``periods``. Where no panel has decided yet, the active rubric's."""
+    query = _scoped(db.select(Entry.panel_id).distinct(), scope, tier, periods).where(Entry.passed.is_not(None))
+    panel_ids = db.session.scalars(query).all()
+    grades = set(scoring_adapter.passing_grades(panel_ids).values())
+    return sorted(grades) or [scoring_adapter.passing_grade()]
 
 
 def panel_agreement(period: str, scope: Scope, tier: Tier) -> list[tuple[str, float]]:

@@ -188,3 +188,36 @@ def test_missing_rubric_file_is_a_rubric_error(tmp_path):
     with pytest.raises(RubricError) as error:
         load_rubric(tmp_path / "nothing.toml")
     assert "tidak dapat dibaca" in str(error.value)
+
+
+def test_a_sheet_total_is_score_times_weight_and_counts_only_what_is_filled():
+    rubric = default_rubric()
+    full = dict.fromkeys(rubric.codes, 7)
+    assert rubric.total(full) == 700
+    assert rubric.total({**full, 2: 10, 6: 10}) == 700 + 2 * 3 * 20
+    assert rubric.total({1: 10, 2: 10}) == 10 * 10 + 10 * 20  # a draft: the running total
+    assert rubric.total({1: 5, 2: None, 6: None}) == 50
+    assert rubric.total({}) == 0
+    assert rubric.total({99: 10, 1: 1}) == 10  # an instrument the rubric does not have counts nothing
+    assert rubric.total(dict.fromkeys(rubric.codes, rubric.max_score)) == rubric.max_total
+
+
+def test_a_sheet_total_follows_the_rubric_weights():
+    weights = (20, 20, 10, 10, 10, 10, 10, 10)
+    rubric = dataclasses.replace(default_rubric(), instruments=tuple(
+        dataclasses.replace(i, weight=w) for i, w in zip(default_rubric().instruments, weights)))
+    rubric.validate()
+    assert rubric.total({1: 9, 2: 1}) == 9 * 20 + 1 * 20
+    assert rubric.total({6: 9}) == 90
+
+
+def test_the_default_passing_grade_is_the_procedures_everywhere_it_applies():
+    from scoring.rubric import DEFAULT_PASSING_GRADE
+
+    assert DEFAULT_PASSING_GRADE == 700
+    assert Rubric(version="x").passing_grade == DEFAULT_PASSING_GRADE
+    assert default_rubric().passing_grade == DEFAULT_PASSING_GRADE
+    mapping = {"version": "x", "instruments": [{"code": i.code, "name": i.name, "weight": i.weight}
+                                               for i in default_rubric().instruments]}
+    assert rubric_from_mapping(mapping).passing_grade == DEFAULT_PASSING_GRADE
+    assert rubric_from_mapping({**mapping, "passing_grade": 650}).passing_grade == 650
