@@ -159,7 +159,7 @@ def test_a_piece_sent_after_its_panel_decided_goes_to_next_month_and_the_writer_
     at(datetime(2026, 11, 23, 10, 0, tzinfo=WIB))
     c = login(writer)
     page = c.get(f"/tulisan/{piece.id}").get_data(as_text=True)
-    assert "sudah memutuskan penilaian November 2026" in page
+    assert "Penilaian November 2026 oleh tim penilai Korkot sudah diputuskan" in page
     assert "tulisan terlambat pada penilaian Desember 2026" in page
     assert 'name="destination" value="2026-12"' in page
 
