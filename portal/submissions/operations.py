@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal import audit, cycle, permissions, photos, storage
+from portal import audit, cycle, permissions, photos, signals, storage
 from portal.extensions import db
 from portal.models.org import City, Kmw, Team, node_timezone
 from portal.models.pieces import Extension, MediaFile, Photo, Piece, PieceForm, PieceStatus
@@ -293,6 +293,7 @@ def submit_piece(user, piece: Piece, now: datetime | None = None, *, confirmed_p
     piece.status = PieceStatus.SUBMITTED
     piece.submitted_at = now
     audit.record("piece_submitted", target=f"piece:{piece.id}", detail=piece.period)
+    signals.piece_submitted.send(piece)
     db.session.commit()
     return piece
 
@@ -309,6 +310,7 @@ def withdraw_piece(user, piece: Piece, now: datetime | None = None) -> Piece:
     piece.status = PieceStatus.DRAFT
     piece.submitted_at = None
     audit.record("piece_withdrawn", target=f"piece:{piece.id}", detail=piece.period)
+    signals.piece_withdrawn.send(piece)
     db.session.commit()
     return piece
 
