@@ -31,6 +31,7 @@ from sqlalchemy import Boolean, Date, DateTime, Enum, Float, Integer, String, Ta
 from portal import search
 from portal.db import update_planner_statistics
 from portal.extensions import db
+from portal.failures import PortalError
 from portal.page_cache import page_cache
 
 FORMAT = "bp-portal-backup"
@@ -39,7 +40,7 @@ CHUNK = 2000
 TEMP_GRACE_SECONDS = 3600
 
 
-class MaintenanceError(Exception):
+class MaintenanceError(PortalError):
     """A refused backup or restore; the message says what to do."""
 
 

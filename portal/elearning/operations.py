@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from portal import audit, signals
 from portal.extensions import db
+from portal.failures import PortalError
 from portal.models.elearning import Award, Comment, CommentReport, Confirmation, Notification
 from portal.models.people import Role, RoleAssignment, User
 from portal.models.pieces import KnowledgeProduct, Piece
@@ -15,7 +16,7 @@ from portal.timeutil import now_utc
 COMMENT_KINDS = ("comment", "question")
 
 
-class DiscussionError(ValueError):
+class DiscussionError(PortalError, ValueError):
     """Refused input, with a message for the user."""
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import func, or_
 
 from portal import audit, signals
 from portal.extensions import db
+from portal.failures import PortalError
 from portal.models.org import TIMEZONES, Team, TeamKind
 from portal.models.people import RoleAssignment, User
 from portal.models.pieces import Extension, KnowledgeProduct, Piece
@@ -16,7 +17,7 @@ from portal.org.levels import LEVELS, ORDER, child_level, korkot_code, korkot_na
 PER_PAGE = 50
 
 
-class OrgError(Exception):
+class OrgError(PortalError):
     """A refused change; ``field`` names the form field to show it beside (None: the whole form)."""
 
     def __init__(self, message: str, field: str | None = None):

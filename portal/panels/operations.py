@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from portal import audit, cycle, letters, signals
 from portal.extensions import db
+from portal.failures import PortalError
 from portal.i18n import current_locale
 from portal.models.org import City, Kmw, Province, Team, TeamKind
 from portal.models.people import User
@@ -45,20 +46,18 @@ from portal.submissions.requirements import check_requirements
 from portal.timeutil import format_datetime, now_utc
 
 
-class PanelError(Exception):
+class PanelError(PortalError):
     """A refused operation, with an Indonesian message for the user."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class PanelLocked(PanelError):
-    pass
+    status = 409
 
 
 class StaleSheet(PanelError):
     """Somebody saved the sheet (or the panel closed) since the form was opened."""
+
+    status = 409
 
 
 def _transaction(fn):
