@@ -18,7 +18,13 @@ from __future__ import annotations
 import functools
 from urllib.parse import urlsplit
 
-from flask import g, request
+from flask import request
+
+
+# Marks a view leaves on its request (not on ``g``, which outlives a request when an app context was pushed
+# around several, as in the tests and shell scripts).
+_BACK_TO = "portal.refused_back_to"
+_JSON = "portal.json_endpoint"
 
 
 class PortalError(Exception):
@@ -35,15 +41,9 @@ class PortalError(Exception):
         return {"error": self.message}
 
 
-class ConflictError(PortalError):
-    """Someone else changed the same thing in between: reload and try again."""
-
-    status = 409
-
-
 def refused_back_to(url: str) -> None:
     """Where a refusal of the operation this view is about to call sends the user (with the message flashed)."""
-    g.portal_refused_back_to = url
+    request.environ[_BACK_TO] = url
 
 
 def json_endpoint(view):
@@ -51,14 +51,14 @@ def json_endpoint(view):
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        g.portal_json_endpoint = True
+        request.environ[_JSON] = True
         return view(*args, **kwargs)
 
     return wrapper
 
 
 def wants_json() -> bool:
-    if g.get("portal_json_endpoint") or request.is_json:
+    if request.environ.get(_JSON) or request.is_json:
         return True
     best = request.accept_mimetypes.best_match(["application/json", "text/html"])
     return best == "application/json" and request.accept_mimetypes[best] > request.accept_mimetypes["text/html"]
@@ -67,7 +67,7 @@ def wants_json() -> bool:
 def back_url() -> str | None:
     """Where a refused form goes back to: the view's choice, else the same-site page the form was posted from;
     None when neither is known (a GET cannot go back to itself)."""
-    chosen = g.get("portal_refused_back_to")
+    chosen = request.environ.get(_BACK_TO)
     if chosen:
         return chosen
     referrer = request.referrer

@@ -181,3 +181,11 @@ def test_the_first_new_rubric_stores_the_default_first(app, client, make_user, l
     assert client.post("/admin/rubrik/baru", data=_form()).status_code == 302
     versions = {v.version: v.active for v in db.session.scalars(db.select(RubricVersion))}
     assert versions == {"pob-2010": True, "uji-2027": False}
+
+
+def test_a_json_endpoint_leaves_no_mark_on_the_next_request(app, client, draft):
+    """The test app context outlives requests (as a shell script's does): a form post after a JSON call still
+    gets its flash and redirect."""
+    assert client.post(f"/tulisan/{draft.id}/simpan", json={"version": draft.version + 5}).status_code == 409
+    response = client.post(f"/tulisan/{draft.id}/tarik", content_type="multipart/form-data")
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/tulisan/{draft.id}/lihat")
