@@ -20,7 +20,6 @@ from urllib.parse import urlsplit
 
 from flask import request
 
-
 # Marks a view leaves on its request (not on ``g``, which outlives a request when an app context was pushed
 # around several, as in the tests and shell scripts).
 _BACK_TO = "portal.refused_back_to"

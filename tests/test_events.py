@@ -68,7 +68,7 @@ def test_no_portal_module_attaches_a_listener_at_import_and_the_factory_does(tmp
     """Import every portal module in a fresh interpreter: no SQLAlchemy listener appears until create_app."""
     probe = _PROBE % {"session": SESSION_EVENTS, "engine": ENGINE_EVENTS, "pool": POOL_EVENTS}
     result = subprocess.run([sys.executable, "-c", probe, f"sqlite:///{tmp_path / 'probe.db'}"], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=120,
+                            capture_output=True, text=True, timeout=120, check=False,
                             env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin",
                                  "PORTAL_INSTANCE_PATH": str(tmp_path / "instance")})
     assert result.returncode == 0, result.stderr
