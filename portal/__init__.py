@@ -27,6 +27,7 @@ from portal.reports import bp as reports_bp
 from portal.rubric_admin import bp as rubric_bp
 from portal.security import install_security_headers
 from portal.submissions import bp as submissions_bp
+from portal.subscribers import register_subscribers
 from portal.templating import install_template_helpers
 
 PACKAGE = Path(__file__).resolve().parent
@@ -56,6 +57,7 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     clock.set_shift(app.config["CLOCK_SHIFT_SECONDS"])
     register_extensions(app)
     register_url_converters(app)
+    register_subscribers(app)
     register_blueprints(app)
     register_security(app)
     register_errorhandlers(app)

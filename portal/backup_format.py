@@ -34,6 +34,8 @@ from pathlib import Path
 
 from sqlalchemy import Boolean, Date, DateTime, Enum, Float, Integer, String, Text
 
+from portal.failures import PortalError
+
 FORMAT = "bp-portal-backup"
 FORMAT_VERSION = 2
 READABLE_VERSIONS = (1, 2)  # version 1 had no "sizes"; its members are checked by the zip's directory alone
@@ -46,7 +48,7 @@ DRIVE = re.compile(r"[A-Za-z]:")
 DAMAGED_DATA = (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError)
 
 
-class MaintenanceError(Exception):
+class MaintenanceError(PortalError):
     """A refused backup or restore; the message says what to do."""
 
 

@@ -1,13 +1,16 @@
-"""Friendly error pages in Indonesian; never a stack trace."""
+"""Friendly error pages in Indonesian; never a stack trace. Refusals of operations (``portal.failures``) become a
+flash, a JSON error or an error page here, in one place."""
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, flash, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
+from markupsafe import escape
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from portal.audit import record_refusal
 from portal.extensions import db
+from portal.failures import PortalError, back_url, wants_json
 
 MESSAGES = {
     400: ("Permintaan tidak dapat diproses", "Periksa isian Anda lalu coba lagi."),
@@ -33,7 +36,29 @@ def render_error(code: int):
     return body, code
 
 
+def answer_refusal(exc: PortalError):
+    """An operation refused (see portal/failures.py): whatever it wrote is abandoned, the user gets its message."""
+    try:
+        db.session.rollback()
+    except Exception:
+        pass
+    if wants_json():
+        return jsonify(exc.json()), exc.status
+    back = back_url()
+    if back:
+        flash(exc.message, "error")
+        return redirect(back)
+    title = MESSAGES[400][0]  # "the request could not be processed", and the operation's own message below
+    try:
+        body = render_template("error.html", code=exc.status, title=_(title), text=exc.message)
+    except Exception:
+        body = f"<!doctype html><title>{exc.status}</title><p>{escape(exc.message)}</p>"
+    return body, exc.status
+
+
 def install_error_handlers(app: Flask) -> None:
+    app.register_error_handler(PortalError, answer_refusal)
+
     @app.errorhandler(HTTPException)
     def _http(exc: HTTPException):
         if exc.code == 403:

@@ -10,8 +10,10 @@ Only responses that :func:`portal.elearning.web.cached` marked public are stored
 cookie, so nothing personal can ever be cached.
 
 Invalidation: the cache keys carry a *generation*. Every committed database change that can show on a public
-page (see :func:`_is_public_change`) stores a new generation once the transaction commits, which makes every
-older entry unreachable at once; they expire by themselves. The generation lives in the same storage as the
+page stores a new generation once the transaction commits, which makes every older entry unreachable at once;
+they expire by themselves. The operations announce their public changes (``portal.signals``, subscribed to
+:func:`mark_public_change` in portal/subscribers.py); a write that no operation announced (a shell command, a
+bulk fix) is recognised at flush (:func:`_is_public_change`). The generation lives in the same storage as the
 pages, so every gunicorn worker (and a command run from the shell) sees it.
 
 Storage (``PAGE_CACHE``): ``"filesystem"`` (default; ``instance/page_cache``, shared by the workers of one
@@ -33,6 +35,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
+from portal.extensions import db
 from portal.models.elearning import Notification
 from portal.models.people import AuditLog, PasswordToken, RoleAssignment, User
 from portal.models.pieces import Extension, MediaFile, Photo, Piece
@@ -215,7 +218,14 @@ def public_page(view):
     return wrapper
 
 
-# Invalidation: note public changes at flush, act on them once the transaction has committed.
+# Invalidation: note public changes (announced by the operations, or seen at flush), act on them once the
+# transaction has committed. portal/subscribers.py connects these to the signals and the session events.
+
+def mark_public_change(sender=None, **details) -> None:
+    """Subscriber of the signals of public changes (``portal.signals``): the cache is emptied once the
+    transaction that made the change commits, and not at all if it rolls back."""
+    db.session.info[_FLAG] = True
+
 
 def _is_public_change(obj, deleted: bool = False) -> bool:
     if isinstance(obj, PRIVATE_MODELS):
@@ -229,8 +239,9 @@ def _is_public_change(obj, deleted: bool = False) -> bool:
     return True
 
 
-@event.listens_for(Session, "before_flush")
-def _note_public_changes(session: Session, flush_context, instances) -> None:
+def note_public_changes(session: Session, flush_context, instances) -> None:
+    """Before each flush: a write that no operation announced (a shell command, a bulk fix) still counts when it
+    changes anything a public page shows."""
     if session.info.get(_FLAG):
         return
     changed = [(o, False) for o in session.new] + [(o, True) for o in session.deleted] + [
@@ -239,8 +250,7 @@ def _note_public_changes(session: Session, flush_context, instances) -> None:
         session.info[_FLAG] = True
 
 
-@event.listens_for(Session, "do_orm_execute")
-def _note_bulk_changes(state) -> None:
+def note_bulk_changes(state) -> None:
     """``session.execute(update(...))`` / ``delete(...)`` bypass the flush: judge them by their table."""
     if not (state.is_update or state.is_delete) or state.session.info.get(_FLAG):
         return
@@ -249,8 +259,7 @@ def _note_bulk_changes(state) -> None:
         state.session.info[_FLAG] = True
 
 
-@event.listens_for(Session, "after_commit")
-def _invalidate_after_commit(session: Session) -> None:
+def invalidate_after_commit(session: Session) -> None:
     if session.info.pop(_FLAG, False):
         cache = page_cache()
         if cache is not None:
@@ -260,8 +269,18 @@ def _invalidate_after_commit(session: Session) -> None:
                 pass
 
 
-@event.listens_for(Session, "after_transaction_end")
-def _forget_at_transaction_end(session: Session, transaction) -> None:
+def forget_at_transaction_end(session: Session, transaction) -> None:
     """A rolled-back transaction changed nothing (a committed one was handled just before)."""
     if transaction.parent is None:
         session.info.pop(_FLAG, None)
+
+
+SESSION_EVENTS = (("before_flush", note_public_changes), ("do_orm_execute", note_bulk_changes),
+                  ("after_commit", invalidate_after_commit), ("after_transaction_end", forget_at_transaction_end))
+
+
+def listen() -> None:
+    """Attach the session events above to every session (idempotent; called by portal/subscribers.py)."""
+    for name, function in SESSION_EVENTS:
+        if not event.contains(Session, name, function):
+            event.listen(Session, name, function)

@@ -20,6 +20,7 @@ from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from portal import storage
+from portal.failures import PortalError
 
 try:  # HEIC from iPhones
     from pillow_heif import register_heif_opener
@@ -34,7 +35,7 @@ CONTENT_TYPE = "image/jpeg"
 SUFFIX = ".jpg"
 
 
-class PhotoError(ValueError):
+class PhotoError(PortalError, ValueError):
     """A photo we refuse; ``str(error)`` is an Indonesian message saying what to do."""
 
 

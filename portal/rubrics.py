@@ -42,6 +42,13 @@ def active_rubric() -> RubricVersion:
     return version
 
 
+def shown_rubric() -> RubricVersion:
+    """The rubric new panels will use, for a page to show: like :func:`active_rubric` but never writes; before
+    the default is first needed it is an unsaved copy of the engine's default."""
+    version = db.session.scalar(db.select(RubricVersion).where(RubricVersion.active.is_(True)))
+    return version if version is not None else from_engine(scoring.default_rubric(), active=True)
+
+
 def ensure_default_rubric() -> RubricVersion:
     default = scoring.default_rubric()
     version = db.session.scalar(db.select(RubricVersion).where(RubricVersion.version == default.version))

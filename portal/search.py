@@ -22,9 +22,13 @@ rows. The text itself:
   the body least. User input is reduced to quoted tokens, so ``"``, ``*`` or ``AND(`` never reach the FTS5 query
   parser as syntax.
 
-The index is derived data kept in step at write time, in the transaction of the change, so a search only reads:
-every ORM flush that publishes, withdraws, edits or deletes a published piece, or renames or moves its city,
-province or team, re-indexes the pieces concerned (:func:`_index_flushed`); :func:`index_piece` and
+The index is derived data kept in step at write time, in the transaction of the change, so a search only reads.
+The operations announce what they changed (``portal.signals``): a panel decision's ``piece_published`` is
+indexed by :func:`index_published`, a renamed or moved team, city or province by :func:`index_below_node`
+(subscribed in portal/subscribers.py). Writes that no operation announces are caught at flush: every ORM flush
+that publishes, withdraws, edits or deletes a published piece, or renames or moves its city, province or team,
+re-indexes the pieces concerned (:func:`index_flushed`, a session event registered by the same subscribers), and
+a piece the flush already re-indexed is not indexed again for the announcement. :func:`index_piece` and
 :func:`unindex_piece` do the same for one piece explicitly; :func:`rebuild_index` (command
 ``rebuild-search-index``; also run by the dataset generator and a restore, and migration 0004 fills it the same
 way) rebuilds it from every published piece, for writes that bypass the ORM.
@@ -100,6 +104,7 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 _PIECE_INDEXED = ("title", "theme", "body_md", "team", "team_id", "period", "best_practice")
 _entry = table(ENTRY_TABLE, column("piece_id"), column("published_at"), column("best_practice"),
                column("period"), column("province_id"), column("head"), column("document"))
+_IN_STEP = "search_in_step"  # on the session's info: (its transaction, piece ids re-indexed in it)
 _ready: set[str] = set()  # PostgreSQL databases whose index objects exist (checked once per process)
 
 
@@ -186,7 +191,7 @@ def _write(connection: Connection, piece_ids: Collection[int]) -> None:
 def index_piece(piece: Piece) -> None:
     """Bring one piece's entry in step with its row: indexed if published, not if not. The caller commits.
 
-    A flush does this by itself for changes made through the ORM (see :func:`_index_flushed`); calling it is
+    A flush does this by itself for changes made through the ORM (see :func:`index_flushed`); calling it is
     still right, for instance after changing the piece with a plain SQL statement."""
     db.session.flush()
     _write(db.session.connection(), [piece.id])
@@ -216,9 +221,9 @@ def _changed(obj, names) -> bool:
     return any(name in attrs and attrs[name].history.has_changes() for name in names)
 
 
-@event.listens_for(Session, "after_flush")
-def _index_flushed(session: Session, flush_context) -> None:
-    """Re-index, in the flush's transaction, the pieces whose publication, text, filters or place changed."""
+def index_flushed(session: Session, flush_context) -> None:
+    """After each flush, re-index in the flush's transaction the pieces whose publication, text, filters or place
+    changed: the index stays in step with writes that no operation announced (a shell command, a bulk fix)."""
     piece_ids: set[int] = set()
     teams: set[int] = set()
     cities: set[int] = set()
@@ -240,13 +245,64 @@ def _index_flushed(session: Session, flush_context) -> None:
         return
     connection = session.connection()
     if teams or cities or provinces:
-        placed = (
-            select(Piece.id).join(Team, Team.id == Piece.team_id).join(City, City.id == Team.city_id)
-            .where(Piece.published_at.is_not(None),
-                   or_(Team.id.in_(teams), City.id.in_(cities), City.province_id.in_(provinces)))
-        )
-        piece_ids.update(connection.execute(placed).scalars())
+        piece_ids.update(connection.execute(_published_below(teams, cities, provinces)).scalars())
     _write(connection, piece_ids)
+    _in_step(session).update(piece_ids)
+
+
+def _published_below(teams: Collection[int] = (), cities: Collection[int] = (), provinces: Collection[int] = ()):
+    """The published pieces of these teams, or of the teams of these cities or provinces."""
+    return (
+        select(Piece.id).join(Team, Team.id == Piece.team_id).join(City, City.id == Team.city_id)
+        .where(Piece.published_at.is_not(None),
+               or_(Team.id.in_(teams), City.id.in_(cities), City.province_id.in_(provinces)))
+    )
+
+
+def _in_step(session: Session) -> set[int]:
+    """The pieces this transaction has already re-indexed at their latest flushed state (by the flush hook), so
+    that an operation's announcement does not index them a second time."""
+    transaction = session.get_transaction()
+    noted = session.info.get(_IN_STEP)
+    if noted is None or noted[0] is not transaction:
+        noted = (transaction, set())
+        session.info[_IN_STEP] = noted
+    return noted[1]
+
+
+def _index_announced(piece_ids: Collection[int]) -> None:
+    session = db.session()
+    session.flush()  # pending changes reach the index through index_flushed first
+    todo = set(piece_ids) - _in_step(session)
+    if todo:
+        _write(session.connection(), todo)
+        _in_step(session).update(todo)
+
+
+def index_published(sender=None, *, pieces, **details) -> None:
+    """Subscriber of ``piece_published``: the pieces a decision published are searchable in its transaction."""
+    _index_announced([piece.id for piece in pieces])
+
+
+# The org levels whose names or places show in the index (``portal.org.levels`` keys): the other levels'
+# changes leave it as it is.
+_PLACE_LEVELS = {"tim": "teams", "kota": "cities", "provinsi": "provinces"}
+
+
+def index_below_node(sender=None, *, level: str, **details) -> None:
+    """Subscriber of ``org_node_renamed`` / ``org_node_moved``: re-index the published pieces below the node,
+    whose place (city, province) the index holds."""
+    kind = _PLACE_LEVELS.get(level)
+    if kind is None or sender.id is None:
+        return
+    db.session.flush()
+    _index_announced(db.session.scalars(_published_below(**{kind: [sender.id]})).all())
+
+
+def listen() -> None:
+    """Attach :func:`index_flushed` to every session (idempotent; called by portal/subscribers.py)."""
+    if not event.contains(Session, "after_flush", index_flushed):
+        event.listen(Session, "after_flush", index_flushed)
 
 
 # --- searching -------------------------------------------------------------------------------------

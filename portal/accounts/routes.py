@@ -12,6 +12,7 @@ from portal.accounts import bp, csvio, rules
 from portal.accounts import operations as ops
 from portal.accounts.forms import SCOPE_HINT, AccountForm, AccountImportForm, ActionForm, RoleForm
 from portal.extensions import db
+from portal.failures import refused_back_to
 from portal.models.people import Role, RoleAssignment, User
 
 require_manager = permissions.require(permissions.is_data_manager)
@@ -138,13 +139,9 @@ def remove_role(user_id: int, assignment_id: int):
     node = assignment.team or assignment.city or assignment.kmw
     if not rules.can_grant(current_user, assignment.role, node):
         abort(403)
-    try:
-        ops.remove_role(user, assignment, by=current_user)
-    except ops.AccountError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        flash(_("Peran dicabut."), "success")
+    refused_back_to(url_for("accounts.show", user_id=user.id))
+    ops.remove_role(user, assignment, by=current_user)
+    flash(_("Peran dicabut."), "success")
     return redirect(url_for("accounts.show", user_id=user.id))
 
 
@@ -152,15 +149,9 @@ def _set_active(user_id: int, active: bool):
     user = _manageable(user_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        ops.set_account_active(user, active, by=current_user)
-    except ops.AccountError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-    else:
-        flash(
-            _("Akun diaktifkan.") if active else _("Akun dinonaktifkan; semua sesinya diakhiri."), "success"
-        )
+    refused_back_to(url_for("accounts.show", user_id=user.id))
+    ops.set_account_active(user, active, by=current_user)
+    flash(_("Akun diaktifkan.") if active else _("Akun dinonaktifkan; semua sesinya diakhiri."), "success")
     return redirect(url_for("accounts.show", user_id=user.id))
 
 

@@ -14,6 +14,7 @@ from sqlalchemy import and_, not_, or_
 
 from portal import permissions
 from portal.extensions import db
+from portal.failures import PortalError
 from portal.models.org import City, Kmw, Team
 from portal.models.people import Role, RoleAssignment, User
 from portal.org.rules import managed_area
@@ -52,7 +53,7 @@ MODELS = {"team": Team, "city": City, "kmw": Kmw}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-class ScopeError(Exception):
+class ScopeError(PortalError):
     """A scope code that does not fit the role; the message says what to fix."""
 
 

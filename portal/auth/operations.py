@@ -11,11 +11,12 @@ from flask_babel import gettext as _
 from portal import audit
 from portal.auth.passwords import hash_password, verify_password
 from portal.extensions import db
+from portal.failures import PortalError
 from portal.models.people import PasswordToken, Role, RoleAssignment, User
 from portal.timeutil import now_utc
 
 
-class AccountError(Exception):
+class AccountError(PortalError):
     """A refused account operation; the message is shown to the user."""
 
 

@@ -5,8 +5,9 @@ from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from portal import audit
+from portal import audit, signals
 from portal.extensions import db
+from portal.failures import PortalError
 from portal.models.elearning import Award, Comment, CommentReport, Confirmation, Notification
 from portal.models.people import Role, RoleAssignment, User
 from portal.models.pieces import KnowledgeProduct, Piece
@@ -15,7 +16,7 @@ from portal.timeutil import now_utc
 COMMENT_KINDS = ("comment", "question")
 
 
-class DiscussionError(ValueError):
+class DiscussionError(PortalError, ValueError):
     """Refused input, with a message for the user."""
 
 
@@ -49,6 +50,7 @@ def add_comment(piece: Piece, user: User, body: str, kind: str = "comment", pare
     if kind == "question":
         _notify_writers(piece, user, _("Pertanyaan baru pada tulisan \"%(title)s\"", title=piece.title[:200]),
                         url_for("elearning.piece", piece_id=piece.id, _anchor=f"komentar-{comment.id}"))
+    signals.comment_posted.send(comment)
     db.session.commit()
     return comment
 
@@ -70,11 +72,11 @@ def toggle_confirmation(piece: Piece, user: User) -> bool:
         select(Confirmation).where(Confirmation.piece_id == piece.id, Confirmation.user_id == user.id))
     if existing is not None:
         db.session.delete(existing)
-        db.session.commit()
-        return False
-    db.session.add(Confirmation(piece_id=piece.id, user_id=user.id))
+    else:
+        db.session.add(Confirmation(piece_id=piece.id, user_id=user.id))
+    signals.piece_confirmed.send(piece, user=user, confirmed=existing is None)
     db.session.commit()
-    return True
+    return existing is None
 
 
 def report_comment(comment: Comment, user: User, reason: str = "") -> None:
@@ -99,6 +101,7 @@ def moderate_comment(comment: Comment, moderator: User, hide: bool, reason: str)
                                                                  CommentReport.resolved.is_(False))):
         report.resolved = True
     audit.record("comment_hidden" if hide else "comment_restored", target=f"comment:{comment.id}", detail=reason)
+    signals.comment_moderated.send(comment, hidden=hide)
     db.session.commit()
 
 
@@ -120,6 +123,7 @@ def publish_knowledge_product(product: KnowledgeProduct, user: User) -> None:
     if product.published_at is None:
         product.published_at = now_utc()
         audit.record("knowledge_product_published", target=f"knowledge_product:{product.id}", user_id=user.id)
+        signals.knowledge_product_published.send(product)
         db.session.commit()
 
 
@@ -128,6 +132,7 @@ def withdraw_knowledge_product(product: KnowledgeProduct, user: User) -> None:
     if product.published_at is not None:
         product.published_at = None
         audit.record("knowledge_product_withdrawn", target=f"knowledge_product:{product.id}", user_id=user.id)
+        signals.knowledge_product_withdrawn.send(product)
         db.session.commit()
 
 
@@ -140,5 +145,6 @@ def record_award(piece: Piece, user: User, title: str, description: str = "") ->
                   recorded_by_id=user.id)
     db.session.add(award)
     audit.record("award_recorded", target=f"piece:{piece.id}", detail=title[:200], user_id=user.id)
+    signals.award_recorded.send(award)
     db.session.commit()
     return award

@@ -10,6 +10,7 @@ from portal.elearning import bp, operations, queries, rules
 from portal.elearning.forms import CommentForm, EmptyForm, ModerateForm, ReportForm
 from portal.elearning.routes import render_piece
 from portal.extensions import db, limiter
+from portal.failures import refused_back_to
 from portal.models.elearning import Comment
 from portal.models.pieces import Piece
 
@@ -97,16 +98,13 @@ def moderate_comment(comment_id: int):
     form = ModerateForm()
     if not form.validate_on_submit() or form.action.data not in ("hide", "restore"):
         abort(400)
-    try:
-        operations.moderate_comment(found, current_user, form.action.data == "hide", form.reason.data or "")
-    except operations.DiscussionError as exc:
-        flash(str(exc), "error")
-    else:
-        flash(_("Komentar disembunyikan.") if form.action.data == "hide" else _("Komentar ditampilkan kembali."),
-              "success")
-    if request.form.get("next") == "moderation":
-        return redirect(url_for("elearning.moderation"))
-    return _back_to(found.piece_id, f"komentar-{found.id}")
+    back = (url_for("elearning.moderation") if request.form.get("next") == "moderation"
+            else url_for("elearning.piece", piece_id=found.piece_id, _anchor=f"komentar-{found.id}"))
+    refused_back_to(back)
+    operations.moderate_comment(found, current_user, form.action.data == "hide", form.reason.data or "")
+    flash(_("Komentar disembunyikan.") if form.action.data == "hide" else _("Komentar ditampilkan kembali."),
+          "success")
+    return redirect(back)
 
 
 @bp.route("/moderasi")

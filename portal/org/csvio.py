@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 
-from portal import audit
+from portal import audit, signals
 from portal.extensions import db
 from portal.models.org import TIMEZONES, City, Kelurahan, Kmw, Province, Region, Team, TeamKind
 from portal.org.csvtable import Problem, TableError, imported_text, read_table, write_table
@@ -56,6 +56,7 @@ class TreeImportResult:
     created: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ORDER, 0))
     updated: dict[str, int] = field(default_factory=lambda: dict.fromkeys(ORDER, 0))
     rows: int = 0
+    renamed: list[tuple[str, object]] = field(default_factory=list)  # (level key, node) whose name changed
 
     @property
     def ok(self) -> bool:
@@ -99,6 +100,9 @@ def import_tree_csv(data: bytes, by=None) -> TreeImportResult:
     with db.session.no_autoflush:
         _apply(nodes, existing, result)
     audit.record("tree_imported", target="org", detail=result.summary(), user_id=getattr(by, "id", None))
+    for level, node in result.renamed:
+        signals.org_node_renamed.send(node, level=level)
+    signals.org_tree_imported.send(result)
     db.session.commit()
     return result
 
@@ -318,6 +322,8 @@ def _apply(nodes, existing: _Existing, result: TreeImportResult) -> None:
             obj = existing.by_code[key].get(code)
             if obj is not None:
                 changed = obj.name != node.name or (key == "provinsi" and obj.timezone != node.extra)
+                if obj.name != node.name:
+                    result.renamed.append((key, obj))
                 obj.name = node.name
                 if key == "provinsi":
                     obj.timezone = node.extra

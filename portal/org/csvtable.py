@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from portal.failures import PortalError
 from portal.spreadsheet_safety import csv_bytes, looks_like_formula, unquote_text
 
 
@@ -42,7 +43,7 @@ class Table:
     rows: list[tuple[int, dict[str, str]]]  # (line number, column -> stripped value)
 
 
-class TableError(Exception):
+class TableError(PortalError):
     """The file cannot be read as a table at all."""
 
     def __init__(self, problems: list[Problem]):

@@ -5,8 +5,9 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from sqlalchemy import func, or_
 
-from portal import audit
+from portal import audit, signals
 from portal.extensions import db
+from portal.failures import PortalError
 from portal.models.org import TIMEZONES, Team, TeamKind
 from portal.models.people import RoleAssignment, User
 from portal.models.pieces import Extension, KnowledgeProduct, Piece
@@ -16,7 +17,7 @@ from portal.org.levels import LEVELS, ORDER, child_level, korkot_code, korkot_na
 PER_PAGE = 50
 
 
-class OrgError(Exception):
+class OrgError(PortalError):
     """A refused change; ``field`` names the form field to show it beside (None: the whole form)."""
 
     def __init__(self, message: str, field: str | None = None):
@@ -104,6 +105,7 @@ def create_node(
     if level == "kota":
         db.session.add(Team(code=korkot_code(code), name=korkot_name(name), kind=TeamKind.KORKOT, city=node))
     audit.record("org_node_created", target=f"{level}:{code}", detail=name, user_id=getattr(by, "id", None))
+    signals.org_node_created.send(node, level=level)
     db.session.commit()
     return node
 
@@ -125,6 +127,7 @@ def update_node(
     _check_fields(level, node, code, name, timezone, kind, parent if level == "tim" else None)
     before = f"{node.code} {node.name}"
     moved = bool(lvl.parent_attr) and getattr(node, lvl.parent_attr) is not parent
+    renamed = (node.code, node.name) != (code, name)
     node.code, node.name = code, name
     if lvl.parent_attr:
         setattr(node, lvl.parent_attr, parent)
@@ -141,6 +144,10 @@ def update_node(
         detail=detail,
         user_id=getattr(by, "id", None),
     )
+    if renamed:
+        signals.org_node_renamed.send(node, level=level)
+    if moved:
+        signals.org_node_moved.send(node, level=level)
     db.session.commit()
     return node
 
@@ -204,6 +211,7 @@ def delete_node(level: str, node, by: User | None = None) -> None:
         "org_node_deleted", target=f"{level}:{node.code}", detail=node.name, user_id=getattr(by, "id", None)
     )
     db.session.delete(node)
+    signals.org_node_deleted.send(node, level=level)
     db.session.commit()
 
 

@@ -8,6 +8,7 @@ from flask_login import current_user
 
 from portal import permissions
 from portal.extensions import db
+from portal.failures import refused_back_to
 from portal.org import bp, csvio, rules
 from portal.org import operations as ops
 from portal.org.forms import DeleteForm, NodeForm, TreeImportForm
@@ -178,11 +179,8 @@ def delete(level: str, node_id: int):
     if not form.validate_on_submit():
         abort(400)
     chain = ops.ancestors(level, item)
-    try:
-        ops.delete_node(level, item, by=current_user)
-    except ops.OrgError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("org.node", level=level, node_id=node_id))
+    refused_back_to(url_for("org.node", level=level, node_id=node_id))
+    ops.delete_node(level, item, by=current_user)
     flash(_("%(level)s dihapus.", level=lvl.label), "success")
     if chain:
         up_level, up = chain[-1]

@@ -18,8 +18,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal import audit, cycle, letters
+from portal import audit, cycle, letters, signals
 from portal.extensions import db
+from portal.failures import PortalError
 from portal.i18n import current_locale
 from portal.models.org import City, Kmw, Province, Team, TeamKind
 from portal.models.people import User
@@ -45,20 +46,18 @@ from portal.submissions.requirements import check_requirements
 from portal.timeutil import format_datetime, now_utc
 
 
-class PanelError(Exception):
+class PanelError(PortalError):
     """A refused operation, with an Indonesian message for the user."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
 
 
 class PanelLocked(PanelError):
-    pass
+    status = 409
 
 
 class StaleSheet(PanelError):
     """Somebody saved the sheet (or the panel closed) since the form was opened."""
+
+    status = 409
 
 
 def _transaction(fn):
@@ -546,6 +545,7 @@ def close_panel(panel_id: int, actor, *, now: datetime | None = None) -> Panel:
         panel.letter_number = letters.next_letter_number(panel, panel.letter_date)
         _send_up(panel, [e for e in entries.values() if e.selected], late=bool(panel.closed_late))
         _publish(panel, entries.values(), now)
+        signals.panel_decided.send(panel)
         audit.record("panel_closed", f"panel:{panel.id}",
                      json.dumps({"letter": panel.letter_number, "selected": sorted(
                          e.piece_id for e in entries.values() if e.selected), "late": panel.closed_late}))
@@ -588,16 +588,18 @@ def _send_up(panel: Panel, chosen: list[Entry], *, late: bool) -> None:
 
 
 def _publish(panel: Panel, entries, now: datetime) -> None:
-    """Publish what the decision declares. The flush puts the published pieces in the search index in the same
-    transaction (``portal.search``: the index follows every flush that publishes or changes a level)."""
+    """Publish what the decision declares, and announce it (``piece_published``: the search index takes the
+    pieces in this transaction, the public pages are refreshed once it commits)."""
+    published = []
     if panel.tier == Tier.PROVINCE:
-        for entry in entries:
-            if entry.passed and entry.piece.best_practice != BestPractice.NATIONAL:
-                entry.piece.best_practice = BestPractice.PROVINCE
-                entry.piece.published_at = entry.piece.published_at or now
+        published = [e.piece for e in entries if e.passed and e.piece.best_practice != BestPractice.NATIONAL]
+        level = BestPractice.PROVINCE
     elif panel.tier == Tier.NATIONAL:
-        for entry in entries:
-            if entry.selected:
-                entry.piece.best_practice = BestPractice.NATIONAL
-                entry.piece.published_at = entry.piece.published_at or now
+        published = [e.piece for e in entries if e.selected]
+        level = BestPractice.NATIONAL
+    for piece in published:
+        piece.best_practice = level
+        piece.published_at = piece.published_at or now
     db.session.flush()
+    if published:
+        signals.piece_published.send(panel, pieces=published)

@@ -13,6 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from portal import cycle, letters, permissions, scoring_adapter
 from portal.extensions import db
+from portal.failures import refused_back_to
 from portal.models.org import City, Kmw, Team
 from portal.models.people import User
 from portal.models.pieces import Piece
@@ -142,15 +143,14 @@ def recuse(entry_id: int):
     if rules.membership(current_user, entry.panel) is None:
         abort(403)
     form = RecuseForm()
+    back = url_for("panels.panel", panel_id=entry.panel_id)
     if form.validate_on_submit():
-        try:
-            operations.recuse(entry.id, current_user, form.reason.data)
-            flash(_("Pengunduran diri Anda dicatat; tulisan ini dinilai oleh anggota lain."), "success")
-        except operations.PanelError as exc:
-            flash(exc.message, "error")
+        refused_back_to(back)
+        operations.recuse(entry.id, current_user, form.reason.data)
+        flash(_("Pengunduran diri Anda dicatat; tulisan ini dinilai oleh anggota lain."), "success")
     else:
         flash(_("Tuliskan alasan konflik kepentingan Anda."), "error")
-    return redirect(url_for("panels.panel", panel_id=entry.panel_id))
+    return redirect(back)
 
 
 # --- score sheet -------------------------------------------------------------------------------------
@@ -247,15 +247,14 @@ def tie(entry_id: int):
     if not rules.is_chair(current_user, entry.panel):
         abort(403)
     form = TieForm()
+    back = url_for("panels.results", panel_id=entry.panel_id)
     if form.validate_on_submit():
-        try:
-            operations.decide_tie(entry.id, current_user, form.decision.data == "yes", form.reason.data)
-            flash(_("Keputusan nilai seri dicatat."), "success")
-        except operations.PanelError as exc:
-            flash(exc.message, "error")
+        refused_back_to(back)
+        operations.decide_tie(entry.id, current_user, form.decision.data == "yes", form.reason.data)
+        flash(_("Keputusan nilai seri dicatat."), "success")
     else:
         flash(_("Pilih keputusan dan tuliskan alasannya."), "error")
-    return redirect(url_for("panels.results", panel_id=entry.panel_id))
+    return redirect(back)
 
 
 @bp.route("/panel/<int:panel_id>/tutup", methods=["POST"])
@@ -266,11 +265,8 @@ def close(panel_id: int):
         abort(403)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        operations.close_panel(panel.id, current_user)
-    except operations.PanelError as exc:
-        flash(exc.message, "error")
-        return redirect(url_for("panels.results", panel_id=panel.id))
+    refused_back_to(url_for("panels.results", panel_id=panel.id))
+    operations.close_panel(panel.id, current_user)
     flash(_("Panel diputuskan. Nilai terkunci dan surat keputusan dapat diunduh."), "success")
     return redirect(url_for("panels.results", panel_id=panel.id))
 
@@ -349,9 +345,7 @@ def collect(panel_id: int):
         abort(403)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        added = operations.collect_city_entries(panel.id, current_user)
-        flash(_("%(n)d tulisan baru masuk panel.", n=added), "success")
-    except operations.PanelError as exc:
-        flash(exc.message, "error")
+    refused_back_to(url_for("panels.panel", panel_id=panel.id))
+    added = operations.collect_city_entries(panel.id, current_user)
+    flash(_("%(n)d tulisan baru masuk panel.", n=added), "success")
     return redirect(url_for("panels.panel", panel_id=panel.id))

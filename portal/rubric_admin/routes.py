@@ -11,14 +11,13 @@ from portal.permissions import require_admin
 from portal.rubric_admin import bp
 from portal.rubric_admin.forms import RubricForm
 from portal.rubric_admin.operations import RubricRefused, activate, create_version
-from portal.rubrics import active_rubric
+from portal.rubrics import shown_rubric
 
 
 @bp.route("/")
 @require_admin
 def index():
-    active = active_rubric()
-    db.session.commit()  # the default rubric is created the first time it is needed
+    active = shown_rubric()  # a GET writes nothing: the default rubric is stored by the first POST that needs it
     versions = db.session.scalars(db.select(RubricVersion).order_by(RubricVersion.created_at.desc())).all()
     return render_template("rubric_admin/index.html", active=active, versions=versions)
 
@@ -28,7 +27,7 @@ def index():
 def new():
     form = RubricForm()
     if not form.is_submitted():
-        _prefill(form, active_rubric())
+        _prefill(form, shown_rubric())
     refused: list[str] = []
     if form.validate_on_submit():
         rubric = scoring.Rubric(

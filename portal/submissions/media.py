@@ -12,10 +12,12 @@ from dataclasses import dataclass
 import mutagen
 from flask_babel import gettext as _
 
+from portal.failures import PortalError
+
 TIMED_FORMS = ("audio", "video", "audiovisual")
 
 
-class MediaError(ValueError):
+class MediaError(PortalError, ValueError):
     """A file we refuse; ``str(error)`` says in Indonesian what to do."""
 
 

@@ -13,8 +13,9 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal import audit, cycle, permissions, photos, storage
+from portal import audit, cycle, permissions, photos, signals, storage
 from portal.extensions import db
+from portal.failures import PortalError
 from portal.models.org import City, Kmw, Team, node_timezone
 from portal.models.pieces import Extension, MediaFile, Photo, Piece, PieceForm, PieceStatus
 from portal.models.reviews import Entry
@@ -28,7 +29,7 @@ TEXT_FIELDS = ("title", "theme", "body_md", "facts", "institution_name", "instit
                "author_name", "author_position", "author_place", "author_phone")
 
 
-class SubmissionError(Exception):
+class SubmissionError(PortalError):
     """Refused; ``str(error)`` is the message for the user."""
 
 
@@ -55,10 +56,15 @@ class DestinationChanged(SubmissionError):
 
 
 class VersionConflict(SubmissionError):
+    status = 409
+
     def __init__(self, piece_id: int):
         super().__init__(_("Tulisan ini sudah diubah di jendela atau perangkat lain. Teks Anda belum disimpan dan "
                            "tetap ada di formulir: salin dulu, muat ulang halaman, lalu gabungkan perubahan Anda."))
         self.piece_id = piece_id
+
+    def json(self) -> dict:
+        return {**super().json(), "conflict": True}  # the editor's script keeps the text and offers a reload
 
 
 # --- the cycle of one team ----------------------------------------------------------------------
@@ -294,6 +300,7 @@ def submit_piece(user, piece: Piece, now: datetime | None = None, *, confirmed_p
     piece.status = PieceStatus.SUBMITTED
     piece.submitted_at = now
     audit.record("piece_submitted", target=f"piece:{piece.id}", detail=piece.period)
+    signals.piece_submitted.send(piece)
     db.session.commit()
     return piece
 
@@ -310,6 +317,7 @@ def withdraw_piece(user, piece: Piece, now: datetime | None = None) -> Piece:
     piece.status = PieceStatus.DRAFT
     piece.submitted_at = None
     audit.record("piece_withdrawn", target=f"piece:{piece.id}", detail=piece.period)
+    signals.piece_withdrawn.send(piece)
     db.session.commit()
     return piece
 

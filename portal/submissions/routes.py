@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from portal import permissions as perm
 from portal.extensions import db
+from portal.failures import refused_back_to
 from portal.i18n import current_locale
 from portal.models.org import Team
 from portal.models.pieces import Piece, PieceStatus
@@ -105,14 +106,12 @@ def _handle_post(piece: Piece, form: PieceForm):
     captions = {p.id: request.form.get(f"caption_{p.id}", p.caption) for p in piece.photos}
     fields = {name: getattr(form, name).data for name in operations.TEXT_FIELDS}
     fields["form"] = form.form.data
+    refused_back_to(url_for("submissions.view", piece_id=piece.id))
     try:
         operations.save_draft(current_user, piece, fields, expected_version=_int(form.version.data), captions=captions)
-    except operations.VersionConflict as exc:
+    except operations.VersionConflict as exc:  # the form comes back with the text the writer typed
         db.session.rollback()
         return _render_edit(piece, form, conflict=str(exc), photo_errors=_save_uploads(piece), status=409)
-    except operations.SubmissionError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("submissions.view", piece_id=piece.id))
     form.version.data = piece.version
     photo_errors = _save_uploads(piece)
     if action.startswith("delete:"):
@@ -217,11 +216,8 @@ def withdraw(piece_id: int):
     piece = load_piece(piece_id, edit=True)
     if not ActionForm().validate_on_submit():
         abort(400)
-    try:
-        operations.withdraw_piece(current_user, piece)
-    except operations.SubmissionError as exc:
-        flash(str(exc), "error")
-        return redirect(url_for("submissions.view", piece_id=piece.id))
+    refused_back_to(url_for("submissions.view", piece_id=piece.id))
+    operations.withdraw_piece(current_user, piece)
     flash(_("Tulisan ditarik kembali menjadi draf. Kirim lagi sebelum batas waktu."), "success")
     return redirect(url_for("submissions.edit", piece_id=piece.id))
 

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from portal import permissions as perm
 from portal import photos
 from portal.extensions import db
+from portal.failures import json_endpoint
 from portal.models.pieces import Photo
 from portal.submissions import bp, operations
 from portal.submissions.routes import _read_upload, load_piece
@@ -55,24 +56,24 @@ def photo_json(item: Photo) -> dict:
 
 @bp.route("/<int:piece_id>/foto", methods=["POST"])
 @login_required
+@json_endpoint
 def upload_photo(piece_id: int):
     """One photo per request (XMLHttpRequest with progress); answers JSON."""
     piece = load_piece(piece_id, edit=True)
     upload = request.files.get("photo")
     if not upload or not upload.filename:
         return jsonify(error=_("Pilih foto yang akan diunggah.")), 400
-    try:
-        item = operations.add_photo(current_user, piece, _read_upload(upload, current_app.config["PHOTO_MAX_BYTES"]),
-                                    request.form.get("caption", ""))
-    except operations.SubmissionError as exc:
-        return jsonify(error=str(exc)), 400
+    item = operations.add_photo(current_user, piece, _read_upload(upload, current_app.config["PHOTO_MAX_BYTES"]),
+                                request.form.get("caption", ""))
     return jsonify(photo=photo_json(item), count=len(piece.photos))
 
 
 @bp.route("/<int:piece_id>/simpan", methods=["POST"])
 @login_required
+@json_endpoint
 def autosave(piece_id: int):
-    """Autosave of the text (JSON in, JSON out). 409 when another window saved first: the page keeps the text."""
+    """Autosave of the text (JSON in, JSON out). A refusal answers ``{"error": ...}`` (portal/failures.py): 409
+    with ``conflict`` when another window saved first, and the page keeps the text."""
     piece = load_piece(piece_id, edit=True)
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
@@ -88,13 +89,7 @@ def autosave(piece_id: int):
         version = int(data.get("version"))
     except (TypeError, ValueError):
         return jsonify(error=_("Versi tulisan tidak diketahui; muat ulang halaman.")), 400
-    try:
-        operations.save_draft(current_user, piece, fields, expected_version=version, captions=captions)
-    except operations.VersionConflict as exc:
-        db.session.rollback()
-        return jsonify(error=str(exc), conflict=True), 409
-    except operations.SubmissionError as exc:
-        return jsonify(error=str(exc)), 400
+    operations.save_draft(current_user, piece, fields, expected_version=version, captions=captions)
     return jsonify(version=piece.version, period=piece.period, moved_from=piece.moved_from_period,
                    words=word_count(piece.body_md))
 
