@@ -20,6 +20,7 @@ from portal.errors import install_error_handlers
 from portal.extensions import babel, csrf, db, limiter, login_manager
 from portal.home import bp as home_bp
 from portal.i18n import forget_cached_locale, install_template_gettext, select_locale, select_timezone
+from portal.ids import register_url_converters
 from portal.org import bp as org_bp
 from portal.panels import bp as panels_bp
 from portal.reports import bp as reports_bp
@@ -43,6 +44,7 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     load_config(app, config)
     clock.set_shift(app.config["CLOCK_SHIFT_SECONDS"])
     register_extensions(app)
+    register_url_converters(app)  # before the blueprints add their rules
     register_blueprints(app)
     register_security(app)
     register_errorhandlers(app)

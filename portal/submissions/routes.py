@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from portal import permissions as perm
 from portal.extensions import db
+from portal.ids import int_arg
 from portal.models.org import Team
 from portal.models.pieces import Piece, PieceStatus
 from portal.submissions import bp, operations, queries
@@ -50,7 +51,7 @@ def home():
 
 
 def _chosen_team(teams: list[Team]) -> Team:
-    wanted = request.args.get("tim", type=int)
+    wanted = int_arg("tim")
     for team in teams:
         if team.id == wanted:
             return team

@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from portal import permissions as perm
 from portal.extensions import db
+from portal.ids import int_arg
 from portal.models.org import City, Kmw, Team
 from portal.models.pieces import Extension, KnowledgeProduct
 from portal.submissions import bp, knowledge, operations
@@ -151,6 +152,6 @@ def knowledge_missing(kmw_id: int):
     kmw = db.session.get(Kmw, kmw_id)
     if kmw is None or not perm.can_manage_kmw(current_user, kmw):
         abort(404)
-    year = request.args.get("tahun", type=int) or now_utc().year
+    year = int_arg("tahun") or now_utc().year
     return render_template("submissions/knowledge_missing.html", kmw=kmw, year=year,
                            experts=knowledge.missing_knowledge_products(kmw.id, year))
