@@ -107,7 +107,7 @@ def register_extensions(app: Flask) -> None:
         options.setdefault("connect_args", {"timeout": 15})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
-    portal_db.end_read_only_transactions(app, db)  # after db.init_app: runs before its session teardown
+    portal_db.end_request_sessions(app, db)  # after db.init_app: runs before its session teardown
     with app.app_context():
         portal_db.ping_idle_connections(db.engine, app.config["DB_PING_IDLE_SECONDS"])
     portal_db.register_sqlite_pragmas()

@@ -29,8 +29,18 @@ def render_error(code: int):
     try:
         body = render_template("error.html", code=code, title=_(title), text=_(text))
     except Exception:  # the template layer itself may be what failed (e.g. database down in a context processor)
+        _abandon_transaction()
         body = f"<!doctype html><title>{code}</title><h1>{title}</h1><p>{text}</p>"
     return body, code
+
+
+def _abandon_transaction() -> None:
+    """Roll back whatever the failed request left in its transaction; a dropped connection makes the ROLLBACK
+    itself fail, which leaves the session usable all the same (and the request's teardown releases it)."""
+    try:
+        db.session.rollback()
+    except Exception:
+        pass
 
 
 def install_error_handlers(app: Flask) -> None:
@@ -50,10 +60,7 @@ def install_error_handlers(app: Flask) -> None:
     def _database_down(exc):
 
         app.logger.error("database unavailable: %s", exc)
-        try:
-            db.session.rollback()
-        except Exception:
-            pass
+        _abandon_transaction()
         body, code = render_error(503)
         response = app.make_response((body, code))
         response.headers["Retry-After"] = "30"
@@ -64,8 +71,5 @@ def install_error_handlers(app: Flask) -> None:
         if isinstance(exc, HTTPException):
             return exc
         app.logger.exception("unhandled error")
-        try:  # whatever the request did is abandoned; the error page must not run in a failed transaction
-            db.session.rollback()
-        except Exception:
-            pass
+        _abandon_transaction()  # the error page must not run in a failed transaction
         return render_error(500)
