@@ -9,10 +9,13 @@ Layout under ``UPLOAD_DIR``::
 ``<key>`` comes from ``secrets.token_urlsafe`` (never the uploaded name); ``<k2>`` is its first two
 characters, so no directory grows to tens of thousands of entries. Files are written before their
 database row exists, so a crash leaves at most an orphan file, never a row without its file;
-``orphans()`` finds those files (with a grace period for uploads still in flight).
+``orphans()`` finds those files (with a grace period for uploads still in flight). Upload sizes are read and
+worded here too.
 """
 from __future__ import annotations
 
+import io
+import math
 import os
 import secrets
 import tempfile
@@ -20,6 +23,8 @@ import time
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 
 from portal.extensions import db
 from portal.models.pieces import KnowledgeProduct, MediaFile, Photo
@@ -115,3 +120,60 @@ def cleanup_orphans(grace_seconds: int = 3600, dry_run: bool = False) -> list[Pa
     if not dry_run:
         remove_files(found)
     return found
+
+
+# --- upload sizes ----------------------------------------------------------------------------------
+
+KB = 1024
+MB = 1024 * 1024
+
+
+class FileTooLarge(ValueError):
+    """An upload over its limit; ``str(error)`` states its real size and the limit."""
+
+    def __init__(self, size: int, limit: int):
+        super().__init__(too_large_message(size, limit))
+        self.size, self.limit = size, limit
+
+
+def read_upload(upload, limit: int) -> bytes:
+    """The bytes of an uploaded file (a werkzeug ``FileStorage``), or :class:`FileTooLarge` with its real size.
+
+    At most ``limit + 1`` bytes are held; the size of a larger file is found by seeking to its end (werkzeug
+    spools uploads to a temporary file) or, on a stream that cannot seek, by reading the rest in chunks."""
+    data = upload.stream.read(limit + 1)
+    if len(data) > limit:
+        raise FileTooLarge(_stream_size(upload.stream, len(data)), limit)
+    return data
+
+
+def _stream_size(stream, already_read: int) -> int:
+    try:
+        stream.seek(0, io.SEEK_END)
+        return stream.tell()
+    except (AttributeError, OSError, ValueError):
+        size = already_read
+        while chunk := stream.read(MB):
+            size += len(chunk)
+        return size
+
+
+def too_large_message(size: int, limit: int) -> str:
+    """The one message for a file over its limit, e.g. "Berkas 16,0 MB melebihi batas maksimal 15 MB"."""
+    return _("Berkas %(size)s melebihi batas maksimal %(limit)s. Kecilkan berkas lalu unggah lagi.",
+             size=format_size(size, round_up=True), limit=format_size(limit))
+
+
+def format_size(n_bytes: int, *, round_up: bool = False) -> str:
+    """``n_bytes`` in MB (KB, bytes below that): whole numbers as they are ("15 MB"), others to a tenth ("16,4 MB").
+
+    ``round_up`` (a file's size against a limit) rounds up and always shows the tenth, so a file just over a
+    limit of 15 MB reads "15,1 MB", never "15,0 MB"."""
+    if n_bytes < KB:
+        return f"{n_bytes} B"
+    unit, scale = ("MB", MB) if n_bytes >= MB else ("KB", KB)
+    if n_bytes % scale == 0 and not round_up:
+        return f"{format_decimal(n_bytes // scale)} {unit}"
+    tenths = n_bytes * 10 / scale
+    tenths = math.ceil(tenths) if round_up else math.floor(tenths)
+    return f"{format_decimal(tenths / 10, format='#,##0.0')} {unit}"

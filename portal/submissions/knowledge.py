@@ -38,7 +38,7 @@ def save_knowledge_product(user, kmw: Kmw, year: int, *, title: str, summary: st
     if document:
         limit = current_app.config["DOCUMENT_MAX_BYTES"]
         if len(document) > limit:
-            raise SubmissionError(_("Dokumen melebihi %(mb)d MB.", mb=limit // (1024 * 1024)))
+            raise SubmissionError(storage.too_large_message(len(document), limit))
         try:
             kind = sniff_document(document)
         except MediaError as exc:

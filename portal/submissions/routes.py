@@ -6,6 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal import permissions as perm
+from portal import storage
 from portal.extensions import db
 from portal.ids import int_arg
 from portal.models.org import Team
@@ -140,9 +141,12 @@ def _int(value) -> int | None:
         return None
 
 
-def _read_upload(storage_file, limit: int) -> bytes:
-    """Read at most ``limit + 1`` bytes, so an oversize file is noticed without holding all of it."""
-    return storage_file.stream.read(limit + 1)
+def _read_upload(upload, limit: int) -> bytes:
+    """The uploaded file's bytes; a file over ``limit`` is refused with its real size, without holding all of it."""
+    try:
+        return storage.read_upload(upload, limit)
+    except storage.FileTooLarge as exc:
+        raise operations.SubmissionError(str(exc)) from None
 
 
 def _save_uploads(piece: Piece) -> dict[str, str]:

@@ -116,8 +116,8 @@ def knowledge_product():
     error = None
     if form.validate_on_submit():
         upload = request.files.get("document")
-        data = _read_upload(upload, current_app.config["DOCUMENT_MAX_BYTES"]) if upload and upload.filename else None
         try:
+            data = _read_upload(upload, current_app.config["DOCUMENT_MAX_BYTES"]) if upload and upload.filename else None
             product = knowledge.save_knowledge_product(
                 current_user, kmw, year, title=form.title.data, summary=form.summary.data or "",
                 body_md=form.body_md.data or "", document=data, submit=request.form.get("action") == "submit")
