@@ -1,13 +1,14 @@
 """Friendly error pages in Indonesian; never a stack trace."""
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, current_app, flash, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from portal.audit import record_now
 from portal.extensions import db
+from portal.storage import StorageUnavailable
 
 MESSAGES = {
     400: ("Permintaan tidak dapat diproses", "Periksa isian Anda lalu coba lagi."),
@@ -24,13 +25,14 @@ MESSAGES = {
 }
 
 
-def render_error(code: int):
+def render_error(code: int, message: str | None = None):
+    """The error page of ``code``; ``message`` (already translated) replaces its usual text."""
     title, text = MESSAGES.get(code, MESSAGES[500])
     try:
-        body = render_template("error.html", code=code, title=_(title), text=_(text))
+        body = render_template("error.html", code=code, title=_(title), text=message or _(text))
     except Exception:  # the template layer itself may be what failed (e.g. database down in a context processor)
         _abandon_transaction()
-        body = f"<!doctype html><title>{code}</title><h1>{title}</h1><p>{text}</p>"
+        body = f"<!doctype html><title>{code}</title><h1>{title}</h1><p>{message or text}</p>"
     return body, code
 
 
@@ -41,6 +43,17 @@ def _abandon_transaction() -> None:
         db.session.rollback()
     except Exception:
         pass
+
+
+def answers_json(view):
+    """Mark a view that answers JSON to the page's JavaScript: its errors answer JSON too (``{"error": ...}``)."""
+    view.answers_json = True
+    return view
+
+
+def _wants_json() -> bool:
+    view = current_app.view_functions.get(request.endpoint) if request.endpoint else None
+    return bool(getattr(view, "answers_json", False))
 
 
 def install_error_handlers(app: Flask) -> None:
@@ -64,6 +77,22 @@ def install_error_handlers(app: Flask) -> None:
         body, code = render_error(503)
         response = app.make_response((body, code))
         response.headers["Retry-After"] = "30"
+        return response
+
+    @app.errorhandler(StorageUnavailable)
+    def _storage_unavailable(exc: StorageUnavailable):
+        """The upload folder refused a file, for every upload endpoint: JSON to the uploading script; a form post
+        goes back to its page with the message (what the operation saved before the file is there)."""
+        _abandon_transaction()
+        if _wants_json():
+            response = jsonify(error=exc.message)
+            response.status_code = 503
+        elif request.method == "POST":
+            flash(exc.message, "error")
+            response = redirect(request.full_path if request.query_string else request.path, code=303)
+        else:
+            response = app.make_response(render_error(503, exc.message))
+        response.headers["Retry-After"] = "300"
         return response
 
     @app.errorhandler(Exception)

@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from portal import permissions as perm
 from portal import photos
+from portal.errors import answers_json
 from portal.extensions import db
 from portal.models.pieces import Photo
 from portal.submissions import bp, operations
@@ -54,6 +55,7 @@ def photo_json(item: Photo) -> dict:
 
 
 @bp.route("/<int:piece_id>/foto", methods=["POST"])
+@answers_json
 @login_required
 def upload_photo(piece_id: int):
     """One photo per request (XMLHttpRequest with progress); answers JSON."""
@@ -70,6 +72,7 @@ def upload_photo(piece_id: int):
 
 
 @bp.route("/<int:piece_id>/simpan", methods=["POST"])
+@answers_json
 @login_required
 def autosave(piece_id: int):
     """Autosave of the text (JSON in, JSON out). 409 when another window saved first: the page keeps the text."""
@@ -100,6 +103,7 @@ def autosave(piece_id: int):
 
 
 @bp.route("/pratinjau", methods=["POST"])
+@answers_json
 @login_required
 def preview():
     """Live preview for the JavaScript editor: the same rendering readers get."""
