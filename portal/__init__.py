@@ -20,6 +20,7 @@ from portal.errors import install_error_handlers
 from portal.extensions import babel, csrf, db, init_limiter, login_manager
 from portal.home import bp as home_bp
 from portal.i18n import forget_cached_locale, install_template_gettext, select_locale, select_timezone
+from portal.ids import IdConverter
 from portal.org import bp as org_bp
 from portal.panels import bp as panels_bp
 from portal.period import PeriodConverter
@@ -56,7 +57,7 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     load_config(app, config)
     clock.set_shift(app.config["CLOCK_SHIFT_SECONDS"])
     register_extensions(app)
-    register_url_converters(app)
+    register_url_converters(app)  # before the blueprints add their rules
     register_subscribers(app)
     register_blueprints(app)
     register_security(app)
@@ -135,7 +136,7 @@ def register_extensions(app: Flask) -> None:
         options.setdefault("connect_args", {"timeout": 15})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
-    portal_db.end_read_only_transactions(app, db)  # after db.init_app: runs before its session teardown
+    portal_db.end_request_sessions(app, db)  # after db.init_app: runs before its session teardown
     with app.app_context():
         portal_db.ping_idle_connections(db.engine, app.config["DB_PING_IDLE_SECONDS"])
     portal_db.register_sqlite_pragmas()
@@ -155,7 +156,10 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_url_converters(app: Flask) -> None:
-    """``<period:...>`` in routes: the view receives a ``Period``; a malformed month is a 404."""
+    """Before any blueprint adds its rules (a rule takes its converters when it is added): ``<int:...>`` ids stop
+    at what the database holds (a larger one is a 404, ``portal.ids``); ``<period:...>`` gives the view a
+    ``Period`` (a malformed month is a 404)."""
+    app.url_map.converters["int"] = IdConverter
     app.url_map.converters["period"] = PeriodConverter
 
 

@@ -1,4 +1,4 @@
-"""Database plumbing: SQLite pragmas, how a request's transaction ends, and Alembic migrations run from the app."""
+"""Database plumbing: SQLite pragmas, how a request's session ends, and Alembic migrations run from the app."""
 from __future__ import annotations
 
 import logging
@@ -11,7 +11,7 @@ from alembic.config import Config
 from flask import Flask, current_app
 from sqlalchemy import event, exc, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 log = logging.getLogger(__name__)
 
@@ -76,29 +76,67 @@ def _track_reads() -> None:
 
 
 def commit_if_only_read(session: Session) -> bool:
-    """COMMIT the session's transaction when it ran nothing but SELECTs and holds no unflushed change."""
-    connection = session.info.get(_CONNECTION)
-    if (connection is None or not connection.info.get(_ONLY_READS) or session.new or session.dirty
-            or session.deleted or not session.in_transaction()):
-        return False
+    """COMMIT the session's transaction when it ran nothing but SELECTs and holds no unflushed change.
+
+    Never raises: it runs after the response is made, which a failure here must not replace. A connection the
+    server dropped (a PostgreSQL restart, ``pg_terminate_backend``) leaves the transaction invalidated, or makes
+    the COMMIT fail; either way the transaction is rolled back, and :func:`release_session` then lets go of it.
+    """
     try:
+        connection = session.info.get(_CONNECTION)
+        if (connection is None or connection.invalidated or not session.in_transaction()
+                or not connection.info.get(_ONLY_READS) or session.new or session.dirty or session.deleted):
+            return False
         session.commit()
+        return True
     except Exception:  # the response is already made; a failed COMMIT of a read must not turn it into an error
         log.warning("COMMIT of a read-only transaction failed", exc_info=True)
-        session.rollback()
+        try:
+            session.rollback()
+        except Exception:
+            log.warning("ROLLBACK after the failed COMMIT failed too", exc_info=True)
         return False
-    return True
 
 
-def end_read_only_transactions(app: Flask, db) -> None:
-    """At the end of each request, before Flask-SQLAlchemy closes the session (teardown functions run in reverse
-    order, so register this after ``db.init_app``)."""
+def release_session(scoped: scoped_session) -> None:
+    """Close the current session and forget it, whatever state its connection is in; never raises.
+
+    Closing ends the transaction with a ROLLBACK, which raises when the server has dropped the connection. The
+    session is forgotten all the same, so the next request of this worker starts a new one on a fresh
+    connection instead of finding this one still waiting for a rollback.
+    """
+    if not scoped.registry.has():
+        return
+    session = scoped.registry()
+    try:
+        session.close()
+    except Exception:
+        log.warning("closing the request's session failed; its connections are dropped", exc_info=True)
+        try:
+            session.invalidate()  # the pool forgets the connections instead of reusing them
+        except Exception:
+            log.warning("dropping the session's connections failed", exc_info=True)
+    finally:
+        scoped.registry.clear()
+
+
+def end_request_sessions(app: Flask, db) -> None:
+    """At the end of each application context (each request): COMMIT a transaction that only read, then close
+    and forget the session, whatever happened. Registered after ``db.init_app``, so it runs before
+    Flask-SQLAlchemy's own teardown (teardown functions run in reverse order), which then finds nothing to do.
+
+    Nothing here may raise: an exception in a teardown function replaces the response with the WSGI server's
+    bare error page, and skips the teardown functions after it, so the session would outlive its request.
+    """
     _track_reads()
 
     @app.teardown_appcontext
-    def _commit_reads(exc):
-        if exc is None and db.session.registry.has():
+    def _end_session(exc):
+        if not db.session.registry.has():
+            return
+        if exc is None:
             commit_if_only_read(db.session())
+        release_session(db.session)
 
 
 # --- planner statistics ------------------------------------------------------------------------

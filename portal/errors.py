@@ -11,6 +11,7 @@ from werkzeug.exceptions import HTTPException
 from portal.audit import record_refusal
 from portal.extensions import db
 from portal.failures import PortalError, back_url, wants_json
+from portal.storage import StorageUnavailable
 
 MESSAGES = {
     400: ("Permintaan tidak dapat diproses", "Periksa isian Anda lalu coba lagi."),
@@ -27,21 +28,29 @@ MESSAGES = {
 }
 
 
-def render_error(code: int):
+def render_error(code: int, message: str | None = None):
+    """The error page of ``code``; ``message`` (already translated) replaces its usual text."""
     title, text = MESSAGES.get(code, MESSAGES[500])
     try:
-        body = render_template("error.html", code=code, title=_(title), text=_(text))
+        body = render_template("error.html", code=code, title=_(title), text=message or _(text))
     except Exception:  # the template layer itself may be what failed (e.g. database down in a context processor)
-        body = f"<!doctype html><title>{code}</title><h1>{title}</h1><p>{text}</p>"
+        _abandon_transaction()
+        body = f"<!doctype html><title>{code}</title><h1>{title}</h1><p>{message or text}</p>"
     return body, code
 
 
-def answer_refusal(exc: PortalError):
-    """An operation refused (see portal/failures.py): whatever it wrote is abandoned, the user gets its message."""
+def _abandon_transaction() -> None:
+    """Roll back whatever the failed request left in its transaction; a dropped connection makes the ROLLBACK
+    itself fail, which leaves the session usable all the same (and the request's teardown releases it)."""
     try:
         db.session.rollback()
     except Exception:
         pass
+
+
+def answer_refusal(exc: PortalError):
+    """An operation refused (see portal/failures.py): whatever it wrote is abandoned, the user gets its message."""
+    _abandon_transaction()
     if wants_json():
         return jsonify(exc.json()), exc.status
     back = back_url()
@@ -75,13 +84,26 @@ def install_error_handlers(app: Flask) -> None:
     def _database_down(exc):
 
         app.logger.error("database unavailable: %s", exc)
-        try:
-            db.session.rollback()
-        except Exception:
-            pass
+        _abandon_transaction()
         body, code = render_error(503)
         response = app.make_response((body, code))
         response.headers["Retry-After"] = "30"
+        return response
+
+    @app.errorhandler(StorageUnavailable)
+    def _storage_unavailable(exc: StorageUnavailable):
+        """The upload folder refused a file, for every upload endpoint: JSON to the uploading script; a form post
+        goes back to its page with the message (what the operation saved before the file is there)."""
+        _abandon_transaction()
+        if wants_json():
+            response = jsonify(error=exc.message)
+            response.status_code = 503
+        elif request.method == "POST":
+            flash(exc.message, "error")
+            response = redirect(request.full_path if request.query_string else request.path, code=303)
+        else:
+            response = app.make_response(render_error(503, exc.message))
+        response.headers["Retry-After"] = "300"
         return response
 
     @app.errorhandler(Exception)
@@ -89,8 +111,5 @@ def install_error_handlers(app: Flask) -> None:
         if isinstance(exc, HTTPException):
             return exc
         app.logger.exception("unhandled error")
-        try:  # whatever the request did is abandoned; the error page must not run in a failed transaction
-            db.session.rollback()
-        except Exception:
-            pass
+        _abandon_transaction()  # the error page must not run in a failed transaction
         return render_error(500)

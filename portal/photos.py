@@ -58,8 +58,7 @@ def decode(data: bytes, *, max_pixels: int | None = None, check_min_size: bool =
     cfg = current_app.config
     max_pixels = max_pixels or cfg["PHOTO_MAX_PIXELS"]
     if len(data) > cfg["PHOTO_MAX_BYTES"]:
-        raise PhotoError(_("Foto terlalu besar (%(mb)s MB); maksimal %(max)s MB per foto.",
-                           mb=_mb(len(data)), max=_mb(cfg["PHOTO_MAX_BYTES"])))
+        raise PhotoError(storage.too_large_message(len(data), cfg["PHOTO_MAX_BYTES"]))
     if not data:
         raise PhotoError(_("Berkas foto kosong. Pilih foto lain."))
     try:
@@ -161,6 +160,3 @@ def remove_photo(key: str) -> None:
     """Delete every variant of a stored photo."""
     storage.remove_files(photo_path(key, v) for v in VARIANTS)
 
-
-def _mb(n: int) -> str:
-    return f"{n / (1024 * 1024):.1f}".replace(".", ",")

@@ -10,9 +10,17 @@ Layout under ``UPLOAD_DIR``::
 characters, so no directory grows to tens of thousands of entries. Files are written before their
 database row exists, so a crash leaves at most an orphan file, never a row without its file;
 ``orphans()`` finds those files (with a grace period for uploads still in flight).
+
+A disk that is full or will not be written (``ENOSPC``, ``EDQUOT``, ``EROFS``, ``EACCES``...) makes
+:func:`write_atomic` raise :class:`StorageUnavailable`, whose message tells the uploader; the app's error handler
+(``portal/errors.py``) answers it for every upload endpoint. Upload sizes are read and worded here too.
 """
 from __future__ import annotations
 
+import errno
+import io
+import logging
+import math
 import os
 import secrets
 import tempfile
@@ -20,11 +28,34 @@ import time
 from pathlib import Path
 
 from flask import current_app
+from flask_babel import format_decimal
+from flask_babel import gettext as _
 
 from portal.extensions import db
 from portal.models.pieces import KnowledgeProduct, MediaFile, Photo
 
+log = logging.getLogger(__name__)
+
 KINDS = ("photos", "media", "documents")
+FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
+
+
+class StorageUnavailable(OSError):
+    """The upload folder refused a file: full, read-only, not ours. An ``OSError`` with the cause's errno;
+    ``message`` tells the uploader, in Indonesian, that this file is not stored and what they typed is."""
+
+    def __init__(self, cause: OSError):
+        super().__init__(cause.errno, cause.strerror or str(cause), cause.filename)
+        self.cause = cause
+        self.full = cause.errno in FULL
+
+    @property
+    def message(self) -> str:
+        if self.full:
+            return _("Penyimpanan penuh: berkas ini belum tersimpan. Isian Anda yang lain tetap tersimpan; "
+                     "coba unggah lagi nanti.")
+        return _("Penyimpanan berkas sedang tidak dapat ditulisi: berkas ini belum tersimpan. Isian Anda yang lain "
+                 "tetap tersimpan; coba unggah lagi nanti.")
 
 
 def upload_root() -> Path:
@@ -46,31 +77,49 @@ def path_for(kind: str, key: str, suffix: str) -> Path:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file in the same directory, then rename it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".part")
+    """Write ``data`` to a temporary file in the same directory, then rename it into place.
+
+    Raises :class:`StorageUnavailable` when the file system refuses (nothing is left behind); the operators find
+    the ``OSError`` with its path in the log."""
+    tmp = None
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".part")
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
-    except BaseException:
-        _unlink(Path(tmp))
+    except BaseException as error:
+        if tmp is not None:
+            _unlink(Path(tmp))
+        if isinstance(error, OSError):
+            log.error("the upload folder refused a file: %s", error)
+            raise StorageUnavailable(error) from error
         raise
 
 
-def remove_files(paths) -> None:
-    """Remove files, ignoring ones already gone (used to undo a failed upload and after deleting a row)."""
+def remove_files(paths) -> list[Path]:
+    """Remove files, ignoring ones already gone (used to undo a failed upload and after deleting a row).
+
+    A file the file system will not remove (read-only, gone bad) is logged and left: its row is already gone or
+    never came, so ``cleanup-uploads`` finds it later. Returns the files left behind."""
+    left = []
     for path in paths:
-        _unlink(Path(path))
+        if not _unlink(Path(path)):
+            left.append(Path(path))
+    return left
 
 
-def _unlink(path: Path) -> None:
+def _unlink(path: Path) -> bool:
     try:
         path.unlink()
     except FileNotFoundError:
         pass
+    except OSError as error:
+        log.warning("could not remove an uploaded file: %s", error)
+        return False
+    return True
 
 
 def key_of(path: Path) -> str:
@@ -110,8 +159,66 @@ def orphans(grace_seconds: int = 3600) -> list[Path]:
 
 
 def cleanup_orphans(grace_seconds: int = 3600, dry_run: bool = False) -> list[Path]:
-    """Delete the files ``orphans()`` finds (unless ``dry_run``); returns them."""
+    """Delete the files ``orphans()`` finds (unless ``dry_run``); returns the ones deleted (or to delete)."""
     found = orphans(grace_seconds)
-    if not dry_run:
-        remove_files(found)
-    return found
+    if dry_run:
+        return found
+    left = set(remove_files(found))
+    return [p for p in found if p not in left]
+
+
+# --- upload sizes ----------------------------------------------------------------------------------
+
+KB = 1024
+MB = 1024 * 1024
+
+
+class FileTooLarge(ValueError):
+    """An upload over its limit; ``str(error)`` states its real size and the limit."""
+
+    def __init__(self, size: int, limit: int):
+        super().__init__(too_large_message(size, limit))
+        self.size, self.limit = size, limit
+
+
+def read_upload(upload, limit: int) -> bytes:
+    """The bytes of an uploaded file (a werkzeug ``FileStorage``), or :class:`FileTooLarge` with its real size.
+
+    At most ``limit + 1`` bytes are held; the size of a larger file is found by seeking to its end (werkzeug
+    spools uploads to a temporary file) or, on a stream that cannot seek, by reading the rest in chunks."""
+    data = upload.stream.read(limit + 1)
+    if len(data) > limit:
+        raise FileTooLarge(_stream_size(upload.stream, len(data)), limit)
+    return data
+
+
+def _stream_size(stream, already_read: int) -> int:
+    try:
+        stream.seek(0, io.SEEK_END)
+        return stream.tell()
+    except (AttributeError, OSError, ValueError):
+        size = already_read
+        while chunk := stream.read(MB):
+            size += len(chunk)
+        return size
+
+
+def too_large_message(size: int, limit: int) -> str:
+    """The one message for a file over its limit, e.g. "Berkas 16,0 MB melebihi batas maksimal 15 MB"."""
+    return _("Berkas %(size)s melebihi batas maksimal %(limit)s. Kecilkan berkas lalu unggah lagi.",
+             size=format_size(size, round_up=True), limit=format_size(limit))
+
+
+def format_size(n_bytes: int, *, round_up: bool = False) -> str:
+    """``n_bytes`` in MB (KB, bytes below that): whole numbers as they are ("15 MB"), others to a tenth ("16,4 MB").
+
+    ``round_up`` (a file's size against a limit) rounds up and always shows the tenth, so a file just over a
+    limit of 15 MB reads "15,1 MB", never "15,0 MB"."""
+    if n_bytes < KB:
+        return f"{n_bytes} B"
+    unit, scale = ("MB", MB) if n_bytes >= MB else ("KB", KB)
+    if n_bytes % scale == 0 and not round_up:
+        return f"{format_decimal(n_bytes // scale)} {unit}"
+    tenths = n_bytes * 10 / scale
+    tenths = math.ceil(tenths) if round_up else math.floor(tenths)
+    return f"{format_decimal(tenths / 10, format='#,##0.0')} {unit}"

@@ -50,7 +50,39 @@ def bare_app(app, app_config, bare_config, tmp_path):
         db.session.execute(text("UPDATE region SET name = 'Core update' WHERE code = 'W1'"))
         return "ok"
 
-    for view in (read, write_then_refuse, change_without_flush, read_then_fail, update_with_core):
+    def read_then_connection_dropped():
+        """The server drops the connection after the last SELECT: the teardown's COMMIT fails."""
+        page = read()
+        _terminate_backends(db.engine.url)
+        return page
+
+    def write_then_connection_dropped():
+        """The server drops the connection of a transaction that wrote: the teardown's ROLLBACK fails."""
+        db.session.add(Region(code="X2", name="Flushed, then the connection dropped"))
+        db.session.flush()
+        _terminate_backends(db.engine.url)
+        return "ok"
+
+    def read_then_swallowed_disconnect():
+        """Something catches the error of a dropped connection (as the error page's own rendering does) and the
+        request goes on: its transaction is left invalidated."""
+        page = read()
+        _terminate_backends(db.engine.url)
+        try:
+            read()
+        except Exception:
+            pass
+        return page
+
+    def read_then_invalidated():
+        """What SQLAlchemy does to a connection it finds dropped, on any database: invalidate it, transaction open."""
+        page = read()
+        db.session.connection().invalidate()
+        return page
+
+    for view in (read, write_then_refuse, change_without_flush, read_then_fail, update_with_core,
+                 read_then_connection_dropped, write_then_connection_dropped, read_then_swallowed_disconnect,
+                 read_then_invalidated):
         other.add_url_rule(f"/_test/{view.__name__}", view.__name__, view)
     other.config["PROPAGATE_EXCEPTIONS"] = False
     with app.app_context():
@@ -123,6 +155,18 @@ def test_postgres_keeps_prepared_statements_across_requests(bare_app):
     assert prepared >= 1
 
 
+def _terminate_backends(url) -> None:
+    """Kill, from a connection of its own, every other server process of the database (as a PostgreSQL restart
+    or an administrator's pg_terminate_backend does)."""
+    from sqlalchemy import create_engine
+
+    killer = create_engine(url)
+    with killer.connect() as conn:
+        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+    killer.dispose()
+
+
 def _terminate_app_connections(app) -> int:
     """Kill, from outside, every server process serving the app's pooled connections."""
     with app.app_context():
@@ -158,3 +202,52 @@ def test_a_connection_lost_while_busy_costs_one_request(bare_app):
     assert _terminate_app_connections(bare_app) >= 1
     assert client.get("/_test/read").status_code == 503
     assert client.get("/_test/read").status_code == 200
+
+
+# --- the end of a request whose connection the server dropped: the teardown never raises ---------------------
+
+def _get_and_release(app, path: str):
+    """GET ``path``; no session outlives the request, and no connection stays checked out of the pool."""
+    sessions = db.session.registry.registry  # the scoped sessions by application context
+    before = set(sessions)
+    response = app.test_client().get(path)
+    assert set(sessions) <= before, "the request's session was not removed"
+    with app.app_context():
+        assert db.engine.pool.checkedout() == 0
+    return response
+
+
+@requires_postgres
+def test_commit_failing_at_the_end_of_a_read_keeps_the_response(bare_app):
+    response = _get_and_release(bare_app, "/_test/read_then_connection_dropped")
+    assert response.status_code == 200 and response.get_data(as_text=True) == "W1"  # the page was made: it goes out
+    assert _get_and_release(bare_app, "/_test/read").get_data(as_text=True) == "W1"  # on a fresh connection
+
+
+@requires_postgres
+def test_rollback_failing_at_the_end_of_a_write_still_releases_the_session(bare_app):
+    assert _get_and_release(bare_app, "/_test/write_then_connection_dropped").status_code == 200
+    assert _get_and_release(bare_app, "/_test/read").get_data(as_text=True) == "W1"
+    assert _names(bare_app) == ("W1:Wilayah I",)  # the flushed row died with its connection
+
+
+@requires_postgres
+def test_a_swallowed_disconnect_does_not_break_the_teardown(bare_app):
+    """The defect of issue #15: the teardown read the invalidated connection, raised PendingRollbackError, the
+    response became the WSGI server's bare error page and the session stayed behind."""
+    response = _get_and_release(bare_app, "/_test/read_then_swallowed_disconnect")
+    assert response.status_code == 200 and response.get_data(as_text=True) == "W1"
+    assert _get_and_release(bare_app, "/_test/read").status_code == 200
+
+
+def test_an_invalidated_connection_does_not_break_the_teardown(bare_app, endings):
+    response = _get_and_release(bare_app, "/_test/read_then_invalidated")
+    assert response.status_code == 200 and response.get_data(as_text=True) == "W1"
+    assert "commit" not in endings  # nothing is committed on a connection found dropped
+    assert _get_and_release(bare_app, "/_test/read").get_data(as_text=True) == "W1"
+    assert endings[-1] == "commit"
+
+
+@pytest.mark.parametrize("view", ["read", "write_then_refuse", "read_then_fail", "update_with_core"])
+def test_every_request_releases_its_session(bare_app, view):
+    _get_and_release(bare_app, f"/_test/{view}")

@@ -13,6 +13,7 @@ from portal.accounts import operations as ops
 from portal.accounts.forms import SCOPE_HINT, AccountForm, AccountImportForm, ActionForm, RoleForm
 from portal.extensions import db
 from portal.failures import refused_back_to
+from portal.ids import page_arg
 from portal.models.people import Role, RoleAssignment, User
 
 require_manager = permissions.require(permissions.is_data_manager)
@@ -56,7 +57,7 @@ def _link(token: str) -> str:
 @require_manager
 def index():
     q = request.args.get("q", "").strip()
-    page = max(request.args.get("hal", 1, type=int) or 1, 1)
+    page = page_arg("hal")
     pagination = ops.list_accounts(rules.manageable_accounts_clause(current_user), q=q, page=page)
     return render_template("accounts/index.html", pagination=pagination, q=q, rules=rules)
 

@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from portal.admin_audit import bp
 from portal.admin_audit.forms import AuditFilterForm, action_label, count_label
 from portal.admin_audit.queries import AuditFilter, known_actions, search_audit
+from portal.ids import page_arg
 from portal.permissions import home_timezone, require_admin
 from portal.timeutil import tz_label
 
@@ -32,7 +33,7 @@ def index():
         date_to=clean(form.date_to),
         tz_name=tz_name,
     )
-    page = request.args.get("halaman", 1, type=int) or 1
+    page = page_arg("halaman")
     result = search_audit(chosen, page)
     args = {k: v for k, v in request.args.items() if k != "halaman" and v}
     return render_template("admin_audit/index.html", form=form, result=result, valid=valid, args=args,

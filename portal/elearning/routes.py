@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
+from portal import ids
 from portal import search as search_module
 from portal.elearning import bp, queries, rules
 from portal.elearning.feeds import build_feed, summary_of
@@ -29,10 +30,7 @@ FEED_ENTRIES = 30
 
 
 def page_arg() -> int:
-    try:
-        return max(1, min(int(request.args.get("halaman", 1)), 10_000))
-    except ValueError:
-        return 1
+    return ids.page_arg("halaman")
 
 
 def _period_arg() -> Period | None:
@@ -158,10 +156,7 @@ def piece(piece_id: int):
 @public_page
 def search():
     query = request.args.get("q", "")[:MAX_QUERY_CHARS].strip()
-    try:
-        province_id = int(request.args.get("provinsi") or 0) or None
-    except ValueError:
-        province_id = None
+    province_id = ids.int_arg("provinsi") or None
     tier = request.args.get("tingkat") if request.args.get("tingkat") in ("province", "national") else None
     period = _period_arg()
     searched = bool(query or province_id or tier or period)

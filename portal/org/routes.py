@@ -9,6 +9,7 @@ from flask_login import current_user
 from portal import permissions
 from portal.extensions import db
 from portal.failures import refused_back_to
+from portal.ids import int_arg, page_arg
 from portal.org import bp, csvio, rules
 from portal.org import operations as ops
 from portal.org.forms import DeleteForm, NodeForm, TreeImportForm
@@ -31,7 +32,7 @@ def _visible_node(level: str, node_id: int):
 
 
 def _page() -> int:
-    return max(request.args.get("hal", 1, type=int) or 1, 1)
+    return page_arg("hal")
 
 
 @bp.route("/")
@@ -137,7 +138,7 @@ def _save(level: str, form: NodeForm, item=None):
 def create(level: str):
     lvl = _level(level)
     parent = None
-    parent_id = request.args.get("induk", type=int)
+    parent_id = int_arg("induk")
     if parent_id is not None and lvl.parent:
         parent = _visible_node(lvl.parent, parent_id)
     if not rules.can_open_create(current_user, level, parent):

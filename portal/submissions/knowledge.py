@@ -11,7 +11,7 @@ from portal.extensions import db
 from portal.models.org import Kmw
 from portal.models.people import Role, RoleAssignment, User
 from portal.models.pieces import KnowledgeProduct
-from portal.submissions.media import MediaError, sniff_document
+from portal.submissions.media import MediaError, MediaKind, sniff_document
 from portal.submissions.operations import SubmissionError
 from portal.timeutil import now_utc
 
@@ -25,7 +25,10 @@ def save_knowledge_product(user, kmw: Kmw, year: int, *, title: str, summary: st
                            document: bytes | None = None, submit: bool = False,
                            now: datetime | None = None) -> KnowledgeProduct:
     """Create or update the expert's product of ``year``; ``submit`` records it as submitted.
-    The document (PDF, DOCX or ODT, by magic bytes) is stored under a random name before the row changes."""
+
+    Everything is checked before anything changes. The document (PDF, DOCX or ODT, by magic bytes) is stored
+    under a random name before the row points to it; the text is committed first, so a disk that refuses the
+    document (``storage.StorageUnavailable``) loses the document only, and the product stays a draft."""
     if not any(k.id == kmw.id for k in permissions.expert_kmws(user)):
         raise PermissionError("not an expert of this KMW")
     title = (title or "").strip()
@@ -34,32 +37,25 @@ def save_knowledge_product(user, kmw: Kmw, year: int, *, title: str, summary: st
     product = product_for(user, year) or KnowledgeProduct(author_id=user.id, kmw_id=kmw.id, year=year)
     if product.published_at is not None:
         raise SubmissionError(_("Produk pengetahuan ini sudah diterbitkan dan tidak dapat diubah."))
+    kind = _check_document(document) if document else None
+    if submit and not (summary or "").strip():
+        raise SubmissionError(_("Ringkasan wajib diisi sebelum produk pengetahuan dikirim."))
+    product.title = title[:250]
+    product.summary = summary or ""
+    product.body_md = body_md or ""
+    db.session.add(product)
     new_path = old_path = None
-    if document:
-        limit = current_app.config["DOCUMENT_MAX_BYTES"]
-        if len(document) > limit:
-            raise SubmissionError(_("Dokumen melebihi %(mb)d MB.", mb=limit // (1024 * 1024)))
-        try:
-            kind = sniff_document(document)
-        except MediaError as exc:
-            raise SubmissionError(str(exc)) from None
+    if kind is not None:
+        db.session.commit()
         key = storage.new_key()
         new_path = storage.path_for("documents", key, f".{kind.extension}")
         storage.write_atomic(new_path, document)
         if product.document_key:
             old_path = document_path(product)
         product.document_key, product.document_type, product.document_ext = key, kind.content_type, kind.extension
-    product.title = title[:250]
-    product.summary = summary or ""
-    product.body_md = body_md or ""
     if submit:
-        if not product.summary.strip():
-            db.session.rollback()
-            storage.remove_files([new_path] if new_path else [])
-            raise SubmissionError(_("Ringkasan wajib diisi sebelum produk pengetahuan dikirim."))
         product.submitted_at = product.submitted_at or now or now_utc()
         audit.record("knowledge_product_submitted", target=f"kmw:{kmw.id}", detail=str(year), user_id=user.id)
-    db.session.add(product)
     try:
         db.session.commit()
     except BaseException:
@@ -70,6 +66,16 @@ def save_knowledge_product(user, kmw: Kmw, year: int, *, title: str, summary: st
     if old_path:
         storage.remove_files([old_path])
     return product
+
+
+def _check_document(document: bytes) -> MediaKind:
+    limit = current_app.config["DOCUMENT_MAX_BYTES"]
+    if len(document) > limit:
+        raise SubmissionError(storage.too_large_message(len(document), limit))
+    try:
+        return sniff_document(document)
+    except MediaError as exc:
+        raise SubmissionError(str(exc)) from None
 
 
 def document_path(product: KnowledgeProduct):

@@ -331,8 +331,8 @@ def _piece_bytes(piece: Piece) -> int:
 def _check_piece_size(piece: Piece, adding: int) -> None:
     limit = current_app.config["PIECE_MAX_BYTES"]
     if _piece_bytes(piece) + adding > limit:
-        raise SubmissionError(_("Ukuran seluruh berkas tulisan melebihi %(mb)d MB. Hapus atau kecilkan berkas lain dulu.",
-                                mb=limit // (1024 * 1024)))
+        raise SubmissionError(_("Ukuran seluruh berkas tulisan melebihi %(limit)s. Hapus atau kecilkan berkas lain dulu.",
+                                limit=storage.format_size(limit)))
 
 
 def add_photo(user, piece: Piece, data: bytes, caption: str = "") -> Photo:
@@ -378,7 +378,7 @@ def attach_media(user, piece: Piece, data: bytes) -> MediaFile:
         raise SubmissionError(_("Tulisan berbentuk teks tidak memerlukan berkas media. Ubah bentuk karya dulu."))
     max_bytes = current_app.config["MEDIA_MAX_BYTES"]
     if len(data) > max_bytes:
-        raise SubmissionError(_("Berkas media melebihi %(mb)d MB.", mb=max_bytes // (1024 * 1024)))
+        raise SubmissionError(storage.too_large_message(len(data), max_bytes))
     old = piece.media
     _check_piece_size(piece, len(data) - (old.byte_size if old else 0))
     key = storage.new_key()

@@ -6,9 +6,11 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal import permissions as perm
+from portal import storage
 from portal.extensions import db
 from portal.failures import refused_back_to
 from portal.i18n import current_locale
+from portal.ids import int_arg
 from portal.models.org import Team
 from portal.models.pieces import Piece, PieceStatus
 from portal.models.reviews import Tier
@@ -54,7 +56,7 @@ def home():
 
 
 def _chosen_team(teams: list[Team]) -> Team:
-    wanted = request.args.get("tim", type=int)
+    wanted = int_arg("tim")
     for team in teams:
         if team.id == wanted:
             return team
@@ -147,9 +149,12 @@ def _int(value) -> int | None:
         return None
 
 
-def _read_upload(storage_file, limit: int) -> bytes:
-    """Read at most ``limit + 1`` bytes, so an oversize file is noticed without holding all of it."""
-    return storage_file.stream.read(limit + 1)
+def _read_upload(upload, limit: int) -> bytes:
+    """The uploaded file's bytes; a file over ``limit`` is refused with its real size, without holding all of it."""
+    try:
+        return storage.read_upload(upload, limit)
+    except storage.FileTooLarge as exc:
+        raise operations.SubmissionError(str(exc)) from None
 
 
 def _save_uploads(piece: Piece) -> dict[str, str]:

@@ -96,6 +96,7 @@ def autosave(piece_id: int):
 
 @bp.route("/pratinjau", methods=["POST"])
 @login_required
+@json_endpoint
 def preview():
     """Live preview for the JavaScript editor: the same rendering readers get."""
     if not (perm.writer_teams(current_user) or perm.expert_kmws(current_user)):

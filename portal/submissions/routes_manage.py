@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from portal import cycle
 from portal import permissions as perm
 from portal.extensions import db
+from portal.ids import int_arg
 from portal.models.org import City, Kmw, Team, node_timezone
 from portal.models.pieces import Extension, KnowledgeProduct
 from portal.submissions import bp, knowledge, operations
@@ -105,8 +106,8 @@ def knowledge_product():
     error = None
     if form.validate_on_submit():
         upload = request.files.get("document")
-        data = _read_upload(upload, current_app.config["DOCUMENT_MAX_BYTES"]) if upload and upload.filename else None
         try:
+            data = _read_upload(upload, current_app.config["DOCUMENT_MAX_BYTES"]) if upload and upload.filename else None
             product = knowledge.save_knowledge_product(
                 current_user, kmw, year, title=form.title.data, summary=form.summary.data or "",
                 body_md=form.body_md.data or "", document=data, submit=request.form.get("action") == "submit")
@@ -141,6 +142,6 @@ def knowledge_missing(kmw_id: int):
     kmw = db.session.get(Kmw, kmw_id)
     if kmw is None or not perm.can_manage_kmw(current_user, kmw):
         abort(404)
-    year = request.args.get("tahun", type=int) or now_utc().year
+    year = int_arg("tahun") or now_utc().year
     return render_template("submissions/knowledge_missing.html", kmw=kmw, year=year,
                            experts=knowledge.missing_knowledge_products(kmw.id, year))
