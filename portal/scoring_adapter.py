@@ -25,6 +25,7 @@ import pandas as pd
 from sqlalchemy import String, and_, bindparam, select, type_coerce
 
 import scoring
+from portal import tiers
 from portal.extensions import db
 from portal.models.org import Team, TeamKind
 from portal.models.reviews import (
@@ -37,7 +38,6 @@ from portal.models.reviews import (
     Score,
     ScoreSheet,
     SheetStatus,
-    Tier,
 )
 from portal.rubrics import active_rubric, to_engine
 
@@ -196,19 +196,18 @@ def facilitator_team_count(city_id: int) -> int:
 
 
 def tier_quota(panel: Panel) -> tuple[int, bool]:
-    """(how many go up, whether they must pass) for the panel's tier."""
-    if panel.tier == Tier.CITY:
-        return scoring.city_quota(facilitator_team_count(panel.city_id)), False
-    if panel.tier == Tier.PROVINCE:
-        return scoring.ranking.PROVINCE_QUOTA, True
-    return scoring.ranking.NATIONAL_QUOTA, True
+    """(how many go up, whether they must pass) for the panel's tier (``portal.tiers``): a fixed number,
+    or the city rule from the city's number of facilitator teams."""
+    policy = tiers.policy(panel.tier)
+    quota = policy.quota if policy.quota is not None else scoring.city_quota(facilitator_team_count(panel.city_id))
+    return quota, policy.must_pass
 
 
 def outside_quota(panel: Panel, korkot_piece: bool) -> bool:
-    """Does this entry stand outside the panel's quota? Only the city quota has pieces outside it (the Korkot
-    team's own piece, which the KMW panel receives directly); at the province every piece competes for the
-    best 3. ``korkot_piece`` is ``Entry.outside_quota``."""
-    return bool(korkot_piece) and panel.tier == Tier.CITY
+    """Does this entry stand outside the panel's quota? Only a tier whose outside entries go up anyway has them
+    (the city: the Korkot team's own piece, which the KMW panel receives directly); at the province every piece
+    competes for the best 3. ``korkot_piece`` is ``Entry.outside_quota``."""
+    return bool(korkot_piece) and tiers.policy(panel.tier).outside_quota_goes_up
 
 
 def panel_results(panel: Panel, scores: pd.DataFrame | None = None) -> pd.DataFrame:

@@ -5,8 +5,9 @@ from portal.extensions import db
 from portal.models.people import Role
 from portal.models.reviews import Entry, EntryStatus, PanelMode, Tier
 from portal.panels import operations as ops
+from portal.period import Period
 
-PERIOD = "2026-11"
+PERIOD = Period("2026-11")
 
 
 def scores_for(level: int, bump: int = 0) -> dict[int, int]:

@@ -10,10 +10,10 @@ import pytest
 from builders_panels import check_all, city_panel, make_pool, score_all
 from sqlalchemy.exc import IntegrityError
 
-from portal import letters
 from portal.extensions import db
 from portal.models.people import Role
 from portal.models.reviews import Panel, Tier
+from portal.panels import letters
 from portal.panels import operations as ops
 
 

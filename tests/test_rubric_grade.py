@@ -20,13 +20,14 @@ from builders_reports import add_entry, add_sheet, make_panel, utc
 from openpyxl import load_workbook
 
 import scoring
-from portal import letters, scoring_adapter
+from portal import scoring_adapter
 from portal.extensions import db
 from portal.models.people import Role
 from portal.models.pieces import BestPractice
 from portal.models.reviews import Entry, Panel, PanelStatus, RubricVersion, ScoreSheet, Tier
+from portal.panels import letters
 from portal.panels import operations as ops
-from portal.reports import dashboard, exports, recaps, stats
+from portal.reports import dashboard, recaps, stats
 from portal.reports.tracking import Scope
 from portal.rubric_admin import operations as rubric_ops
 from portal.rubrics import active_rubric

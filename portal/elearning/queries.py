@@ -13,7 +13,7 @@ from sqlalchemy import case, distinct, func, literal, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from portal import scoring_adapter
+from portal import scoring_adapter, tiers
 from portal.extensions import db
 from portal.kept import Kept
 from portal.models.elearning import Award, Comment, CommentReport, Confirmation, Notification
@@ -152,7 +152,7 @@ def tier_results(piece_id: int) -> list[TierResult]:
         .join(Panel, Entry.panel_id == Panel.id)
         .where(Entry.piece_id == piece_id, Panel.status == PanelStatus.CLOSED)
     ).all()
-    order = {Tier.CITY: 0, Tier.PROVINCE: 1, Tier.NATIONAL: 2}
+    order = {p.tier: p.order for p in tiers.POLICIES.values()}
     grades = scoring_adapter.passing_grades(row[-1] for row in rows)
     results = [TierResult(*row[:-1], passing_grade=grades[row[-1]]) for row in rows]
     return sorted(results, key=lambda r: order.get(r.tier, 9))

@@ -18,13 +18,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from portal import audit, cycle, letters, signals
+from portal import audit, cycle, signals, tiers
 from portal.extensions import db
 from portal.failures import PortalError
 from portal.i18n import current_locale
 from portal.models.org import City, Kmw, Province, Team, TeamKind
 from portal.models.people import User
-from portal.models.pieces import BestPractice, Piece, PieceStatus
+from portal.models.pieces import Piece, PieceStatus
 from portal.models.reviews import (
     Entry,
     EntryStatus,
@@ -39,7 +39,7 @@ from portal.models.reviews import (
     SheetStatus,
     Tier,
 )
-from portal.panels import rules
+from portal.panels import letters, rules
 from portal.rubrics import active_rubric
 from portal.scoring_adapter import panel_results, tier_quota
 from portal.submissions.requirements import check_requirements
@@ -105,8 +105,7 @@ def _get_or_create(tier: Tier, period: str, *, city_id: int | None = None, kmw_i
     panel = find_panel(tier, period, city_id=city_id, kmw_id=kmw_id)
     if panel is None:
         panel = Panel(tier=tier, period=period, scope_key=rules.scope_key(tier, city_id=city_id, kmw_id=kmw_id),
-                      city_id=city_id if tier == Tier.CITY else None,
-                      kmw_id=kmw_id if tier == Tier.PROVINCE else None, rubric=active_rubric())
+                      rubric=active_rubric(), **rules.node_scope(tier, city_id=city_id, kmw_id=kmw_id))
         db.session.add(panel)
         db.session.flush()
     return panel
@@ -521,6 +520,7 @@ def close_panel(panel_id: int, actor, *, now: datetime | None = None) -> Panel:
             raise PanelError(" ".join(problems))
         results = panel_results(panel)
         top, _pass = tier_quota(panel)
+        policy = tiers.policy(panel.tier)
         _check_ties(results, top)
         entries = {e.id: e for e in panel.entries}
         for row in results.itertuples(index=False):
@@ -530,7 +530,7 @@ def close_panel(panel_id: int, actor, *, now: datetime | None = None) -> Panel:
             entry.passed = bool(row.passed)
             entry.rank = int(row.rank)
             entry.tied = bool(row.tied)
-            entry.selected = bool(row.selected) or (panel.tier == Tier.CITY and bool(row.outside_quota))
+            entry.selected = bool(row.selected) or (policy.outside_quota_goes_up and bool(row.outside_quota))
             if row.shortlisted != "tie":
                 # A tie the chair decided before a score changed is no longer a tie: the record keeps a tie
                 # reason only where the decision stands (the letter and the results page read it so).
@@ -577,7 +577,7 @@ def _send_up(panel: Panel, chosen: list[Entry], *, late: bool) -> None:
     next_tier = rules.NEXT_TIER.get(panel.tier)
     if next_tier is None or not chosen:
         return
-    kmw_id = panel.city.province.kmw_id if panel.tier == Tier.CITY else None
+    kmw_id = panel.city.province.kmw_id if tiers.policy(next_tier).node == "kmw" else None  # a city sends to its KMW
     target = _get_or_create(next_tier, panel.period, kmw_id=kmw_id)
     if target.status != PanelStatus.OPEN:
         raise PanelError(_("Panel tingkat berikutnya sudah ditutup; tulisan tidak dapat dikirim."))
@@ -590,15 +590,14 @@ def _send_up(panel: Panel, chosen: list[Entry], *, late: bool) -> None:
 def _publish(panel: Panel, entries, now: datetime) -> None:
     """Publish what the decision declares, and announce it (``piece_published``: the search index takes the
     pieces in this transaction, the public pages are refreshed once it commits)."""
-    published = []
-    if panel.tier == Tier.PROVINCE:
-        published = [e.piece for e in entries if e.passed and e.piece.best_practice != BestPractice.NATIONAL]
-        level = BestPractice.PROVINCE
-    elif panel.tier == Tier.NATIONAL:
-        published = [e.piece for e in entries if e.selected]
-        level = BestPractice.NATIONAL
+    policy = tiers.policy(panel.tier)
+    if policy.publishes is None:
+        return
+    rank = {level.best_practice: level.order for level in tiers.POLICIES.values() if level.best_practice}
+    published = [e.piece for e in entries if getattr(e, policy.publishes)  # Entry.passed or Entry.selected
+                 and rank.get(e.piece.best_practice, -1) < policy.order]  # never lowered
     for piece in published:
-        piece.best_practice = level
+        piece.best_practice = policy.best_practice
         piece.published_at = piece.published_at or now
     db.session.flush()
     if published:

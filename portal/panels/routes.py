@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
-from portal import cycle, letters, permissions, scoring_adapter
+from portal import cycle, permissions, scoring_adapter
 from portal.extensions import db
 from portal.failures import refused_back_to
 from portal.models.org import City, Kmw, Team
@@ -27,7 +27,7 @@ from portal.models.reviews import (
     RubricVersion,
     Tier,
 )
-from portal.panels import bp, operations, queries, rules
+from portal.panels import bp, letters, operations, queries, rules
 from portal.panels.forms import (
     ActionForm,
     CheckForm,

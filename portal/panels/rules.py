@@ -12,19 +12,23 @@ from portal.extensions import db
 from portal.models.org import NATIONAL_TIMEZONE, City, Kmw, Province, Team, TeamKind, node_timezone
 from portal.models.people import Role, RoleAssignment, User
 from portal.models.reviews import Entry, EntryStatus, Panel, PanelMember, PanelStatus, Recusal, Tier
-from portal.panels.tiers import POLICIES, policy
+from portal.tiers import POLICIES, policy
 from portal.timeutil import now_utc
 
 STAGE_OF_TIER = {tier: p.stage for tier, p in POLICIES.items()}
 NEXT_TIER = {tier: p.next_tier for tier, p in POLICIES.items() if p.next_tier is not None}
 
 
+def node_scope(tier: Tier, *, city_id: int | None = None, kmw_id: int | None = None) -> dict:
+    """The keyword that names the tier's node (``{"city_id": 3}``, ``{"kmw_id": 1}``, or ``{}`` nationally)."""
+    node = policy(tier).node
+    return {f"{node}_id": {"city": city_id, "kmw": kmw_id}[node]} if node else {}
+
+
 def scope_key(tier: Tier, *, city_id: int | None = None, kmw_id: int | None = None) -> str:
-    if tier == Tier.CITY:
-        return f"city:{city_id}"
-    if tier == Tier.PROVINCE:
-        return f"kmw:{kmw_id}"
-    return "national"
+    """The panel's unique key within its tier and month: ``city:3``, ``kmw:1`` or ``national``."""
+    scope = node_scope(tier, city_id=city_id, kmw_id=kmw_id)
+    return "".join(f"{name[:-3]}:{value}" for name, value in scope.items()) or "national"
 
 
 def min_size(tier: Tier) -> int:
@@ -119,30 +123,26 @@ def closes_not_before(panel: Panel, now: datetime | None = None) -> datetime | N
 
 
 def deadline_scope(panel: Panel) -> dict:
-    if panel.tier == Tier.CITY:
-        return {"city_id": panel.city_id}
-    if panel.tier == Tier.PROVINCE:
-        return {"kmw_id": panel.kmw_id}
-    return {}
+    return node_scope(panel.tier, city_id=panel.city_id, kmw_id=panel.kmw_id)
 
 
 def panel_title(panel: Panel) -> str:
-    if panel.tier == Tier.CITY:
-        return f"Tim Penilai Korkot {panel.city.name}"
-    if panel.tier == Tier.PROVINCE:
-        return f"Tim Penilai {panel.kmw.name}"
-    return "Tim Penilai KMP"
+    node = node_of(panel)
+    return policy(panel.tier).panel_title.format(name=node.name if node is not None else "")
 
 
 # --- who may do what --------------------------------------------------------------------------------
 
 def can_manage_panel(user, panel: Panel) -> bool:
     """Data managers of the panel's node (or above) and administrators set members and collect entries."""
-    if panel.tier == Tier.CITY:
-        return permissions.can_manage_city(user, panel.city)
-    if panel.tier == Tier.PROVINCE:
-        return permissions.can_manage_kmw(user, panel.kmw_id)
-    return permissions.can_manage_national(user)
+    return _MANAGES[policy(panel.tier).node](user, panel)
+
+
+_MANAGES = {  # by the panel's node level
+    "city": lambda user, panel: permissions.can_manage_city(user, panel.city),
+    "kmw": lambda user, panel: permissions.can_manage_kmw(user, panel.kmw_id),
+    None: lambda user, panel: permissions.can_manage_national(user),
+}
 
 
 
@@ -170,20 +170,15 @@ def in_pool(user: User, panel_or_tier, *, city_id: int | None = None, kmw_id: in
         tier, city_id, kmw_id = panel_or_tier.tier, panel_or_tier.city_id, panel_or_tier.kmw_id
     else:
         tier = panel_or_tier
-    if tier == Tier.CITY:
-        return permissions.panel_pool_covers(user, city_id=city_id)
-    if tier == Tier.PROVINCE:
-        return permissions.panel_pool_covers(user, kmw_id=kmw_id)
-    return permissions.panel_pool_covers(user)
+    return permissions.panel_pool_covers(user, **node_scope(tier, city_id=city_id, kmw_id=kmw_id))
 
 
 def pool(panel: Panel) -> list[User]:
     """Everyone who may sit on this panel, by name."""
     query = select(User).join(RoleAssignment).where(RoleAssignment.role == Role.PANEL_MEMBER, User.active.is_(True))
-    if panel.tier == Tier.CITY:
-        query = query.where(RoleAssignment.city_id == panel.city_id)
-    elif panel.tier == Tier.PROVINCE:
-        query = query.where(RoleAssignment.kmw_id == panel.kmw_id)
+    scope = deadline_scope(panel)
+    if scope:
+        query = query.where(*(getattr(RoleAssignment, column) == value for column, value in scope.items()))
     else:
         query = query.where(RoleAssignment.city_id.is_(None), RoleAssignment.kmw_id.is_(None),
                             RoleAssignment.team_id.is_(None))
@@ -231,7 +226,8 @@ def may_score(user, entry: Entry) -> bool:
 
 
 def node_of(panel: Panel) -> City | Kmw | None:
-    return panel.city if panel.tier == Tier.CITY else panel.kmw if panel.tier == Tier.PROVINCE else None
+    node = policy(panel.tier).node
+    return getattr(panel, node) if node else None
 
 
 def team_ids_of_city(city_id: int, kind: TeamKind | None = None) -> list[int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from portal import scoring_adapter
 from portal.extensions import db
 from portal.models import City, Entry, Panel, Piece, PieceStatus, Province, Team, Tier
+from portal.panels.rules import node_of
 from portal.period import MONTHS_ID, Period
 from portal.reports.tracking import Scope, apply_scope, percentages, teams_frame
 
@@ -12,7 +13,7 @@ MAX_PANELS_IN_CHART = 30
 
 
 def last_periods(period: Period, count: int = 6) -> list[Period]:
-    periods = [period]
+    periods = [Period(period)]  # a str from a caller outside the pages is taken too
     while len(periods) < count:
         periods.insert(0, periods[0].previous())
     return periods
@@ -20,6 +21,7 @@ def last_periods(period: Period, count: int = 6) -> list[Period]:
 
 def short_label(period: Period) -> str:
     """"Nov 26"."""
+    period = Period(period)
     return f"{MONTHS_ID[period.month - 1][:3]} {period.year % 100:02d}"
 
 
@@ -99,11 +101,8 @@ def panel_agreement(period: str, scope: Scope, tier: Tier) -> list[tuple[str, fl
 
 
 def _panel_name(panel: Panel) -> str:
-    if panel.tier == Tier.CITY and panel.city is not None:
-        return panel.city.name
-    if panel.tier == Tier.PROVINCE and panel.kmw is not None:
-        return panel.kmw.name
-    return "KMP"
+    node = node_of(panel)
+    return node.name if node is not None else "KMP"
 
 
 def team_counts(scope: Scope) -> int:

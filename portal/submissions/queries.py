@@ -4,15 +4,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from portal import cycle
+from portal import cycle, tiers
 from portal.extensions import db
 from portal.models.org import Team, node_timezone
 from portal.models.pieces import Piece, PieceStatus
-from portal.models.reviews import Entry, EntryStatus, Panel, PanelStatus, Tier
+from portal.models.reviews import Entry, EntryStatus, Panel, PanelStatus
 from portal.submissions.operations import TeamMonths, team_writing_cycle
 from portal.timeutil import now_utc, tz_label
 
-TIER_ORDER = {Tier.CITY: 0, Tier.PROVINCE: 1, Tier.NATIONAL: 2}
+TIER_ORDER = {p.tier: p.order for p in tiers.POLICIES.values()}
 
 
 @dataclass

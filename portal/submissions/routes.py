@@ -6,14 +6,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal import permissions as perm
-from portal import storage
+from portal import storage, tiers
 from portal.extensions import db
 from portal.failures import refused_back_to
 from portal.i18n import current_locale
 from portal.ids import int_arg
 from portal.models.org import Team
 from portal.models.pieces import Piece, PieceStatus
-from portal.models.reviews import Tier
 from portal.panels.rules import receiving_panel_key
 from portal.submissions import bp, operations, queries
 from portal.submissions.forms import ActionForm, PieceForm
@@ -139,7 +138,7 @@ def _handle_post(piece: Piece, form: PieceForm):
 
 def receiving_panel_label(team) -> str:
     tier, _key = receiving_panel_key(team)
-    return _("tim penilai KMW") if tier == Tier.PROVINCE else _("tim penilai Korkot")
+    return str(tiers.policy(tier).receiver)
 
 
 def _int(value) -> int | None:

@@ -14,11 +14,12 @@ from pathlib import Path
 from fpdf import FPDF
 from sqlalchemy import select
 
-from portal import scoring_adapter
+from portal import scoring_adapter, tiers
 from portal.extensions import db
 from portal.models.org import Team
 from portal.models.pieces import Piece
 from portal.models.reviews import Entry, Panel, Tier
+from portal.panels import rules
 from portal.timeutil import format_date
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
@@ -26,11 +27,8 @@ DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 
 
 def issuer_code(panel: Panel) -> str:
-    if panel.tier == Tier.CITY:
-        return f"KORKOT-{panel.city.code}"
-    if panel.tier == Tier.PROVINCE:
-        return panel.kmw.code
-    return "KMP"
+    node = rules.node_of(panel)
+    return tiers.policy(panel.tier).issuer_code.format(code=node.code if node is not None else "")
 
 
 def next_letter_number(panel: Panel, day: date) -> str:
@@ -107,12 +105,10 @@ def letter_pdf(panel: Panel) -> bytes:
     passing_grade = rubric.passing_grade
     pdf = _Letter()
     month = panel.period.label()
-    issuer = {Tier.CITY: f"Korkot {panel.city.name}" if panel.city else "",
-              Tier.PROVINCE: panel.kmw.name if panel.kmw else "",
-              Tier.NATIONAL: "Konsultan Manajemen Pusat (KMP)"}[panel.tier]
-    title = {Tier.CITY: "BERITA ACARA SELEKSI BEST PRACTICE TINGKAT KOTA/KABUPATEN",
-             Tier.PROVINCE: "PENETAPAN BEST PRACTICE TINGKAT PROVINSI",
-             Tier.NATIONAL: "PENETAPAN BEST PRACTICE TINGKAT NASIONAL"}[panel.tier]
+    policy = tiers.policy(panel.tier)
+    node = rules.node_of(panel)
+    issuer = policy.issuer.format(name=node.name if node is not None else "")
+    title = policy.letter_title
     pdf.para("PNPM Mandiri Perkotaan", bold=True, size=11, align="C")
     pdf.para(issuer, bold=True, size=11, align="C")
     pdf.ln(2)
