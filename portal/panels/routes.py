@@ -172,11 +172,13 @@ def sheet(entry_id: int):
     form = SheetForm()
     values = {s.instrument_code: s.score for s in existing.scores} if existing else {c: None for c in codes}
     errors: dict[int, str] = {}
+    typed: dict[int, str] = {}  # a refused score is shown back as typed, beside its message
     status = 200
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
         values, errors = operations.parse_scores(request.form, codes, rubric.min_score, rubric.max_score)
+        typed = {code: (request.form.get(f"score_{code}") or "").strip() for code in errors}
         submit = bool(form.submit.data)
         if errors:
             flash(_("Periksa nilai yang ditandai: setiap instrumen diisi bilangan bulat %(a)d sampai %(b)d.",
@@ -209,7 +211,7 @@ def sheet(entry_id: int):
     weights = {i.code: i.weight for i in rubric.instruments}
     total = sum(weights[c] * v for c, v in values.items() if v is not None and c in weights)
     return render_template("panels/sheet.html", entry=entry, panel=panel, piece=entry.piece, form=form,
-                           sheet=existing, values=values, errors=errors, total=total, rubric=rubric,
+                           sheet=existing, values=values, errors=errors, typed=typed, total=total, rubric=rubric,
                            locked=panel.status != PanelStatus.OPEN, consensus=consensus), status
 
 
