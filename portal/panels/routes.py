@@ -72,7 +72,7 @@ def photo_src(photo, variant: str = "display") -> str:
 
 @bp.app_context_processor
 def _helpers():
-    return {"panel_title": rules.panel_title, "photo_src": photo_src}
+    return {"panel_title": rules.panel_title, "photo_src": photo_src, "writes_for_team": rules.writes_for_team}
 
 
 @bp.app_template_filter("number_rows")
