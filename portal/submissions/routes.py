@@ -11,7 +11,7 @@ from portal.models.org import Team
 from portal.models.pieces import Piece, PieceStatus
 from portal.submissions import bp, operations, queries
 from portal.submissions.forms import ActionForm, PieceForm
-from portal.submissions.requirements import check_requirements
+from portal.submissions.requirements import browser_checks, check_requirements
 from portal.text import render_markdown, word_count
 
 
@@ -187,7 +187,7 @@ def _render_edit(piece: Piece, form: PieceForm, *, status: int = 200, **extra):
     extra["failed_slots"] = failed
     return render_template(
         "submissions/edit.html", piece=piece, form=form, limits=limits, status_info=status_info,
-        open_missing=check_requirements(piece), words=word_count(form.body_md.data or ""),
+        open_missing=check_requirements(piece), checks=browser_checks(piece), words=word_count(form.body_md.data or ""),
         free_slots=max(0, cfg["PHOTOS_MAX"] - len(piece.photos)), **extra,
     ), status
 

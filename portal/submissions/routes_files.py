@@ -10,6 +10,7 @@ from portal import photos
 from portal.extensions import db
 from portal.models.pieces import Photo
 from portal.submissions import bp, operations
+from portal.submissions.requirements import check_requirements
 from portal.submissions.routes import _read_upload, load_piece
 from portal.text import render_markdown, word_count
 
@@ -96,7 +97,8 @@ def autosave(piece_id: int):
     except operations.SubmissionError as exc:
         return jsonify(error=str(exc)), 400
     return jsonify(version=piece.version, period=piece.period, moved_from=piece.moved_from_period,
-                   words=word_count(piece.body_md))
+                   words=word_count(piece.body_md),
+                   missing=[{"code": m.code, "message": m.message} for m in check_requirements(piece)])
 
 
 @bp.route("/pratinjau", methods=["POST"])
