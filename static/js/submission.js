@@ -261,7 +261,8 @@
     return el && typeof el.value === "string" ? el.value : "";
   }
 
-  /* The same rules, in the same order, as check_requirements (portal/submissions/requirements.py). */
+  /* The same rules, in the same order, as check_requirements (portal/submissions/requirements.py); the server's
+     own findings go where it puts them (media length with the content, photo sizes with the photos). */
   function missingNow() {
     var m = checks.messages, out = [];
     function add(code, message) { out.push({ code: code, message: message }); }
@@ -282,7 +283,7 @@
     if (n > checks.photos_max) {
       add("photos_max", fill(m.photos_max, { n: n, max: checks.photos_max, more: n - checks.photos_max }));
     }
-    serverOnly.forEach(function (s) { if (s.code === "photo_size") { out.push(s); } });
+    serverOnly.forEach(function (s) { if (s.code !== "media_duration") { out.push(s); } });
     Array.prototype.forEach.call(form.querySelectorAll("#photo-list [data-caption-id]"), function (el, i) {
       if (!el.value.trim()) { add("photo_caption", fill(m.photo_caption, { n: i + 1 })); }
     });
