@@ -74,7 +74,7 @@ def photo_src(photo, variant: str = "display") -> str:
 
 @bp.app_context_processor
 def _helpers():
-    return {"panel_title": rules.panel_title, "photo_src": photo_src}
+    return {"panel_title": rules.panel_title, "photo_src": photo_src, "writes_for_team": rules.writes_for_team}
 
 
 @bp.app_template_filter("number_rows")
@@ -173,11 +173,13 @@ def sheet(entry_id: int):
     form = SheetForm()
     values = {s.instrument_code: s.score for s in existing.scores} if existing else {c: None for c in codes}
     errors: dict[int, str] = {}
+    typed: dict[int, str] = {}  # a refused score is shown back as typed, beside its message
     status = 200
     if request.method == "POST":
         if not form.validate_on_submit():
             abort(400)
         values, errors = operations.parse_scores(request.form, codes, rubric.min_score, rubric.max_score)
+        typed = {code: (request.form.get(f"score_{code}") or "").strip() for code in errors}
         submit = bool(form.submit.data)
         if errors:
             flash(_("Periksa nilai yang ditandai: setiap instrumen diisi bilangan bulat %(a)d sampai %(b)d.",
@@ -208,7 +210,7 @@ def sheet(entry_id: int):
         form.note.data = existing.note if existing else ""
         form.version.data = str(existing.version) if existing else ""
     return render_template("panels/sheet.html", entry=entry, panel=panel, piece=entry.piece, form=form,
-                           sheet=existing, values=values, errors=errors, rubric=rubric,
+                           sheet=existing, values=values, errors=errors, typed=typed, rubric=rubric,
                            total=scoring_adapter.sheet_total(panel, values),
                            max_total=scoring_adapter.max_total(panel),
                            locked=panel.status != PanelStatus.OPEN, consensus=consensus), status

@@ -52,6 +52,13 @@ def _recap_response(recap: recaps.Recap, fmt: str):
     return response
 
 
+def _showing(form, period: str):
+    """The month field shows the month the page shows; a malformed entry stays in it, beside its error."""
+    if not form.periode.errors:
+        form.periode.data = period
+    return form
+
+
 def _dm_required() -> None:
     if not permissions.is_data_manager(current_user):
         abort(403)
@@ -68,7 +75,7 @@ def _filters(scope):
     period = form.periode.data if valid and form.periode.data else _default_period()
     province_id = form.provinsi.data if valid and form.provinsi.data else None
     tier = Tier(form.tingkat.data) if valid and form.tingkat.data else Tier.PROVINCE
-    return form, period, scope.narrowed(province_id), tier
+    return _showing(form, period), period, scope.narrowed(province_id), tier
 
 
 @bp.route("/")
@@ -140,7 +147,7 @@ def _recap_page(recap, fmt: str | None, period: str, endpoint: str, scope: str, 
         bundle_scope=scope,
         node_id=node_id,
         bundle_form=BundleForm(formdata=None, periode=period),
-        form=PeriodForm(request.args),
+        form=_showing(PeriodForm(request.args), period),
     )
 
 
@@ -213,7 +220,8 @@ def progress(kmw_id: int):
     period = form.periode.data if form.validate() and form.periode.data else cycle.current_period(tz)
     data = dashboard.build(Scope("kmw", frozenset({kmw.id})), period, Tier.PROVINCE, with_contacts=False)
     return render_template(
-        "reports/progress.html", kmw=kmw, label=recaps.kmw_label(kmw), data=data, period=period, form=form
+        "reports/progress.html", kmw=kmw, label=recaps.kmw_label(kmw), data=data, period=period,
+        form=_showing(form, period),
     )
 
 

@@ -1,6 +1,7 @@
 """The formal requirements of a piece (POB 2010): what the writer must fix before submitting.
 
-The writer's submit button and the city panel's completeness check both call ``check_requirements``.
+The writer's submit button and the city panel's completeness check both call ``check_requirements``; the piece
+form's script checks the same rules while the writer types (``browser_checks``), and the server stays the authority.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from flask_babel import gettext
 from portal.text import word_count
 
 TIMED_MEDIA = ("audio", "video", "audiovisual")
+WORD_FORMS = ("artikel", "narasi", "feature")
 
 
 def _(message: str, **values) -> str:
@@ -49,7 +51,7 @@ def check_requirements(piece, *, min_words: int | None = None, photos_min: int |
     min_long = _config("PHOTO_MIN_LONG_SIDE", min_long)
     missing: list[Missing] = []
     if not (piece.title or "").strip():
-        missing.append(Missing("title", _("Judul tulisan belum diisi.")))
+        missing.append(Missing("title", _(_MESSAGES["title"])))
     missing += _check_content(piece, min_words)
     missing += _check_photos(list(piece.photos or []), photos_min, photos_max, min_short, min_long)
     for code, attr, message in _REQUIRED_FIELDS:
@@ -60,15 +62,14 @@ def check_requirements(piece, *, min_words: int | None = None, photos_min: int |
 
 def _check_content(piece, min_words: int) -> list[Missing]:
     form = _form_value(piece)
-    if form in ("artikel", "narasi", "feature"):
+    if form in WORD_FORMS:
         words = word_count(piece.body_md or "")
         if words < min_words:
-            return [Missing("words", _("Tulisan baru %(words)d kata; minimal %(min)d kata. Tambahkan %(more)d kata lagi.",
-                                       words=words, min=min_words, more=min_words - words))]
+            return [Missing("words", _(_MESSAGES["words"], words=words, min=min_words, more=min_words - words))]
         return []
     media = getattr(piece, "media", None)
     if media is None:
-        return [Missing("media", _("Berkas media belum diunggah. Unggah berkas audio, video, atau grafis karya Anda."))]
+        return [Missing("media", _(_MESSAGES["media"]))]
     if form in TIMED_MEDIA:
         min_seconds = current_app.config["MEDIA_MIN_SECONDS"]
         seconds = media.duration_seconds or 0
@@ -82,11 +83,10 @@ def _check_content(piece, min_words: int) -> list[Missing]:
 def _check_photos(photos, photos_min: int, photos_max: int, min_short: int, min_long: int) -> list[Missing]:
     missing = []
     if len(photos) < photos_min:
-        missing.append(Missing("photos_min", _("Baru ada %(n)d foto; unggah minimal %(min)d foto kegiatan.",
-                                               n=len(photos), min=photos_min)))
+        missing.append(Missing("photos_min", _(_MESSAGES["photos_min"], n=len(photos), min=photos_min)))
     if len(photos) > photos_max:
-        missing.append(Missing("photos_max", _("Ada %(n)d foto; maksimal %(max)d foto. Hapus %(more)d foto.",
-                                               n=len(photos), max=photos_max, more=len(photos) - photos_max)))
+        missing.append(Missing("photos_max", _(_MESSAGES["photos_max"], n=len(photos), max=photos_max,
+                                               more=len(photos) - photos_max)))
     for number, photo in enumerate(photos, start=1):
         short, long = sorted((photo.width or 0, photo.height or 0))
         if short < min_short or long < min_long:
@@ -94,7 +94,7 @@ def _check_photos(photos, photos_min: int, photos_max: int, min_short: int, min_
                 "Foto %(n)d berukuran %(w)d x %(h)d piksel; minimal %(a)d x %(b)d piksel. Ganti dengan foto yang lebih besar.",
                 n=number, w=photo.width or 0, h=photo.height or 0, a=min_long, b=min_short)))
         if not (photo.caption or "").strip():
-            missing.append(Missing("photo_caption", _("Foto %(n)d belum diberi keterangan.", n=number)))
+            missing.append(Missing("photo_caption", _(_MESSAGES["photo_caption"], n=number)))
     return missing
 
 
@@ -113,3 +113,35 @@ _REQUIRED_FIELDS = [
     ("author_place", "author_place", N_("Tempat tugas penulis (kota/kabupaten) belum diisi.")),
     ("author_phone", "author_phone", N_("Nomor telepon penulis belum diisi.")),
 ]
+
+
+# The messages the piece form's script also shows (see ``browser_checks``), written once.
+_MESSAGES = {
+    "title": N_("Judul tulisan belum diisi."),
+    "words": N_("Tulisan baru %(words)d kata; minimal %(min)d kata. Tambahkan %(more)d kata lagi."),
+    "media": N_("Berkas media belum diunggah. Unggah berkas audio, video, atau grafis karya Anda."),
+    "photos_min": N_("Baru ada %(n)d foto; unggah minimal %(min)d foto kegiatan."),
+    "photos_max": N_("Ada %(n)d foto; maksimal %(max)d foto. Hapus %(more)d foto."),
+    "photo_caption": N_("Foto %(n)d belum diberi keterangan."),
+}
+
+
+def browser_checks(piece, *, min_words: int | None = None, photos_min: int | None = None,
+                   photos_max: int | None = None) -> dict:
+    """The requirements the piece form's script can check while the writer types (static/js/submission.js),
+    with the same limits and, translated, the same messages as ``check_requirements`` (``%(name)d`` left for the
+    script to fill). Photo sizes and media durations are only known to the server: its findings stay on the page
+    until the next autosave brings new ones. Submitting is checked again on the server."""
+    messages = {code: gettext(message) if has_request_context() else message for code, message in _MESSAGES.items()}
+    messages.update({code: gettext(message) if has_request_context() else message
+                     for code, _attr, message in _REQUIRED_FIELDS})
+    return {
+        "min_words": _config("MIN_WORDS", min_words),
+        "photos_min": _config("PHOTOS_MIN", photos_min),
+        "photos_max": _config("PHOTOS_MAX", photos_max),
+        "word_forms": list(WORD_FORMS),
+        "timed_media": list(TIMED_MEDIA),
+        "has_media": getattr(piece, "media", None) is not None,
+        "required": [[code, attr] for code, attr, _message in _REQUIRED_FIELDS],  # in order (JSON sorts keys)
+        "messages": messages,
+    }

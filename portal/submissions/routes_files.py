@@ -11,6 +11,7 @@ from portal.extensions import db
 from portal.failures import json_endpoint
 from portal.models.pieces import Photo
 from portal.submissions import bp, operations
+from portal.submissions.requirements import check_requirements
 from portal.submissions.routes import _read_upload, load_piece
 from portal.text import render_markdown, word_count
 
@@ -91,7 +92,8 @@ def autosave(piece_id: int):
         return jsonify(error=_("Versi tulisan tidak diketahui; muat ulang halaman.")), 400
     operations.save_draft(current_user, piece, fields, expected_version=version, captions=captions)
     return jsonify(version=piece.version, period=piece.period, moved_from=piece.moved_from_period,
-                   words=word_count(piece.body_md))
+                   words=word_count(piece.body_md),
+                   missing=[{"code": m.code, "message": m.message} for m in check_requirements(piece)])
 
 
 @bp.route("/pratinjau", methods=["POST"])

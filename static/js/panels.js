@@ -10,7 +10,7 @@
     var complete = true;
     inputs.forEach(function (input) {
       var value = parseInt(input.value, 10);
-      var min = parseInt(input.min, 10), max = parseInt(input.max, 10);
+      var min = parseInt(input.dataset.min, 10), max = parseInt(input.dataset.max, 10);
       if (isNaN(value) || String(value) !== input.value.trim() || value < min || value > max) {
         complete = false;
         input.classList.toggle("invalid", input.value.trim() !== "");

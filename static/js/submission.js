@@ -1,7 +1,8 @@
 /* Piece form enhancements for slow connections. The form works without this file.
    - autosave every 20 s when something changed (optimistic version; a conflict keeps the text and says so)
    - photos upload one by one with a progress bar; a failed photo keeps the text and the other photos
-   - live preview rendered by the server exactly as readers will see it */
+   - live preview rendered by the server exactly as readers will see it
+   - the word count and "what is still missing" kept up to date while the writer types */
 (function () {
   "use strict";
   var form = document.getElementById("piece-form");
@@ -70,6 +71,7 @@
       window.setTimeout(releaseSubmit, 0);
       if (status === 200 && data) {
         versionInput.value = data.version;
+        if (data.missing) { serverMissing(data.missing); }
         var now = new Date();
         say("Tersimpan otomatis " + pad(now.getHours()) + "." + pad(now.getMinutes()));
       } else if (status === 409) {
@@ -154,6 +156,7 @@
     list.appendChild(fig);
     label.textContent = "Keterangan foto " + photoCount();
     text.focus();
+    updateMissing();
   }
 
   function next() {
@@ -220,22 +223,124 @@
     });
   }
 
-  /* --- live preview ------------------------------------------------------------------------------ */
+  /* --- word count and what is still missing ------------------------------------------------------ */
+  /* The server's count (portal/text.py word_count) is re.findall(r"\w+"): runs of Unicode letters, digits and
+     underscores, so "gotong-royong" is two words, "1.500" two, "**penting**" one. Counted the same way here. */
+  var WORD = /[\p{L}\p{N}_]+/gu;
+  function wordCount(text) {
+    var found = (text || "").match(WORD);
+    return found ? found.length : 0;
+  }
+
+  var checks = null;
+  try { checks = JSON.parse(form.getAttribute("data-checks") || "null"); } catch (e) { checks = null; }
   var body = form.elements.body_md;
+  var countNumber = document.getElementById("word-count-n");
+  var missingBox = document.getElementById("missing-box");
+  var missingList = document.getElementById("missing-list");
+  var missingCount = document.getElementById("missing-count");
+  /* What only the server knows (photo sizes, media length): kept as the page or the last autosave gave it. */
+  var BROWSER_CODES = ["title", "words", "media", "photos_min", "photos_max", "photo_caption"];
+  var serverOnly = [];
+
+  function fill(pattern, values) {
+    return pattern.replace(/%\((\w+)\)[ds]/g, function (all, name) {
+      return values.hasOwnProperty(name) ? String(values[name]) : all;
+    });
+  }
+  function isBrowserCode(code) {
+    return BROWSER_CODES.indexOf(code) >= 0 ||
+      (checks !== null && checks.required.some(function (pair) { return pair[0] === code; }));
+  }
+  function serverMissing(items) {
+    serverOnly = items.filter(function (m) { return !isBrowserCode(m.code); });
+    updateMissing();
+  }
+  function value(name) {
+    var el = form.elements[name];
+    return el && typeof el.value === "string" ? el.value : "";
+  }
+
+  /* The same rules, in the same order, as check_requirements (portal/submissions/requirements.py); the server's
+     own findings go where it puts them (media length with the content, photo sizes with the photos). */
+  function missingNow() {
+    var m = checks.messages, out = [];
+    function add(code, message) { out.push({ code: code, message: message }); }
+    var pieceForm = value("form") || "artikel";
+    if (!value("title").trim()) { add("title", m.title); }
+    if (checks.word_forms.indexOf(pieceForm) >= 0) {
+      var words = wordCount(value("body_md"));
+      if (words < checks.min_words) {
+        add("words", fill(m.words, { words: words, min: checks.min_words, more: checks.min_words - words }));
+      }
+    } else if (!checks.has_media) {
+      add("media", m.media);
+    } else if (checks.timed_media.indexOf(pieceForm) >= 0) {
+      serverOnly.forEach(function (s) { if (s.code === "media_duration") { out.push(s); } });
+    }
+    var n = photoCount();
+    if (n < checks.photos_min) { add("photos_min", fill(m.photos_min, { n: n, min: checks.photos_min })); }
+    if (n > checks.photos_max) {
+      add("photos_max", fill(m.photos_max, { n: n, max: checks.photos_max, more: n - checks.photos_max }));
+    }
+    serverOnly.forEach(function (s) { if (s.code !== "media_duration") { out.push(s); } });
+    Array.prototype.forEach.call(form.querySelectorAll("#photo-list [data-caption-id]"), function (el, i) {
+      if (!el.value.trim()) { add("photo_caption", fill(m.photo_caption, { n: i + 1 })); }
+    });
+    checks.required.forEach(function (pair) {
+      if (!value(pair[1]).trim()) { add(pair[0], m[pair[0]]); }
+    });
+    return out;
+  }
+
+  var shown = "";
+  function updateMissing() {
+    if (!checks || !missingBox || !missingList) { return; }
+    var items = missingNow();
+    var key = JSON.stringify(items);
+    if (key === shown) { return; }
+    shown = key;
+    while (missingList.firstChild) { missingList.removeChild(missingList.firstChild); }
+    items.forEach(function (item) {
+      var li = document.createElement("li");
+      li.setAttribute("data-code", item.code);
+      li.textContent = item.message;
+      missingList.appendChild(li);
+    });
+    if (missingCount) { missingCount.textContent = String(items.length); }
+    missingBox.hidden = items.length === 0;
+  }
+  function updateCount() {
+    if (countNumber && body) { countNumber.textContent = String(wordCount(body.value)); }
+  }
+
+  if (checks && missingList) {
+    Array.prototype.forEach.call(missingList.querySelectorAll("li[data-code]"), function (li) {
+      var code = li.getAttribute("data-code");
+      if (!isBrowserCode(code)) { serverOnly.push({ code: code, message: li.textContent }); }
+    });
+  }
+  form.addEventListener("input", function () { updateCount(); updateMissing(); });
+  form.addEventListener("change", updateMissing);
+  updateCount();
+  updateMissing();
+
+  /* --- live preview ------------------------------------------------------------------------------ */
   var preview = document.getElementById("live-preview");
   var previewBody = document.getElementById("preview-body");
-  var countEl = document.getElementById("word-count");
   var timer = null;
   if (body && preview && previewBody) {
     body.addEventListener("input", function () {
       window.clearTimeout(timer);
       timer = window.setTimeout(function () {
-        var data = "body_md=" + encodeURIComponent(body.value);
+        var sent = body.value;
+        var data = "body_md=" + encodeURIComponent(sent);
         post(form.getAttribute("data-preview-url"), data, "application/x-www-form-urlencoded", function (status, r) {
           if (status === 200 && r) {
             previewBody.innerHTML = r.html; /* sanitised by the server (python-markdown then nh3) */
             preview.hidden = false;
-            if (countEl) { countEl.textContent = r.words + " kata"; }
+            /* The server's count of the text still on the page is the authority. */
+            if (countNumber && body.value === sent) { countNumber.textContent = String(r.words); }
           }
         });
       }, 1500);

@@ -1,0 +1,260 @@
+"""What each role sees on the panel pages, and the score sheet that keeps a refused score as typed.
+
+Every panel page (the panel, its results, its members, the completeness check, the score sheet) shows each role
+only the way back and the buttons it can use: members go back to "Panel saya", data managers and administrators
+to "Kelola panel"; every link and button on the page answers that user with something other than 403/404.
+"""
+from __future__ import annotations
+
+import re
+from html import unescape
+
+import pytest
+from builders_panels import form_scores, scores_for
+from builders_reports import add_entry, make_panel, utc
+
+from portal.extensions import db
+from portal.models import Role, Tier
+from portal.models.reviews import Score, ScoreSheet
+
+PERIOD = "2026-11"
+
+
+@pytest.fixture
+def world(make_tree, make_user, make_piece):
+    """Open city, province and national panels of November and a closed city panel of October, with their
+    data managers, members (one of whom writes for a team of the city) and an administrator."""
+    tree = make_tree()
+    semarang, kmw_a = tree.city["semarang"], tree.kmw["A"]
+    u = {
+        "admin": make_user(Role.ADMIN),
+        "dm_national": make_user(Role.DATA_MANAGER, None),
+        "dm_province": make_user(Role.DATA_MANAGER, kmw_a),
+        "dm_city": make_user(Role.DATA_MANAGER, semarang),
+        "chair": make_user(Role.PANEL_MEMBER, semarang),
+        "member": make_user(Role.PANEL_MEMBER, semarang),
+        "member_writer": make_user(roles=[(Role.PANEL_MEMBER, semarang), (Role.WRITER, tree.team["semarang-TF02"])]),
+        "kmw_chair": make_user(Role.PANEL_MEMBER, kmw_a),
+        "kmw_member": make_user(Role.PANEL_MEMBER, kmw_a),
+        "kmp_chair": make_user(Role.PANEL_MEMBER, None),
+        "kmp_member": make_user(Role.PANEL_MEMBER, None),
+    }
+    city_members = [u["chair"], u["member"], u["member_writer"]]
+    city = make_panel(Tier.CITY, PERIOD, city=semarang, members=city_members, chair=u["chair"])
+    eligible = add_entry(city, make_piece(tree.team["semarang-TF01"]))
+    pending_own = add_entry(city, make_piece(tree.team["semarang-TF02"]), status="pending")
+    pending = add_entry(city, make_piece(tree.team["semarang-TF03"]), status="pending")
+    province = make_panel(Tier.PROVINCE, PERIOD, kmw=kmw_a, members=[u["kmw_chair"], u["kmw_member"]],
+                          chair=u["kmw_chair"])
+    add_entry(province, make_piece(tree.team["semarang-TF04"]))
+    national = make_panel(Tier.NATIONAL, PERIOD, members=[u["kmp_chair"], u["kmp_member"]], chair=u["kmp_chair"])
+    add_entry(national, make_piece(tree.team["demak-TF01"]))
+    closed = make_panel(Tier.CITY, "2026-10", city=semarang, members=city_members, chair=u["chair"],
+                        closed_at=utc(2026, 10, 20))
+    add_entry(closed, make_piece(tree.team["semarang-TF05"], period="2026-10"), na=700.0, rank=1, passed=True,
+              selected=True, reviewers=3)
+    panels = {"city": city, "province": province, "national": national, "closed": closed}
+    entries = {"eligible": eligible, "pending_own": pending_own, "pending": pending}
+    return u, panels, entries
+
+
+def main_of(html: str) -> str:
+    return html.split('<main id="isi"', 1)[1].split("</main>", 1)[0]
+
+
+def back_links(html: str) -> list[str]:
+    """The texts of the "←" links at the top of the page."""
+    return [unescape(t).strip() for t in re.findall(r"<a [^>]*>←\s*([^<]+)</a>", main_of(html))]
+
+
+def buttons(html: str) -> dict[str, str]:
+    """Text -> class of every link styled as a button and every submit button on the page's content."""
+    main = main_of(html)
+    found = {unescape(text).strip(): cls for cls, text in re.findall(r'<a class="(btn[^"]*)" href="[^"]*">([^<]+)</a>', main)}
+    found.update({unescape(text).strip(): cls for cls, text in re.findall(r'<button class="(btn[^"]*)" type="submit"[^>]*>([^<]+)</button>', main)})
+    return found
+
+
+def panel_targets(html: str) -> tuple[list[str], list[str]]:
+    """(links, form actions) of the page's content that lead to other panel pages."""
+    main = main_of(html)
+    links = [unescape(h) for h in re.findall(r'<a [^>]*href="([^"#]+)"', main) if h.startswith(("/penilaian", "/laporan"))]
+    actions = [unescape(a) for a in re.findall(r'<form [^>]*action="([^"]+)"', main) if a.startswith("/penilaian")]
+    return links, actions
+
+
+def pages_of(panels, entries) -> dict[str, str]:
+    city = panels["city"].id
+    return {
+        "panel": f"/penilaian/panel/{city}", "results": f"/penilaian/panel/{city}/hasil",
+        "members": f"/penilaian/panel/{city}/anggota", "check": f"/penilaian/entri/{entries['pending'].id}/periksa",
+        "sheet": f"/penilaian/entri/{entries['eligible'].id}/nilai",
+        "province": f"/penilaian/panel/{panels['province'].id}", "national": f"/penilaian/panel/{panels['national'].id}",
+        "closed": f"/penilaian/panel/{panels['closed'].id}", "closed_results": f"/penilaian/panel/{panels['closed'].id}/hasil",
+    }
+
+
+def as_user(app, login, user):
+    return login(user, c=app.test_client())
+
+
+# --- the way back and the main buttons, per role ---------------------------------------------------------
+
+MANAGE_BACK = ["Kelola panel"]
+MEMBER_BACK = ["Panel saya"]
+
+
+@pytest.mark.parametrize("role, panel", [
+    ("dm_national", "national"), ("dm_national", "province"), ("dm_national", "city"),
+    ("dm_province", "province"), ("dm_province", "city"), ("dm_city", "city"), ("admin", "national"),
+])
+def test_data_managers_go_back_to_their_panels_and_set_members(app, login, world, role, panel):
+    users, panels, _ = world
+    c = as_user(app, login, users[role])
+    html = c.get(f"/penilaian/panel/{panels[panel].id}").get_data(as_text=True)
+    assert back_links(html) == MANAGE_BACK
+    assert f'href="/penilaian/kelola?bulan={PERIOD}"' in html
+    assert "Panel saya" not in html
+    shown = buttons(html)
+    assert "Hasil dan keputusan" not in shown  # only the chair decides
+    assert shown.get("Atur anggota") == "btn primary"
+    assert shown.get("Hasil penilaian") == "btn"
+    assert ("Kumpulkan tulisan tim" in shown) == (panel == "city")
+    assert "Lembar nilai" not in shown
+
+
+@pytest.mark.parametrize("role, panel", [("member", "city"), ("kmw_member", "province"), ("kmp_member", "national")])
+def test_members_go_back_to_their_panels_and_see_no_managers_buttons(app, login, world, role, panel):
+    users, panels, _ = world
+    html = as_user(app, login, users[role]).get(f"/penilaian/panel/{panels[panel].id}").get_data(as_text=True)
+    assert back_links(html) == MEMBER_BACK
+    assert "Kelola panel" not in html
+    shown = buttons(html)
+    assert shown.get("Hasil penilaian") == "btn primary"
+    assert "Hasil dan keputusan" not in shown
+    assert not {"Atur anggota", "Kumpulkan tulisan tim"} & set(shown)
+    assert shown.get("Lembar nilai") == "btn small primary"
+
+
+@pytest.mark.parametrize("role, panel", [("chair", "city"), ("kmw_chair", "province"), ("kmp_chair", "national")])
+def test_the_chair_of_an_open_panel_is_shown_the_decision(app, login, world, role, panel):
+    users, panels, _ = world
+    html = as_user(app, login, users[role]).get(f"/penilaian/panel/{panels[panel].id}").get_data(as_text=True)
+    assert back_links(html) == MEMBER_BACK
+    assert buttons(html).get("Hasil dan keputusan") == "btn primary"
+
+
+@pytest.mark.parametrize("role, back", [("chair", MEMBER_BACK), ("member", MEMBER_BACK), ("dm_city", MANAGE_BACK),
+                                        ("dm_national", MANAGE_BACK)])
+def test_a_closed_panel_offers_results_and_letter_only(app, login, world, role, back):
+    users, panels, _ = world
+    html = as_user(app, login, users[role]).get(f"/penilaian/panel/{panels['closed'].id}").get_data(as_text=True)
+    assert back_links(html) == back
+    shown = buttons(html)
+    assert shown.get("Hasil penilaian") == "btn primary" and shown.get("Unduh surat (PDF)") == "btn"
+    assert not {"Hasil dan keputusan", "Atur anggota", "Kumpulkan tulisan tim", "Periksa kelengkapan"} & set(shown)
+    if back == MANAGE_BACK:
+        assert 'href="/penilaian/kelola?bulan=2026-10"' in html
+
+
+def test_completeness_check_is_not_offered_on_ones_own_teams_piece(app, login, world):
+    users, panels, entries = world
+    html = as_user(app, login, users["member_writer"]).get(f"/penilaian/panel/{panels['city'].id}").get_data(as_text=True)
+    assert f"/penilaian/entri/{entries['pending'].id}/periksa" in html
+    assert f"/penilaian/entri/{entries['pending_own'].id}/periksa" not in html
+    html = as_user(app, login, users["member"]).get(f"/penilaian/panel/{panels['city'].id}").get_data(as_text=True)
+    assert f"/penilaian/entri/{entries['pending_own'].id}/periksa" in html
+
+
+def test_no_empty_button_rows_for_data_managers(app, login, world):
+    users, panels, _ = world
+    html = as_user(app, login, users["dm_national"]).get(f"/penilaian/panel/{panels['national'].id}").get_data(as_text=True)
+    assert not re.search(r'<div class="actions">\s*</div>', html)
+
+
+# --- every link and button a role is shown, that role can use ---------------------------------------------
+
+ROLES = ["admin", "dm_national", "dm_province", "dm_city", "chair", "member", "member_writer", "kmw_member",
+         "kmp_chair"]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_link_and_button_on_every_panel_page_is_usable_by_whoever_sees_it(app, login, world, role):
+    users, panels, entries = world
+    c = as_user(app, login, users[role])
+    seen = 0
+    for name, url in pages_of(panels, entries).items():
+        page = c.get(url)
+        if page.status_code in (403, 404):
+            continue
+        assert page.status_code == 200, (name, page.status_code)
+        seen += 1
+        html = page.get_data(as_text=True)
+        links, actions = panel_targets(html)
+        for link in links:
+            status = c.get(link).status_code
+            assert status not in (403, 404), f"{role} on {name}: {link} answers {status}"
+        for action in actions:
+            # An empty POST: refused for permission (403/404) before anything else is checked; otherwise a
+            # message or a redirect. The open panels' entries are not all scored, so nothing gets closed.
+            status = c.post(action, data={}).status_code
+            assert status not in (403, 404), f"{role} on {name}: the form to {action} answers {status}"
+    assert seen
+
+
+# --- the score sheet keeps what was typed -----------------------------------------------------------------
+
+def score_input(html: str, code: int) -> str:
+    match = re.search(rf'<input[^>]*name="score_{code}"[^>]*>', html)
+    assert match, f"no input for instrument {code}"
+    return match.group(0)
+
+
+def value_of(tag: str) -> str:
+    return unescape(re.search(r'value="([^"]*)"', tag).group(1))
+
+
+@pytest.mark.parametrize("bad", ["11", "0", "abc", "-3", "7,5", "1e1", "<b>9</b>"])
+@pytest.mark.parametrize("button", ["submit", "save"])
+def test_refused_score_is_shown_back_as_typed(app, login, world, bad, button):
+    users, _, entries = world
+    c = as_user(app, login, users["member"])
+    url = f"/penilaian/entri/{entries['eligible'].id}/nilai"
+    data = form_scores(scores_for(7), **{button: "1"})
+    data["score_3"] = bad
+    response = c.post(url, data=data)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Periksa nilai yang ditandai" in html and "bilangan bulat 1 sampai 10" in html
+    tag = score_input(html, 3)
+    assert value_of(tag) == bad
+    assert 'aria-invalid="true"' in tag and "error_3" in tag
+    assert re.search(r'<p class="error" role="alert" id="error_3">Isi bilangan bulat 1 sampai 10\.</p>', html)
+    for code in (1, 2, 4, 5, 6, 7, 8):
+        tag = score_input(html, code)
+        assert value_of(tag) == "7" and "aria-invalid" not in tag
+    assert db.session.scalar(db.select(db.func.count()).select_from(ScoreSheet)) == 0
+
+
+def test_refused_change_shows_the_typed_value_not_the_saved_one(app, login, world):
+    users, _, entries = world
+    c = as_user(app, login, users["member"])
+    url = f"/penilaian/entri/{entries['eligible'].id}/nilai"
+    assert c.post(url, data=form_scores(scores_for(6), save="1")).status_code == 302
+    data = form_scores(scores_for(6), save="1")
+    data["score_5"], data["score_6"] = "12", "8"
+    html = c.post(url, data=data).get_data(as_text=True)
+    assert value_of(score_input(html, 5)) == "12"
+    assert value_of(score_input(html, 6)) == "8"
+    saved = db.session.scalars(db.select(Score).join(ScoreSheet).where(Score.instrument_code == 5)).one()
+    assert saved.score == 6  # nothing of the refused post was stored
+
+
+def test_score_fields_open_the_numeric_keypad_and_keep_any_text(app, login, world):
+    """type=number would blank what it cannot parse; the sheet uses a text field with the numeric keypad."""
+    users, _, entries = world
+    html = as_user(app, login, users["member"]).get(f"/penilaian/entri/{entries['eligible'].id}/nilai").get_data(as_text=True)
+    for code in range(1, 9):
+        tag = score_input(html, code)
+        assert 'type="text"' in tag and 'inputmode="numeric"' in tag
+        assert 'data-min="1"' in tag and 'data-max="10"' in tag
