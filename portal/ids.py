@@ -8,7 +8,7 @@ Numbers in query strings go through :func:`int_arg` and :func:`page_arg`.
 """
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import request
 from werkzeug.routing import IntegerConverter
 
 MAX_ID = 2**31 - 1  # the largest INTEGER on PostgreSQL: no row can have a larger id

@@ -189,7 +189,7 @@ def test_every_page_follows_the_active_rubric_grade_and_weights(app, login, make
 
     # The e-learning page of a provincial best practice names the grade it passed by.
     html = national.get(f"/elearning/tulisan/{pieces['Kisah Yankee'].id}").get_data(as_text=True)
-    assert "lulus (NA ≥ 650)" in html and "NA ≥ 700" not in html
+    assert "Lulus: NA ≥ 650 dari 1.000." in html and "NA ≥ 700" not in html
 
 
 def test_lampiran2_and_the_statistics_report_the_recorded_decision(app, make_tree, make_user, make_piece):
