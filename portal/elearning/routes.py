@@ -17,7 +17,7 @@ from portal import search as search_module
 from portal.elearning import bp, queries, rules
 from portal.elearning.feeds import build_feed, summary_of
 from portal.elearning.forms import CommentForm, EmptyForm, ModerateForm, ReportForm
-from portal.elearning.web import cached, photo_tag_data, photo_url
+from portal.elearning.web import cached, page_arg, photo_tag_data, photo_url
 from portal.i18n import current_locale
 from portal.kept import Kept
 from portal.models.pieces import BestPractice
@@ -27,10 +27,6 @@ from portal.text import render_plain_with_links
 
 MAX_QUERY_CHARS = 200
 FEED_ENTRIES = 30
-
-
-def page_arg() -> int:
-    return ids.page_arg("halaman")
 
 
 def _period_arg() -> Period | None:

@@ -9,8 +9,7 @@ from portal import permissions as perm
 from portal import storage
 from portal.elearning import bp, operations, queries, rules
 from portal.elearning.forms import AwardForm, EmptyForm
-from portal.elearning.routes import page_arg
-from portal.elearning.web import cached
+from portal.elearning.web import cached, page_arg
 from portal.extensions import db
 from portal.models.pieces import KnowledgeProduct, Piece
 from portal.page_cache import public_page

@@ -7,10 +7,17 @@ from flask import current_app, g, make_response, request, url_for
 from flask_login import current_user
 from werkzeug.routing import BuildError
 
+from portal import ids
+
 # The submissions feature serves photo variants ("thumb", "phone", "display") to anyone allowed by
 # permissions.can_view_piece (published pieces are public).
 PHOTO_ENDPOINT = "submissions.photo"
 PHONE_LONG_SIDE = 800
+
+
+def page_arg() -> int:
+    """The list page asked for (``?halaman=``), 1 when absent or not a page number."""
+    return ids.page_arg("halaman")
 
 
 def cached(body, status: int = 200, mimetype: str | None = None):

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal import permissions as perm
-from portal import storage, tiers
+from portal import tiers
 from portal.extensions import db
 from portal.failures import refused_back_to
 from portal.i18n import current_locale
@@ -17,17 +17,8 @@ from portal.panels.rules import receiving_panel_key
 from portal.submissions import bp, operations, queries
 from portal.submissions.forms import ActionForm, PieceForm
 from portal.submissions.requirements import browser_checks, check_requirements
+from portal.submissions.web import load_piece, read_upload
 from portal.text import render_markdown, word_count
-
-
-def load_piece(piece_id: int, *, edit: bool = False) -> Piece:
-    """The piece, or 404 when the user may not know it, or 403 when they may see but not edit it."""
-    piece = db.session.get(Piece, piece_id)
-    if piece is None or not perm.can_view_piece(current_user, piece):
-        abort(404)
-    if edit and not perm.can_edit_piece(current_user, piece):
-        abort(403)
-    return piece
 
 
 @bp.route("/")
@@ -148,14 +139,6 @@ def _int(value) -> int | None:
         return None
 
 
-def _read_upload(upload, limit: int) -> bytes:
-    """The uploaded file's bytes; a file over ``limit`` is refused with its real size, without holding all of it."""
-    try:
-        return storage.read_upload(upload, limit)
-    except storage.FileTooLarge as exc:
-        raise operations.SubmissionError(str(exc)) from None
-
-
 def _save_uploads(piece: Piece) -> dict[str, str]:
     """Each photo on its own (the text is already saved): a bad one is reported and the others kept."""
     errors: dict[str, str] = {}
@@ -165,13 +148,13 @@ def _save_uploads(piece: Piece) -> dict[str, str]:
         if not upload or not upload.filename:
             continue
         try:
-            operations.add_photo(current_user, piece, _read_upload(upload, limit), request.form.get(f"new_caption_{i}", ""))
+            operations.add_photo(current_user, piece, read_upload(upload, limit), request.form.get(f"new_caption_{i}", ""))
         except operations.SubmissionError as exc:
             errors[f"photo_{i}"] = _("Foto \u201c%(name)s\u201d: %(msg)s", name=upload.filename[:80], msg=str(exc))
     upload = request.files.get("media")
     if upload and upload.filename:
         try:
-            operations.attach_media(current_user, piece, _read_upload(upload, current_app.config["MEDIA_MAX_BYTES"]))
+            operations.attach_media(current_user, piece, read_upload(upload, current_app.config["MEDIA_MAX_BYTES"]))
         except operations.SubmissionError as exc:
             errors["media"] = str(exc)
     return errors
@@ -224,6 +207,3 @@ def withdraw(piece_id: int):
     operations.withdraw_piece(current_user, piece)
     flash(_("Tulisan ditarik kembali menjadi draf. Kirim lagi sebelum batas waktu."), "success")
     return redirect(url_for("submissions.edit", piece_id=piece.id))
-
-
-from portal.submissions import routes_files, routes_manage  # noqa: F401

@@ -12,7 +12,7 @@ from portal.failures import json_endpoint
 from portal.models.pieces import Photo
 from portal.submissions import bp, operations
 from portal.submissions.requirements import check_requirements
-from portal.submissions.routes import _read_upload, load_piece
+from portal.submissions.web import load_piece, read_upload
 from portal.text import render_markdown, word_count
 
 
@@ -64,7 +64,7 @@ def upload_photo(piece_id: int):
     upload = request.files.get("photo")
     if not upload or not upload.filename:
         return jsonify(error=_("Pilih foto yang akan diunggah.")), 400
-    item = operations.add_photo(current_user, piece, _read_upload(upload, current_app.config["PHOTO_MAX_BYTES"]),
+    item = operations.add_photo(current_user, piece, read_upload(upload, current_app.config["PHOTO_MAX_BYTES"]),
                                 request.form.get("caption", ""))
     return jsonify(photo=photo_json(item), count=len(piece.photos))
 

@@ -16,7 +16,7 @@ from portal.models.org import City, Kmw, Team, node_timezone
 from portal.models.pieces import Extension, KnowledgeProduct
 from portal.submissions import bp, knowledge, operations
 from portal.submissions.forms import ExtensionForm, KnowledgeForm
-from portal.submissions.routes import _read_upload
+from portal.submissions.web import read_upload
 from portal.timeutil import now_utc, tz_label
 
 
@@ -107,7 +107,7 @@ def knowledge_product():
     if form.validate_on_submit():
         upload = request.files.get("document")
         try:
-            data = _read_upload(upload, current_app.config["DOCUMENT_MAX_BYTES"]) if upload and upload.filename else None
+            data = read_upload(upload, current_app.config["DOCUMENT_MAX_BYTES"]) if upload and upload.filename else None
             product = knowledge.save_knowledge_product(
                 current_user, kmw, year, title=form.title.data, summary=form.summary.data or "",
                 body_md=form.body_md.data or "", document=data, submit=request.form.get("action") == "submit")
