@@ -39,7 +39,7 @@ from portal.models.reviews import (
     ScoreSheet,
     SheetStatus,
 )
-from portal.rubrics import active_rubric, to_engine
+from portal.rubrics import shown_rubric, to_engine
 
 COLUMNS = ["entry", "piece", "reviewer", "instrument", "score", "panel", "period", "tier", "consensus"]
 RESULT_COLUMNS = ["entry", "piece", "reviewers", "NA", "passed", "rank", "tied", "shortlisted", "outside_quota",
@@ -130,14 +130,15 @@ def _rows(query, params: dict) -> list:
 
 
 def panel_rubric(panel: Panel) -> scoring.Rubric:
-    """The engine rubric of the panel (the active one when the panel has none recorded yet)."""
-    return to_engine(panel.rubric or active_rubric())
+    """The engine rubric of the panel (the active one when the panel has none recorded yet). A read: it never
+    stores the default rubric (``shown_rubric``), so a page that only shows a grade writes nothing."""
+    return to_engine(panel.rubric or shown_rubric())
 
 
 def passing_grade(panel: Panel | None = None) -> int:
     """The passing grade of the panel's rubric version; without a panel (a text explaining the rule), or for
     a panel with no rubric recorded yet, the active rubric's."""
-    version = panel.rubric if panel is not None and panel.rubric is not None else active_rubric()
+    version = panel.rubric if panel is not None and panel.rubric is not None else shown_rubric()
     return version.passing_grade
 
 
@@ -151,7 +152,7 @@ def passing_grades(panel_ids: Iterable[int]) -> dict[int, int]:
         .outerjoin(RubricVersion, RubricVersion.id == Panel.rubric_id)
         .where(Panel.id.in_(ids))
     ).all()
-    fallback = active_rubric().passing_grade if any(grade is None for _, grade in rows) else None
+    fallback = shown_rubric().passing_grade if any(grade is None for _, grade in rows) else None
     return {panel_id: fallback if grade is None else grade for panel_id, grade in rows}
 
 
