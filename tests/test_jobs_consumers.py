@@ -1,0 +1,181 @@
+"""Consumers that die: ``flask --app portal worker`` processes killed with SIGKILL (or stopped with SIGTERM) in the
+middle of a bundle, on the SQLite queue and on Redis. The job is taken back through its lease (by the status
+page, or by the periodic reaper of the next consumer), retried by another consumer and finished; after
+``JOB_MAX_ATTEMPTS`` it is shown failed with the reason and a retry button that works. Never "running" for ever.
+
+Bundles are made slow by ``BUNDLE_PIECE_DELAY_SECONDS`` (read only from the configuration) so that a consumer can
+be stopped mid-bundle; the lease is a few seconds. Every consumer is stopped when its test ends, and every wait
+is bounded (tests/builders_jobs.py).
+"""
+from __future__ import annotations
+
+import io
+import signal
+import uuid
+import zipfile
+from contextlib import ExitStack
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import redis as redis_client
+
+from portal import jobs
+from portal.models import JobState, Role
+from tests.browser_support import redis_url
+from tests.builders_jobs import (city_with_bundle, consumer_process, consumer_thread, instance_settings, job_row,
+                                 request_bundle, retry_form_action, wait_for, wait_for_state)
+
+LEASE = 5
+PIECES = 8
+REFRESH = 'http-equiv="refresh"'
+
+
+@pytest.fixture
+def queue_kind() -> str:
+    return "sqlite"
+
+
+@pytest.fixture
+def max_attempts() -> int:
+    return 3
+
+
+@pytest.fixture
+def app_config(app_config, tmp_path, queue_kind, max_attempts):
+    """Slow bundles and a short lease, for this app and for the consumer processes (instance/config.py). On
+    Redis the queue has a name of its own, and its keys are removed afterwards."""
+    with ExitStack() as stack:
+        settings = {"JOB_LEASE_SECONDS": LEASE, "BUNDLE_PIECE_DELAY_SECONDS": 0.4, "JOB_MAX_ATTEMPTS": max_attempts,
+                    "JOB_RETRY_DELAY_SECONDS": 0}
+        if queue_kind == "redis":
+            base = stack.enter_context(redis_url())
+            name = f"bp-portal-test-{uuid.uuid4().hex}"
+            settings.update(TASK_QUEUE_URL=f"{base}/0", TASK_QUEUE_NAME=name)
+        instance_settings(app_config, tmp_path / "instance", **settings)
+        yield app_config
+        if queue_kind == "redis":
+            store = redis_client.Redis.from_url(settings["TASK_QUEUE_URL"])
+            keys = store.keys(f"huey.*{name}*")
+            if keys:
+                store.delete(*keys)
+            store.close()
+
+
+@pytest.fixture
+def asked(app, make_tree, make_piece, make_user, client, login):
+    """Semarang's data manager, signed in, has asked for a bundle of eight pieces: (status URL, job key)."""
+    tree, _ = city_with_bundle(make_tree, make_piece, pieces=PIECES)
+    login(make_user(Role.DATA_MANAGER, tree.city["semarang"]))
+    return request_bundle(client, tree.city["semarang"])
+
+
+def _mid_bundle(key: str, process, at_least: int = 2):
+    def working():
+        job = job_row(key)
+        return job if job.state == JobState.RUNNING and (job.progress_done or 0) >= at_least else None
+
+    return wait_for(working, 120, f"job {key} to be mid-bundle", process=process)
+
+
+def _kill_mid_bundle(app, key: str, name: str) -> None:
+    with consumer_process(app, name=name) as consumer:
+        job = _mid_bundle(key, consumer)
+        consumer.send_signal(signal.SIGKILL)
+        consumer.wait(timeout=30)
+    assert job.progress_done < PIECES
+    assert (jobs.export_dir(app) / f"{key}.{job.attempt}.part").exists()
+
+
+def _reap_through_the_status_page(client, url: str, key: str, until: str):
+    """Read the status page, as the user waiting for the bundle does, until the job is ``until``."""
+    def reaped():
+        page = client.get(url).get_data(as_text=True)
+        job = job_row(key)
+        return (job, page) if job.state.value == until else None
+
+    return wait_for(reaped, LEASE + 60, f"the status page to take job {key} back", interval=0.5)
+
+
+def _download(client, url: str) -> list[str]:
+    response = client.get(f"{url}/unduh")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(response.data)) as archive:
+        names = archive.namelist()
+    response.close()
+    return names
+
+
+@pytest.mark.parametrize("queue_kind", ["sqlite", "redis"])
+def test_a_killed_consumers_bundle_is_taken_back_and_finished_by_another(queue_kind, app, asked, client):
+    url, key = asked
+    _kill_mid_bundle(app, key, "first")
+    job = job_row(key)
+    assert job.state == JobState.RUNNING and job.attempt == 1  # what the row says until the lease runs out
+    page = client.get(url).get_data(as_text=True)
+    assert REFRESH in page and "Menyusun tulisan" in page
+
+    job, page = _reap_through_the_status_page(client, url, key, until="queued")
+    assert job.attempt == 2 and job.failure == jobs.WORKER_LOST and job.heartbeat_at is None
+    assert "Percobaan ke-2 dari 3" in page and REFRESH in page
+    assert not (jobs.export_dir(app) / f"{key}.1.part").exists()  # the dead attempt's partial file is gone
+
+    with consumer_process(app, name="second") as second:
+        job = wait_for_state(key, "done", timeout=120, process=second)
+    assert job.attempt == 2 and job.progress_done == PIECES
+    page = client.get(url).get_data(as_text=True)
+    assert f"Paket siap: {PIECES} tulisan." in page and REFRESH not in page
+    assert sum(n.endswith(".html") for n in _download(client, url)) == PIECES
+    assert sorted(p.name for p in jobs.export_dir(app).iterdir()) == [f"{key}.zip"]
+
+
+def test_the_next_consumers_periodic_reaper_takes_back_a_dead_consumers_job(app, asked):
+    """Nobody reads the status page: the consumer that starts next reaps the job (its scheduler runs the reaper
+    at start-up, then every minute) and builds it."""
+    url, key = asked
+    _kill_mid_bundle(app, key, "first")
+    wait_for(lambda: job_row(key).heartbeat_at < datetime.now(UTC) - timedelta(seconds=LEASE + 0.5), LEASE + 30,
+             "the lease to run out")
+    with consumer_thread(app, workers=1, periodic=True):
+        job = wait_for_state(key, "done", timeout=120)
+    assert job.attempt == 2 and job.failure is None  # done: the earlier attempt's failure is history
+    assert sorted(p.name for p in jobs.export_dir(app).iterdir()) == [f"{key}.zip"]
+
+
+@pytest.mark.parametrize("max_attempts", [2])
+def test_after_the_last_attempt_the_job_is_failed_and_its_retry_button_works(max_attempts, app, asked, client):
+    url, key = asked
+    _kill_mid_bundle(app, key, "first")
+    _reap_through_the_status_page(client, url, key, until="queued")
+    _kill_mid_bundle(app, key, "second")
+    job, page = _reap_through_the_status_page(client, url, key, until="failed")
+    assert job.attempt == 2 and job.failure == jobs.WORKER_LOST and job.finished_at is not None
+    assert "Paket gagal dibuat" in page and "berhenti di tengah jalan (2 kali percobaan)" in page
+    assert REFRESH not in page  # a failed job's page no longer refreshes itself
+    assert list(jobs.export_dir(app).iterdir()) == []
+    assert client.get(f"{url}/unduh").status_code == 404
+
+    action = retry_form_action(page)
+    assert action == f"/laporan/paket/{key}/ulang"
+    response = client.post(action)
+    assert response.status_code == 302
+    new_url = response.headers["Location"]
+    new_key = new_url.rsplit("/", 1)[1]
+    assert new_key != key and job_row(new_key).state == JobState.QUEUED and job_row(new_key).attempt == 1
+    assert job_row(key).state == JobState.FAILED  # the failed job stays as it was
+    with consumer_thread(app, workers=1):
+        wait_for_state(new_key, "done", timeout=120)
+    assert sum(n.endswith(".html") for n in _download(client, new_url)) == PIECES
+
+
+def test_a_consumer_stopped_with_sigterm_hands_its_job_on_at_once(app, asked, client):
+    url, key = asked
+    with consumer_process(app, name="stopped") as consumer:
+        _mid_bundle(key, consumer)
+        consumer.send_signal(signal.SIGTERM)
+        assert consumer.wait(timeout=30) == 0
+    job = job_row(key)  # no lease to wait for
+    assert job.state == JobState.QUEUED and job.attempt == 2 and job.failure == jobs.WORKER_STOPPED
+    assert not (jobs.export_dir(app) / f"{key}.1.part").exists()
+    with consumer_thread(app, workers=1):
+        wait_for_state(key, "done", timeout=120)
+    assert sum(n.endswith(".html") for n in _download(client, url)) == PIECES
