@@ -9,20 +9,30 @@ is bounded (tests/builders_jobs.py).
 """
 from __future__ import annotations
 
+import http.cookiejar
 import io
+import os
+import re
 import signal
+import socket
+import subprocess
+import sys
+import urllib.error
+import urllib.parse
+import urllib.request
 import uuid
 import zipfile
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import redis as redis_client
 
 from portal import jobs
 from portal.models import JobState, Role
-from tests.browser_support import redis_url
-from tests.builders_jobs import (city_with_bundle, consumer_process, consumer_thread, instance_settings, job_row,
+from tests.browser_support import free_port, redis_url
+from tests.builders_jobs import (ROOT, city_with_bundle, consumer_process, consumer_thread, instance_settings, job_row,
                                  request_bundle, retry_form_action, wait_for, wait_for_state)
 
 LEASE = 5
@@ -179,3 +189,101 @@ def test_a_consumer_stopped_with_sigterm_hands_its_job_on_at_once(app, asked, cl
     with consumer_thread(app, workers=1):
         wait_for_state(key, "done", timeout=120)
     assert sum(n.endswith(".html") for n in _download(client, url)) == PIECES
+
+
+# --- the quick start ---------------------------------------------------------------------------------
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+class _Browser:
+    def __init__(self, base: str):
+        self.base = base
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()),
+                                                  _NoRedirect())
+
+    def request(self, path: str, data: dict | None = None) -> tuple[int, dict, str]:
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        try:
+            with self.opener.open(self.base + path, data=body, timeout=30) as response:
+                return response.status, dict(response.headers), response.read().decode(errors="replace")
+        except urllib.error.HTTPError as exc:
+            return exc.code, dict(exc.headers), exc.read().decode(errors="replace")
+
+    def token(self, path: str) -> str:
+        return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', self.request(path)[2]).group(1)
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads child processes from Linux's /proc")
+def test_the_quick_start_runs_a_consumer_beside_the_server_and_stops_it_with_the_server(tmp_path):
+    """``bp-portal demo``: one command serves the portal and builds bundles; stopping it stops the consumer."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "TASK_QUEUE_URL", "UPLOAD_DIR")}
+    env.update(PORTAL_INSTANCE_PATH=str(tmp_path / "instance"),
+               PYTHONPATH=os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p))
+    consumer = None
+    with open(tmp_path / "demo.log", "w") as log:
+        demo = subprocess.Popen([sys.executable, "-c", "from portal.cli import main; main()", "demo", "--port",
+                                 str(port)], env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            def serving():
+                if demo.poll() is not None:
+                    pytest.fail(f"bp-portal demo exited:\n{(tmp_path / 'demo.log').read_text()[-3000:]}")
+                try:
+                    with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                        return True
+                except OSError:
+                    return False
+
+            wait_for(serving, 300, "the quick start to serve", interval=0.5)
+            workers = [pid for pid in _children(demo.pid)
+                       if b"worker" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")]
+            assert len(workers) == 1, "one consumer beside the server"
+            consumer = workers[0]
+
+            browser = _Browser(f"http://127.0.0.1:{port}")
+            status, headers, _ = browser.request("/akun/masuk", {
+                "csrf_token": browser.token("/akun/masuk"), "email": "data.kmp@demo.bp.id",
+                "password": "demo-portal-2026"})
+            assert status == 302, "the national data manager of the demo signs in"
+            status, headers, _ = browser.request("/laporan/paket", {
+                "csrf_token": browser.token("/laporan/"), "cakupan": "national", "periode": "2026-11",
+                "isi": "all"})
+            assert status == 302 and "/laporan/paket/" in headers["Location"]
+            path = urllib.parse.urlsplit(headers["Location"]).path
+
+            def built():
+                page = browser.request(path)[2]
+                return page if "Paket siap" in page else None
+
+            page = wait_for(built, 120, "the demo's consumer to build the bundle", interval=0.5)
+            assert REFRESH not in page
+            status, headers, _ = browser.request(f"{path}/unduh")
+            assert status == 200 and headers["Content-Type"] == "application/zip"
+
+            demo.send_signal(signal.SIGTERM)
+            demo.wait(timeout=60)
+            wait_for(lambda: not _alive(consumer), 30, "the consumer to stop with the server")
+        finally:
+            for pid in [consumer] if consumer else []:
+                if _alive(pid):
+                    os.kill(pid, signal.SIGKILL)
+            if demo.poll() is None:
+                demo.kill()
+                demo.wait(timeout=30)
