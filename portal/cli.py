@@ -184,8 +184,9 @@ def _serve_with_worker(app: Flask, port: int) -> None:
 @click.command("worker")
 @click.option("-w", "--workers", default=2, show_default=True, type=click.IntRange(1, 64),
               help="Worker threads: jobs run at the same time by this consumer.")
+@click.option("--parent-pid", type=int, hidden=True)  # the quick start's consumer stops when its server is gone
 @with_appcontext
-def worker(workers: int) -> None:
+def worker(workers: int, parent_pid: int | None) -> None:
     """Run a consumer of the task queue (TASK_QUEUE_URL) until SIGINT or SIGTERM: it builds the bundles and takes
     back the jobs of consumers that died. Any number may run, on any number of machines sharing one Redis."""
-    run_consumer(current_app._get_current_object(), workers)
+    run_consumer(current_app._get_current_object(), workers, parent_pid=parent_pid)

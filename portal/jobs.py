@@ -209,9 +209,9 @@ def run(job_id: int, attempt: int) -> str:
     claimed = claim(job_id, attempt)
     if claimed is None:
         return "skipped"
-    sweep_finished()
     handler = current_app.extensions[KINDS][claimed.kind]
     try:
+        sweep_finished()  # old files go before a new one is written, even where no periodic task runs yet
         handler(claimed)
         finish(claimed)
         return "done"
@@ -266,7 +266,7 @@ def retry_or_fail(job_id: int, attempt: int, failure: str, detail: str, *,
     condition = [Job.id == job_id, Job.attempt == attempt, Job.state == JobState.RUNNING]
     if stale_before is not None:
         condition.append(or_(Job.heartbeat_at < stale_before, Job.heartbeat_at.is_(None)))
-    values = dict(failure=failure, failure_detail=detail[:1000], updated_at=moment)
+    values = {"failure": failure, "failure_detail": detail[:1000], "updated_at": moment}
     if retry:
         values.update(state=JobState.QUEUED, attempt=attempt + 1, progress_done=0, progress_total=None,
                       heartbeat_at=None)

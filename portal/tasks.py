@@ -14,7 +14,6 @@ job's lease (``portal/jobs.py``) hands it to another consumer.
 """
 from __future__ import annotations
 
-import ctypes
 import functools
 import logging
 import os
@@ -23,6 +22,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -184,30 +184,39 @@ def make_consumer(app: Flask, workers: int = 2, *, periodic: bool = True, handle
                           check_worker_health=True, health_check_interval=10)
 
 
-def run_consumer(app: Flask, workers: int) -> None:
-    """Run a consumer in the foreground until SIGINT or SIGTERM (``flask --app portal worker``)."""
+def run_consumer(app: Flask, workers: int, *, parent_pid: int | None = None) -> None:
+    """Run a consumer in the foreground until SIGINT or SIGTERM (``flask --app portal worker``).
+    ``parent_pid``: also stop once that process, which started this one, is gone (the quick start's consumer)."""
     if not logging.getLogger().handlers:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     consumer = make_consumer(app, workers)
+    if parent_pid:
+        _watch_parent(parent_pid)
     log.info("consumer of %s started with %d worker thread(s)", queue_of(app).describe(), workers)
     consumer.run()
 
 
+def _watch_parent(parent: int) -> None:
+    """SIGTERM to this process once its parent has gone (it is then adopted by another), even if that happened
+    while this one was starting: a parent killed with SIGKILL leaves no consumer behind."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        log.warning("the process that started this consumer is gone: stopping")
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 # --- the quick start's consumer ------------------------------------------------------------------
 
-def _stop_with_parent() -> None:  # pragma: no cover - runs in the child between fork and exec
-    """Linux: the consumer gets SIGTERM when the process that started it dies, even of SIGKILL."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
 def start_worker_process(workers: int = 1) -> subprocess.Popen:
-    """``flask --app portal worker`` as a child process, with this process's environment (same instance)."""
-    command = [sys.executable, "-m", "flask", "--app", "portal", "worker", "--workers", str(workers)]
-    return subprocess.Popen(command, env=dict(os.environ),
-                            preexec_fn=_stop_with_parent if sys.platform.startswith("linux") else None)
+    """``flask --app portal worker`` as a child process, with this process's environment (same instance), that
+    stops by itself if this process dies."""
+    command = [sys.executable, "-m", "flask", "--app", "portal", "worker", "--workers", str(workers),
+               "--parent-pid", str(os.getpid())]
+    return subprocess.Popen(command, env=dict(os.environ))
 
 
 def stop_worker_process(process: subprocess.Popen) -> None:

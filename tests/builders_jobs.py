@@ -45,15 +45,21 @@ def instance_settings(app_config: dict, instance: Path, **settings) -> None:
     (instance / "config.py").write_text("".join(f"{k} = {v!r}\n" for k, v in settings.items()))
 
 
-@contextmanager
-def consumer_process(app, workers: int = 1, name: str = "worker"):
-    """``flask --app portal worker`` on the test app's database, instance folder and uploads. Killed at the end if
-    it is still running."""
+def consumer_env(app) -> dict:
+    """The environment of a consumer process working for the test app."""
     env = dict(os.environ)
     env.update({"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "PORTAL_INSTANCE_PATH": app.instance_path,
                 "UPLOAD_DIR": app.config["UPLOAD_DIR"], "SECRET_KEY": "consumer-test-key",
                 "TASK_QUEUE_URL": app.config["TASK_QUEUE_URL"], "CLOCK_SHIFT_SECONDS": str(suite_clock_shift()),
                 "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)})
+    return env
+
+
+@contextmanager
+def consumer_process(app, workers: int = 1, name: str = "worker"):
+    """``flask --app portal worker`` on the test app's database, instance folder and uploads. Killed at the end if
+    it is still running."""
+    env = consumer_env(app)
     log_path = Path(app.instance_path) / f"{name}.log"
     with open(log_path, "w") as log:
         proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "portal", "worker", "-w", str(workers)],

@@ -19,8 +19,17 @@ from portal.extensions import db
 from portal.models import Job, JobState, Role
 from portal.reports import jobs as bundle_jobs
 from portal.tasks import TaskQueueSettingError, parse_queue_url
-from tests.builders_jobs import (PERIOD, ROOT, city_with_bundle, consumer_thread, job_row, request_bundle,
-                                 retry_form_action, wait_for, wait_for_state)
+from tests.builders_jobs import (
+    PERIOD,
+    ROOT,
+    city_with_bundle,
+    consumer_thread,
+    job_row,
+    request_bundle,
+    retry_form_action,
+    wait_for,
+    wait_for_state,
+)
 
 REFRESH = 'http-equiv="refresh"'
 
@@ -69,7 +78,7 @@ def test_the_worker_command_refuses_a_malformed_queue_url(tmp_path):
                DATABASE_URL=f"sqlite:///{tmp_path / 'w.db'}", SECRET_KEY="k")
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
     result = subprocess.run([sys.executable, "-m", "flask", "--app", "portal", "worker"], env=env, cwd=ROOT,
-                            capture_output=True, text=True, timeout=120)
+                            capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode != 0
     assert "TASK_QUEUE_URL 'redis//127.0.0.1' is not a task queue" in result.stderr
 
@@ -134,7 +143,7 @@ def test_a_queue_that_cannot_be_reached_fails_the_job_with_that_reason(unreachab
 # --- consumers in threads ----------------------------------------------------------------------------
 
 def test_a_bundle_end_to_end_through_the_pages(app, semarang, client, login, make_user):
-    tree, pieces = semarang
+    tree, _ = semarang
     login(make_user(Role.DATA_MANAGER, tree.city["semarang"]))
     url, key = request_bundle(client, tree.city["semarang"])
     with consumer_thread(app, workers=2):
@@ -226,7 +235,7 @@ def test_a_failing_job_is_retried_then_shown_failed_with_the_reason(app, failing
 def test_retry_of_an_unfinished_or_done_job_starts_nothing(app, semarang, client, login, make_user):
     tree, _ = semarang
     login(make_user(Role.DATA_MANAGER, tree.city["semarang"]))
-    url, key = request_bundle(client, tree.city["semarang"])
+    url, _ = request_bundle(client, tree.city["semarang"])
     response = client.post(f"{url}/ulang")
     assert response.status_code == 302 and response.headers["Location"] == url
     assert db.session.scalar(db.select(db.func.count()).select_from(Job)) == 1

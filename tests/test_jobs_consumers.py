@@ -17,6 +17,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -32,8 +33,19 @@ import redis as redis_client
 from portal import jobs
 from portal.models import JobState, Role
 from tests.browser_support import free_port, redis_url
-from tests.builders_jobs import (ROOT, city_with_bundle, consumer_process, consumer_thread, instance_settings, job_row,
-                                 request_bundle, retry_form_action, wait_for, wait_for_state)
+from tests.builders_jobs import (
+    ROOT,
+    city_with_bundle,
+    consumer_env,
+    consumer_process,
+    consumer_thread,
+    instance_settings,
+    job_row,
+    request_bundle,
+    retry_form_action,
+    wait_for,
+    wait_for_state,
+)
 
 LEASE = 5
 PIECES = 8
@@ -141,7 +153,7 @@ def test_a_killed_consumers_bundle_is_taken_back_and_finished_by_another(queue_k
 def test_the_next_consumers_periodic_reaper_takes_back_a_dead_consumers_job(app, asked):
     """Nobody reads the status page: the consumer that starts next reaps the job (its scheduler runs the reaper
     at start-up, then every minute) and builds it."""
-    url, key = asked
+    _, key = asked
     _kill_mid_bundle(app, key, "first")
     wait_for(lambda: job_row(key).heartbeat_at < datetime.now(UTC) - timedelta(seconds=LEASE + 0.5), LEASE + 30,
              "the lease to run out")
@@ -228,6 +240,35 @@ def _alive(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
     except OSError:
         return False
+
+
+PARENT = """
+import os, subprocess, sys, time
+child = subprocess.Popen([sys.executable, "-m", "flask", "--app", "portal", "worker", "-w", "1",
+                          "--parent-pid", str(os.getpid())])
+print(child.pid, flush=True)
+time.sleep(600)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads processes from Linux's /proc")
+def test_the_quick_starts_consumer_stops_when_its_parent_dies_even_of_sigkill(app):
+    parent = subprocess.Popen([sys.executable, "-c", PARENT], env=consumer_env(app), cwd=ROOT,
+                              stdout=subprocess.PIPE, text=True)
+    child = None
+    try:
+        child = int(parent.stdout.readline())
+        assert _alive(child)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(timeout=30)
+        wait_for(lambda: not _alive(child), 30, "the orphaned consumer to stop")
+    finally:
+        if child and _alive(child):
+            os.kill(child, signal.SIGKILL)
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait(timeout=30)
+        parent.stdout.close()
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="reads child processes from Linux's /proc")
