@@ -15,6 +15,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from portal.cli_errors import CommandFailed, PortalCommandGroup, guarded
+from portal.jobs import check_consumer_can_start
 from portal.maintenance import COMMANDS as maintenance_commands
 from portal.tasks import run_consumer, start_worker_process, stop_worker_process
 
@@ -189,4 +190,5 @@ def _serve_with_worker(app: Flask, port: int) -> None:
 def worker(workers: int, parent_pid: int | None) -> None:
     """Run a consumer of the task queue (TASK_QUEUE_URL) until SIGINT or SIGTERM: it builds the bundles and takes
     back the jobs of consumers that died. Any number may run, on any number of machines sharing one Redis."""
+    check_consumer_can_start()
     run_consumer(current_app._get_current_object(), workers, parent_pid=parent_pid)

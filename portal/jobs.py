@@ -119,6 +119,14 @@ def register_tasks(huey: Huey, app: Flask) -> dict:
     return {RUN_TASK: run_task, REAP_TASK: reap_task, SWEEP_TASK: sweep_task}
 
 
+def check_consumer_can_start() -> None:
+    """Before a consumer starts: the database answers and holds the job table, and the queue answers. Raises
+    what the command line turns into one clear message."""
+    db.session.execute(select(Job.id).limit(1))
+    db.session.rollback()
+    tasks.queue_of().check()
+
+
 # --- files -----------------------------------------------------------------------------------------
 
 def export_dir(app: Flask | None = None) -> Path:

@@ -46,6 +46,10 @@ class TaskQueueSettingError(ValueError):
     """``TASK_QUEUE_URL`` cannot be understood; the message says what to write instead."""
 
 
+class TaskQueueUnavailable(Exception):
+    """The queue's storage does not answer (Redis down, the SQLite file not writable)."""
+
+
 @dataclass(frozen=True)
 class QueueStorage:
     """Where the queue lives: ``kind`` "sqlite" (``location`` a file path) or "redis" (``location`` a URL)."""
@@ -132,6 +136,15 @@ class TaskQueue:
 
     def describe(self) -> str:
         return parse_queue_url(self.app.config["TASK_QUEUE_URL"], self.app.instance_path).describe()
+
+    def check(self) -> None:
+        """Raise :class:`TaskQueueUnavailable` unless the storage answers (a consumer checks before it starts)."""
+        try:
+            huey = self.huey
+            huey.pending_count()
+        except Exception as exc:  # sqlite3 or redis errors, whichever storage it is
+            raise TaskQueueUnavailable(f"Antrean pekerjaan latar ({self.describe()}) tidak dapat dihubungi: "
+                                       f"{exc}. Periksa TASK_QUEUE_URL.") from exc
 
 
 def init_app(app: Flask) -> None:

@@ -23,6 +23,7 @@ from tests.builders_jobs import (
     PERIOD,
     ROOT,
     city_with_bundle,
+    consumer_env,
     consumer_thread,
     job_row,
     request_bundle,
@@ -81,6 +82,16 @@ def test_the_worker_command_refuses_a_malformed_queue_url(tmp_path):
                             capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode != 0
     assert "TASK_QUEUE_URL 'redis//127.0.0.1' is not a task queue" in result.stderr
+
+
+def test_the_worker_command_says_when_the_queue_cannot_be_reached(app):
+    env = consumer_env(app)
+    env["TASK_QUEUE_URL"] = "redis://127.0.0.1:1/0"  # nothing listens there
+    result = subprocess.run([sys.executable, "-m", "flask", "--app", "portal", "worker"], env=env, cwd=ROOT,
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith(
+        "Gagal: Antrean pekerjaan latar (redis://127.0.0.1:1/0) tidak dapat dihubungi")
 
 
 def test_the_queue_is_made_when_first_used(app):
