@@ -9,8 +9,8 @@ worker that never enqueues opens nothing. Features add their tasks with :func:`o
 and the app; a task body runs inside ``app.app_context()`` (see :func:`in_app_context`).
 
 A consumer (``flask --app portal worker``) runs the tasks in threads of its own process, each in its own app
-context and so with its own database session. SIGTERM or SIGINT stop it; a running task is abandoned and the
-job's lease (``portal/jobs.py``) hands it to another consumer.
+context and so with its own database session. SIGTERM stops it at once, SIGINT after the running tasks finish
+(or ``STOP_TIMEOUT_SECONDS``); a task still running is abandoned and its job queued again (``portal/jobs.py``).
 """
 from __future__ import annotations
 
