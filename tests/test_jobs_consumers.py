@@ -30,7 +30,7 @@ from pathlib import Path
 import pytest
 import redis as redis_client
 
-from portal import jobs
+from portal import jobs, tasks
 from portal.models import JobState, Role
 from tests.browser_support import free_port, redis_url
 from tests.builders_jobs import (
@@ -71,7 +71,7 @@ def app_config(app_config, tmp_path, queue_kind, max_attempts):
                     "JOB_RETRY_DELAY_SECONDS": 0}
         if queue_kind == "redis":
             base = stack.enter_context(redis_url())
-            name = f"bp-portal-test-{uuid.uuid4().hex}"
+            name = f"bp_portal_test_{uuid.uuid4().hex}"  # as huey keeps it in its Redis keys
             settings.update(TASK_QUEUE_URL=f"{base}/0", TASK_QUEUE_NAME=name)
         instance_settings(app_config, tmp_path / "instance", **settings)
         yield app_config
@@ -130,6 +130,7 @@ def _download(client, url: str) -> list[str]:
 @pytest.mark.parametrize("queue_kind", ["sqlite", "redis"])
 def test_a_killed_consumers_bundle_is_taken_back_and_finished_by_another(queue_kind, app, asked, client):
     url, key = asked
+    assert tasks.queue_of(app).describe().startswith("SQLite" if queue_kind == "sqlite" else "redis://")
     _kill_mid_bundle(app, key, "first")
     job = job_row(key)
     assert job.state == JobState.RUNNING and job.attempt == 1  # what the row says until the lease runs out
