@@ -33,6 +33,7 @@ from huey import PriorityRedisHuey, SqliteHuey
 from huey.api import Huey
 from huey.consumer import Consumer
 
+from portal.config import ConfigurationError
 from portal.extensions import db
 
 log = logging.getLogger(__name__)
@@ -42,8 +43,9 @@ SQLITE_DEFAULT_FILE = "task_queue.db"
 STOP_TIMEOUT_SECONDS = 10
 
 
-class TaskQueueSettingError(ValueError):
-    """``TASK_QUEUE_URL`` cannot be understood; the message says what to write instead."""
+class TaskQueueSettingError(ConfigurationError):
+    """A setting of the task queue or the jobs the portal cannot work with (``TASK_QUEUE_URL`` malformed, ...);
+    the message says what to write instead. It stops the start-up, as one line on the command line."""
 
 
 class TaskQueueUnavailable(Exception):
@@ -64,7 +66,7 @@ class QueueStorage:
 def parse_queue_url(value: str, instance_path: str) -> QueueStorage:
     """``sqlite``, ``sqlite:///PATH`` (relative to the instance folder) or ``redis://[:password@]host[:port][/db]``."""
     text = (value or "").strip()
-    help_text = ("write 'sqlite' (a file in the instance folder), 'sqlite:///path/to/queue.db' or "
+    help_text = ("tulis 'sqlite' (berkas di folder instance), 'sqlite:///path/ke/antrean.db' atau "
                  "'redis://host:6379/0'")
     if text == "sqlite":
         return QueueStorage("sqlite", str(Path(instance_path) / SQLITE_DEFAULT_FILE))
@@ -75,17 +77,17 @@ def parse_queue_url(value: str, instance_path: str) -> QueueStorage:
         parts = urlsplit(text)
         port = parts.port  # a port that is not a number raises ValueError
     except ValueError:
-        raise TaskQueueSettingError(f"TASK_QUEUE_URL {value!r} is not a task queue: {help_text}") from None
+        raise TaskQueueSettingError(f"TASK_QUEUE_URL {value!r} bukan alamat antrean: {help_text}.") from None
     if parts.scheme in ("redis", "rediss"):
         database = parts.path.lstrip("/")
         if not parts.hostname or (database and not database.isdigit()) or parts.query or parts.fragment:
             raise TaskQueueSettingError(
-                f"TASK_QUEUE_URL {value!r}: a Redis URL names a host and at most a database number, "
-                f"like redis://127.0.0.1:6379/0")
+                f"TASK_QUEUE_URL {value!r}: alamat Redis berisi host dan paling banyak nomor basis data, "
+                f"misalnya redis://127.0.0.1:6379/0.")
         if port is not None and not 0 < port < 65536:
-            raise TaskQueueSettingError(f"TASK_QUEUE_URL {value!r}: the port must be between 1 and 65535")
+            raise TaskQueueSettingError(f"TASK_QUEUE_URL {value!r}: port harus antara 1 dan 65535.")
         return QueueStorage("redis", text)
-    raise TaskQueueSettingError(f"TASK_QUEUE_URL {value!r} is not a task queue: {help_text}")
+    raise TaskQueueSettingError(f"TASK_QUEUE_URL {value!r} bukan alamat antrean: {help_text}.")
 
 
 def check_settings(app: Flask) -> None:
@@ -93,11 +95,11 @@ def check_settings(app: Flask) -> None:
     parse_queue_url(app.config["TASK_QUEUE_URL"], app.instance_path)
     name = app.config["TASK_QUEUE_NAME"]
     if not re.fullmatch(r"[A-Za-z0-9_.:-]{1,100}", str(name or "")):
-        raise TaskQueueSettingError(f"TASK_QUEUE_NAME {name!r}: letters, digits and _ . : - only")
+        raise TaskQueueSettingError(f"TASK_QUEUE_NAME {name!r}: hanya huruf, angka dan _ . : - (paling banyak 100).")
     for key, least in (("JOB_LEASE_SECONDS", 1), ("JOB_MAX_ATTEMPTS", 1), ("JOB_RETRY_DELAY_SECONDS", 0)):
         value = app.config[key]
         if not isinstance(value, (int, float)) or isinstance(value, bool) or value < least:
-            raise TaskQueueSettingError(f"{key} {value!r}: a number of at least {least}")
+            raise TaskQueueSettingError(f"{key} {value!r}: tulis bilangan, paling kecil {least}.")
 
 
 def make_huey(app: Flask) -> Huey:

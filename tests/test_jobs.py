@@ -80,8 +80,10 @@ def test_the_worker_command_refuses_a_malformed_queue_url(tmp_path):
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
     result = subprocess.run([sys.executable, "-m", "flask", "--app", "portal", "worker"], env=env, cwd=ROOT,
                             capture_output=True, text=True, timeout=120, check=False)
-    assert result.returncode != 0
-    assert "TASK_QUEUE_URL 'redis//127.0.0.1' is not a task queue" in result.stderr
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        "Gagal: TASK_QUEUE_URL 'redis//127.0.0.1' bukan alamat antrean: tulis 'sqlite' (berkas di folder instance), "
+        "'sqlite:///path/ke/antrean.db' atau 'redis://host:6379/0'.")
 
 
 def test_the_worker_command_says_when_the_queue_cannot_be_reached(app):
