@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from portal import clock, page_cache
+from portal import clock, jobs, page_cache, tasks
 from portal import db as portal_db
 from portal.accounts import bp as accounts_bp
 from portal.admin_audit import bp as audit_bp
@@ -25,6 +25,7 @@ from portal.org import bp as org_bp
 from portal.panels import bp as panels_bp
 from portal.period import PeriodConverter
 from portal.reports import bp as reports_bp
+from portal.reports import jobs as bundle_jobs
 from portal.rubric_admin import bp as rubric_bp
 from portal.security import install_security_headers
 from portal.submissions import bp as submissions_bp
@@ -59,6 +60,7 @@ def create_app(config: dict | None = None, *, instance_path: str | None = None) 
     register_extensions(app)
     register_url_converters(app)  # before the blueprints add their rules
     register_subscribers(app)
+    register_task_queue(app)
     register_blueprints(app)
     register_security(app)
     register_errorhandlers(app)
@@ -77,7 +79,7 @@ def load_config(app: Flask, overrides: dict | None) -> None:
     else:
         app.config.from_pyfile("config.py", silent=True)
     for key in ("DATABASE_URL", "SECRET_KEY", "UPLOAD_DIR", "RATELIMIT_STORAGE_URI", "PREFERRED_URL_SCHEME",
-                "PAGE_CACHE"):
+                "PAGE_CACHE", "TASK_QUEUE_URL", "EXPORT_DIR"):
         if os.environ.get(key):
             app.config["SQLALCHEMY_DATABASE_URI" if key == "DATABASE_URL" else key] = os.environ[key]
     for key in ("SESSION_COOKIE_SECURE", "BEHIND_PROXY", "AUTO_MIGRATE"):
@@ -161,6 +163,12 @@ def register_url_converters(app: Flask) -> None:
     ``Period`` (a malformed month is a 404)."""
     app.url_map.converters["int"] = IdConverter
     app.url_map.converters["period"] = PeriodConverter
+
+
+def register_task_queue(app: Flask) -> None:
+    """The task queue (checked now: a malformed TASK_QUEUE_URL stops the start-up) and the background job kinds."""
+    tasks.init_app(app)
+    jobs.init_app(app, kinds={bundle_jobs.KIND: bundle_jobs.build})
 
 
 def register_blueprints(app: Flask) -> None:

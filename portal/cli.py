@@ -6,15 +6,18 @@ app's group is guarded by ``portal.cli_errors``.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 from portal.cli_errors import CommandFailed, PortalCommandGroup, guarded
+from portal.jobs import check_consumer_can_start
 from portal.maintenance import COMMANDS as maintenance_commands
+from portal.tasks import run_consumer, start_worker_process, stop_worker_process
 
 
 def register_cli(app: Flask) -> None:
@@ -26,6 +29,7 @@ def register_cli(app: Flask) -> None:
     for command in (db_upgrade, create_admin, import_tree, export_tree, import_accounts, load_demo, set_password_link,
                     *maintenance_commands):
         app.cli.add_command(command)
+    app.cli.add_command(worker)
 
 
 @click.command("db-upgrade")
@@ -136,7 +140,7 @@ def main() -> None:
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
-    app.run(host="127.0.0.1", port=port, debug=False, threaded=True)
+    _serve_with_worker(app, port)
 
 
 def _demo_port(args: list[str]) -> int:
@@ -165,3 +169,26 @@ def _demo_app(port: int) -> Flask:
             click.echo(f"  {role:<32} {email}")
         click.echo("")
     return app
+
+
+def _serve_with_worker(app: Flask, port: int) -> None:
+    """Serve the portal with one consumer of the task queue beside it (``flask --app portal worker``, which builds
+    the bundles), stopped when the server stops: Ctrl+C or SIGTERM."""
+    consumer = start_worker_process(workers=1)
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    try:
+        app.run(host="127.0.0.1", port=port, debug=False, threaded=True)
+    finally:
+        stop_worker_process(consumer)
+
+
+@click.command("worker")
+@click.option("-w", "--workers", default=2, show_default=True, type=click.IntRange(1, 64),
+              help="Worker threads: jobs run at the same time by this consumer.")
+@click.option("--parent-pid", type=int, hidden=True)  # the quick start's consumer stops when its server is gone
+@with_appcontext
+def worker(workers: int, parent_pid: int | None) -> None:
+    """Run a consumer of the task queue (TASK_QUEUE_URL) until SIGINT or SIGTERM: it builds the bundles and takes
+    back the jobs of consumers that died. Any number may run, on any number of machines sharing one Redis."""
+    check_consumer_can_start()
+    run_consumer(current_app._get_current_object(), workers, parent_pid=parent_pid)

@@ -3,6 +3,7 @@
 Environment variables read (all optional):
 ``DATABASE_URL``, ``SECRET_KEY``, ``UPLOAD_DIR``, ``RATELIMIT_STORAGE_URI`` (e.g. ``redis://127.0.0.1:6379``),
 ``PAGE_CACHE`` (``filesystem``, ``none`` or a ``redis://`` URL),
+``TASK_QUEUE_URL`` (``sqlite``, ``sqlite:///PATH`` or a ``redis://`` URL), ``EXPORT_DIR``,
 ``PREFERRED_URL_SCHEME``, ``SESSION_COOKIE_SECURE``, ``BEHIND_PROXY``.
 """
 from __future__ import annotations
@@ -106,6 +107,18 @@ class DefaultConfig:
     PAGE_CACHE = "filesystem"
     PAGE_CACHE_DIR: str | None = None
     PAGE_CACHE_THRESHOLD = 5000  # entries kept before the oldest are pruned
+
+    # Background jobs (portal/tasks.py, portal/jobs.py): the task queue the consumers (`flask worker`) read:
+    # "sqlite" (instance/task_queue.db: one machine), "sqlite:///PATH" or "redis://host:6379/0" (several machines).
+    TASK_QUEUE_URL = "sqlite"
+    TASK_QUEUE_NAME = "bp-portal"  # several portals may share one Redis under different names
+    JOB_LEASE_SECONDS = 120  # a running job whose consumer has not reported for this long is taken back
+    JOB_MAX_ATTEMPTS = 3  # attempts before a job is shown as failed
+    JOB_RETRY_DELAY_SECONDS = 10  # after an attempt that raised an error
+    # Finished bundles; None means instance/exports. A folder shared by all machines when consumers run on several.
+    EXPORT_DIR: str | None = None
+    EXPORT_MAX_AGE_SECONDS = 24 * 3600
+    BUNDLE_PIECE_DELAY_SECONDS = 0  # tests only: a pause after each piece, to stop a consumer mid-bundle
 
 
 class TestConfig(DefaultConfig):

@@ -233,6 +233,7 @@ POSTS = [
           data=lambda s: {"cakupan": "national", "periode": PERIOD, "isi": "sent"}),
     _post("reports.start_bundle", lambda s: "/laporan/paket", allow(KMWB),
           data=lambda s: {"cakupan": "kmw", "simpul": str(s.kmw_b.id), "periode": PERIOD, "isi": "sent"}),
+    _post("reports.bundle_retry", lambda s: f"/laporan/paket/{s.failed_job_id}/ulang", allow("kmw_dm")),
     _post("accounts.create", lambda s: "/akun-pengguna/baru", allow(SMG),
           data=lambda s: {"email": "baru@uji.bp.id", "name": "Akun Baru", "phone": "", "position": "Faskel",
                           "role": "writer", "scope_code": "SEMARANG-TF04"}, done=_account_created),

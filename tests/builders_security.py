@@ -3,11 +3,12 @@
 ``build_scenario`` makes one small world in which every role of the access table has something to look at:
 two KMWs, a published (national) piece with a comment, a closed city panel of Semarang, an open KMW B panel
 with a sheet, a writer's draft with a real photo, a submitted and a published knowledge product, and a
-finished export job of the KMW A data manager.
+finished and a failed export job of the KMW A data manager.
 """
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 from portal.extensions import db
@@ -112,6 +113,7 @@ def build_scenario(make_tree, make_user, make_piece, *, with_files: bool = True)
     db.session.commit()
 
     job_id = make_done_job(u["kmw_dm"]) if with_files else "tidak-ada"
+    failed_job_id = make_failed_job(u["kmw_dm"], kmw_a) if with_files else "tidak-ada"
 
     return SimpleNamespace(
         tree=tree, users=u, target=target, team_a=team_a, team_b=team_b, team_k=team_k, kmw_a=kmw_a, kmw_b=kmw_b,
@@ -119,7 +121,7 @@ def build_scenario(make_tree, make_user, make_piece, *, with_files: bool = True)
         city_panel=city_panel, city_panel_earlier=city_panel_earlier, city_entry_a=city_entry_a,
         city_entry_b=city_entry_b, kmw_panel=kmw_panel, kmw_entry_a=kmw_entry_a, other_panel=other_panel,
         other_entry=other_entry, draft=draft, photo=photo, kp_published=kp_published, kp_pending=kp_pending,
-        job_id=job_id, province=tree.province["jateng"], helper_a=helper_a, helper_b=helper_b,
+        job_id=job_id, failed_job_id=failed_job_id, province=tree.province["jateng"], helper_a=helper_a, helper_b=helper_b,
     )
 
 
@@ -133,28 +135,34 @@ def _panel(tier, period, scope_key):
 
 
 def make_done_job(owner) -> str:
-    """A finished export bundle of ``owner`` (status file and zip), as the background job leaves it."""
+    """A finished export bundle of ``owner`` (job row and zip), as a consumer leaves it."""
     import zipfile
 
-    from portal.reports import jobs
+    from portal import jobs
 
     job_id = "JobUjiKeamanan0123456789abcdefgh"
     folder = jobs.export_dir()
-    folder.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(folder / f"{job_id}.zip", "w") as z:
         z.writestr("isi.txt", "uji")
-    status = {"job": job_id, "user_id": owner.id, "state": "done", "done": 1, "total": 1,
-              "name": "paket-uji.zip", "created": 0, "error": ""}
-    import time
-
-    status["created"] = time.time()
-    (folder / f"{job_id}.json").write_text(json.dumps(status), encoding="utf-8")
+    _job_row(owner, job_id, state="done", progress_done=1, progress_total=1, result_file=f"{job_id}.zip",
+             parameters={"scope": "national", "node_id": None, "period": PERIOD, "selection": "sent"})
     return job_id
 
 
-def stub_bundle_jobs(monkeypatch) -> None:
-    """Starting a monthly bundle answers at once with a made-up job id (the job itself is tested in
-    tests/test_reports_bundles.py; the security tests only ask who may start one)."""
-    from portal.reports import jobs
+def make_failed_job(owner, kmw) -> str:
+    """A bundle of ``owner``'s KMW that failed after its attempts (its retry button starts a new job)."""
+    job_id = "JobUjiGagal0123456789abcdefghijk"
+    _job_row(owner, job_id, state="failed", attempt=3, failure="worker_lost",
+             parameters={"scope": "kmw", "node_id": kmw.id, "period": PERIOD, "selection": "sent"})
+    return job_id
 
-    monkeypatch.setattr(jobs, "start_bundle_job", lambda user_id, spec: "JobGestartSecurity0123456789")
+
+def _job_row(owner, key: str, *, parameters: dict, **fields) -> None:
+    from portal.models.jobs import Job, JobState
+
+    now = datetime.now(UTC)
+    fields["state"] = JobState(fields["state"])
+    db.session.add(Job(key=key, kind="bundle", parameters_json=json.dumps(parameters), user_id=owner.id,
+                       result_name="paket-uji.zip", failure_detail="", created_at=now, updated_at=now,
+                       finished_at=now, **fields))
+    db.session.commit()

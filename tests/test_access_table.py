@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 
 from tests.access_table import GETS, NOT_PROBED, POSTS
-from tests.builders_security import ROLES, build_scenario, stub_bundle_jobs
+from tests.builders_security import ROLES, build_scenario
 from tests.support import PASSWORD
 
 
@@ -50,8 +50,7 @@ def _registered(app, endpoint: str) -> bool:
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_access_table(role, app, client, make_tree, make_user, make_piece, monkeypatch):
-    stub_bundle_jobs(monkeypatch)
+def test_access_table(role, app, client, make_tree, make_user, make_piece):
     s = build_scenario(make_tree, make_user, make_piece)
     if role != "anonymous":
         user = s.users[role]

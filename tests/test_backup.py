@@ -32,8 +32,8 @@ def _fill_every_table() -> dict:
     """Demo data plus a row in every table, with awkward values (unicode, newlines, quotes, None, floats)."""
     from portal import photos, storage
     from portal.demo import load_demo_data
-    from portal.models import (Award, Comment, CommentReport, Confirmation, Entry, EntryStatus, Extension,
-                               KnowledgeProduct, MediaFile, Notification, Panel, PanelMember, PanelStatus,
+    from portal.models import (Award, Comment, CommentReport, Confirmation, Entry, EntryStatus, Extension, Job,
+                               JobState, KnowledgeProduct, MediaFile, Notification, Panel, PanelMember, PanelStatus,
                                PasswordToken, Photo, Piece, PieceForm, PieceStatus, Recusal, RubricVersion, Score,
                                ScoreChange, ScoreSheet, SheetStatus, Team, Tier, User)
     from portal.models.pieces import BestPractice
@@ -104,6 +104,11 @@ def _fill_every_table() -> dict:
         Award(piece_id=piece.id, title="Lokakarya nasional", recorded_by_id=users[9].id),
         Notification(user_id=users[1].id, piece_id=piece.id, text="Terpilih", read_at=now),
         PasswordToken(user_id=users[1].id, token_hash="a" * 64, expires_at=now),
+        Job(key="J" * 32, kind="bundle", parameters_json=json.dumps({"scope": "city", "node_id": team.city_id,
+                                                                     "period": "2025-01", "selection": "sent"}),
+            user_id=users[7].id, state=JobState.FAILED, attempt=3, progress_done=2, progress_total=7,
+            heartbeat_at=now, result_name="best practice_korkot «Semarang».zip", failure="worker_lost",
+            failure_detail="", created_at=now, updated_at=now, finished_at=now),
     ])
     from portal import audit
 

@@ -217,6 +217,10 @@ BAD_INPUTS: dict[str, list[Case]] = {
     "rebuild-search-index": [
         Case(lambda ctx: ["rebuild-search-index"], "db-upgrade", fresh_database=True),
     ],
+    "worker": [
+        Case(lambda ctx: ["worker"], "db-upgrade", fresh_database=True),
+        Case(lambda ctx: ["worker", "--workers", "0"], "0 is not in the range"),
+    ],
 }
 
 

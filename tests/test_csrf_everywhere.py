@@ -9,7 +9,7 @@ import re
 import pytest
 
 from tests.access_table import POSTS
-from tests.builders_security import build_scenario, stub_bundle_jobs
+from tests.builders_security import build_scenario
 from tests.builders_submissions import jpeg
 from tests.support import PASSWORD
 
@@ -76,8 +76,7 @@ ACTORS = sorted(set(EXTRA_ACTORS.values()) | {"writer_a", "expert", "city_panel"
 
 
 @pytest.mark.parametrize("role", ACTORS)
-def test_post_without_token_is_refused(role, app, client, make_tree, make_user, make_piece, monkeypatch):
-    stub_bundle_jobs(monkeypatch)
+def test_post_without_token_is_refused(role, app, client, make_tree, make_user, make_piece):
     s = build_scenario(make_tree, make_user, make_piece)
     if role != "anonymous":
         _sign_in(client, s.users[role])  # CSRF is still off for this first request

@@ -33,9 +33,10 @@ from portal.extensions import db
 from portal.models import Kelurahan, Role, Tier
 from portal.models.org import City, Kmw, Province, Region, Team
 from portal.org.csvio import export_tree_csv, import_tree_csv
-from portal.reports import bundles, exports, jobs, routes
+from portal.reports import bundles, exports, routes
 from portal.reports.recaps import Recap, Section
 from scoring.spreadsheet import quote_text, unquote_text
+from tests.builders_jobs import consumer_thread, wait_for_state
 
 ROOT = Path(__file__).resolve().parents[1]
 PERIOD = "2026-11"
@@ -268,9 +269,8 @@ def test_every_bundle_member_is_neutralised(hostile, app, client, login, scope, 
     response = client.post("/laporan/paket", data=data)
     assert response.status_code == 302
     job_id = response.headers["Location"].rsplit("/", 1)[1]
-    future = jobs.future_of(app, job_id)
-    if future is not None:
-        future.result(timeout=120)
+    with consumer_thread(app, workers=1):  # a real consumer of the test's queue builds it
+        wait_for_state(job_id, "done", "failed", timeout=120)
     download = client.get(f"/laporan/paket/{job_id}/unduh")
     assert download.status_code == 200
     with zipfile.ZipFile(io.BytesIO(download.data)) as archive:

@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import io
-import json
 import os
 import time
 import zipfile
+from datetime import UTC, datetime
 
 import pytest
 from builders_reports import add_entry, make_panel, utc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from portal.models import Role, Tier
+from portal import jobs as portal_jobs
+from portal.extensions import db
+from portal.models import Job, JobState, Role, Tier
 from portal.photos import photo_path
 from portal.reports import jobs
 from portal.reports.bundles import BundleSpec, build_bundle, bundle_name, safe_name, unique_name
+from tests.builders_jobs import consumer_thread, wait_for_state
 
 PERIOD = "2026-11"
 RESERVED = {
@@ -151,14 +154,19 @@ def test_all_pieces_bundle_and_empty_bundle(city_bundle, tmp_path):
         assert archive.namelist() == ["Rekap kepatuhan_Nasional_Januari 2026.xlsx", "CATATAN.txt"]
 
 
+@pytest.fixture
+def consumer(app):
+    """A real consumer of the test app's task queue (huey's, in threads of this process) while the test runs."""
+    with consumer_thread(app, workers=2) as running:
+        yield running
+
+
 def _wait(app, job_id):
-    future = jobs.future_of(app, job_id)
-    if future is not None:
-        future.result(timeout=120)
+    wait_for_state(job_id, "done", "failed", timeout=120)
 
 
 def test_background_job_completes_and_only_the_requester_downloads(
-    city_bundle, app, client, login, make_user
+    city_bundle, app, consumer, client, login, make_user
 ):
     tree, _ = city_bundle
     owner = make_user(Role.DATA_MANAGER, tree.city["semarang"])
@@ -196,41 +204,38 @@ def test_status_page_shows_progress_and_refreshes(app, client, login, make_user,
     user = make_user(Role.DATA_MANAGER, None)
     login(user)
     job_id = "j" * 32
-    status = {
-        "job": job_id,
-        "user_id": user.id,
-        "state": "running",
-        "done": 2,
-        "total": 7,
-        "name": "best practice_KMP_(November 2026).zip",
-        "created": time.time(),
-        "error": "",
-    }
-    (jobs.export_dir(app) / f"{job_id}.json").write_text(json.dumps(status))
+    now = datetime.now(UTC)
+    job = Job(key=job_id, kind=jobs.KIND, parameters_json="{}", user_id=user.id, state=JobState.RUNNING,
+              attempt=1, progress_done=2, progress_total=7, heartbeat_at=now,
+              result_name="best practice_KMP_(November 2026).zip", failure_detail="", created_at=now,
+              updated_at=now)
+    db.session.add(job)
+    db.session.commit()
     page = client.get(f"/laporan/paket/{job_id}").get_data(as_text=True)
     assert "2 dari 7" in page and 'http-equiv="refresh"' in page and 'value="2"' in page
     assert client.get(f"/laporan/paket/{job_id}/unduh").status_code == 404  # not ready yet
-    status["state"] = "failed"
-    (jobs.export_dir(app) / f"{job_id}.json").write_text(json.dumps(status))
+    job.state = JobState.FAILED
+    db.session.commit()
     assert "gagal" in client.get(f"/laporan/paket/{job_id}").get_data(as_text=True)
 
 
-def test_old_exports_are_cleaned_when_a_job_starts(app, make_tree):
-    folder = jobs.export_dir(app)
+def test_old_exports_are_cleaned_when_a_job_starts(app, consumer, make_tree, make_user):
+    folder = portal_jobs.export_dir(app)
     old, fresh = folder / "old.zip", folder / "fresh.zip"
     old.write_bytes(b"x")
     fresh.write_bytes(b"y")
     day_ago = time.time() - 25 * 3600
     os.utime(old, (day_ago, day_ago))
     make_tree()
+    user = make_user(Role.DATA_MANAGER, None)
     with app.test_request_context():
-        job_id = jobs.start_bundle_job(1, BundleSpec("national", None, PERIOD))
+        job_id = jobs.start_bundle_job(user.id, BundleSpec("national", None, PERIOD))
     _wait(app, job_id)
     assert not old.exists() and fresh.exists()
-    assert jobs.read_status(job_id)["state"] == "done"
+    assert jobs.read_status(job_id).state == "done"
 
 
-def test_the_rendered_bundle_form_submits(city_bundle, app, client, login, make_user):
+def test_the_rendered_bundle_form_submits(city_bundle, app, consumer, client, login, make_user):
     """The form on the Lampiran 3 page, posted as a browser would (CSRF on), starts the job."""
     import re
 

@@ -174,12 +174,27 @@ def build_bundle(
     ``progress(done, total)`` is called after each piece. A photo missing on disk is listed in
     ``CATATAN.txt`` instead of failing the whole bundle.
     """
+    partial = target.with_suffix(".part")
+    try:
+        count = write_bundle(spec, partial, progress)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    os.replace(partial, target)
+    return count
+
+
+def write_bundle(
+    spec: BundleSpec,
+    path: Path,
+    progress: Callable[[int, int], None] = lambda done, total: None,
+) -> int:
+    """Write the bundle zip to ``path`` as it goes (the caller renames it into place); returns the piece count."""
     pieces = bundle_pieces(spec)
     progress(0, len(pieces))
     used: set[str] = set()
     notes: list[str] = []
-    partial = target.with_suffix(".part")
-    with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         recap = bundle_recap(spec)
         archive.writestr(unique_name(safe_name(recap.file_stem, 100) + ".xlsx", used), exports.to_xlsx(recap))
         for n, piece in enumerate(pieces, 1):
@@ -189,7 +204,6 @@ def build_bundle(
             notes.append(_("Belum ada tulisan untuk paket ini."))
         if notes:
             archive.writestr(unique_name("CATATAN.txt", used), "\r\n".join(notes) + "\r\n")
-    os.replace(partial, target)
     return len(pieces)
 
 

@@ -1,136 +1,67 @@
-"""Bundle building in the background, so a national bundle with thousands of photos blocks no request.
+"""Monthly bundles as background jobs (portal/jobs.py), so a national bundle with thousands of photos blocks no
+request and survives the loss of the consumer building it.
 
-One code path for every bundle: a job id (random, unguessable) names ``instance/exports/<id>.json``
-(status: owner, state, done/total) and ``instance/exports/<id>.zip``. A thread of the app's
-``ThreadPoolExecutor`` builds the zip inside its own app context (so its own database session).
-Only the user who asked may see the status or download. Files older than 24 hours are removed
-whenever a new job starts.
+Asking for a bundle inserts a job row and enqueues it; a consumer (``flask --app portal worker``) builds the zip
+into the attempt's partial file, reporting progress after each piece. Only the user who asked may see the status,
+retry or download; anyone else gets 404, as for a job that does not exist.
 """
-
 from __future__ import annotations
 
-import json
-import os
 import re
-import secrets
 import time
-from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import asdict
 from pathlib import Path
 
-from flask import Flask, current_app
+from flask import current_app
 
+from portal import jobs
 from portal.extensions import db
-from portal.reports.bundles import BundleSpec, build_bundle, bundle_name
+from portal.models.jobs import Job
+from portal.reports.bundles import BundleSpec, bundle_name, write_bundle
 
-MAX_AGE_SECONDS = 24 * 3600
-WORKERS = 2
-JOB_ID = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
-
-
-def export_dir(app: Flask | None = None) -> Path:
-    path = Path((app or current_app).instance_path) / "exports"
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _executor(app: Flask) -> ThreadPoolExecutor:
-    if "reports_executor" not in app.extensions:
-        app.extensions["reports_executor"] = ThreadPoolExecutor(
-            max_workers=WORKERS, thread_name_prefix="bundle"
-        )
-        app.extensions["reports_futures"] = {}
-    return app.extensions["reports_executor"]
-
-
-def _write_status(folder: Path, job_id: str, status: dict) -> None:
-    tmp = folder / f"{job_id}.json.tmp"
-    tmp.write_text(json.dumps(status), encoding="utf-8")
-    os.replace(tmp, folder / f"{job_id}.json")
-
-
-def read_status(job_id: str) -> dict | None:
-    if not JOB_ID.match(job_id or ""):
-        return None
-    path = export_dir() / f"{job_id}.json"
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def status_for(user, job_id: str) -> dict | None:
-    """The job's status if ``user`` asked for it; None otherwise (the view answers 404)."""
-    status = read_status(job_id)
-    if status is None or not getattr(user, "is_authenticated", False) or status.get("user_id") != user.id:
-        return None
-    return status
-
-
-def zip_path(job_id: str) -> Path:
-    return export_dir() / f"{job_id}.zip"
-
-
-def cleanup_old(folder: Path, max_age: int = MAX_AGE_SECONDS, now: float | None = None) -> list[Path]:
-    """Remove export files (zips, statuses, partial files) older than ``max_age`` seconds."""
-    now = now or time.time()
-    removed = []
-    for path in folder.iterdir():
-        try:
-            if path.is_file() and now - path.stat().st_mtime > max_age:
-                path.unlink()
-                removed.append(path)
-        except FileNotFoundError:
-            continue
-    return removed
+KIND = "bundle"
+JOB_KEY = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
 def start_bundle_job(user_id: int, spec: BundleSpec) -> str:
-    """Queue a bundle for ``user_id``; returns the job id. Old export files are cleaned up first."""
-    app = current_app._get_current_object()
-    folder = export_dir(app)
-    cleanup_old(folder)
-    job_id = secrets.token_urlsafe(24)
-    status = {
-        "job": job_id,
-        "user_id": user_id,
-        "state": "queued",
-        "done": 0,
-        "total": None,
-        "name": bundle_name(spec),
-        "created": time.time(),
-        "error": "",
-    }
-    _write_status(folder, job_id, status)
-    executor = _executor(app)
-    futures = app.extensions["reports_futures"]
-    for finished in [k for k, f in futures.items() if f.done()]:
-        futures.pop(finished, None)
-    futures[job_id] = executor.submit(_run, app, job_id, spec, status)
-    return job_id
+    """Queue a bundle for ``user_id``; returns the job's key (its URLs use it)."""
+    return jobs.create_job(KIND, asdict(spec), user_id=user_id, result_name=bundle_name(spec)).key
 
 
-def future_of(app: Flask, job_id: str) -> Future | None:
-    """The running job's future (tests wait on it)."""
-    return app.extensions.get("reports_futures", {}).get(job_id)
+def read_status(job_key: str) -> Job | None:
+    """The bundle job with this key, whoever asked for it."""
+    if not JOB_KEY.match(job_key or ""):
+        return None
+    return db.session.scalar(db.select(Job).where(Job.key == job_key, Job.kind == KIND))
 
 
-def _run(app: Flask, job_id: str, spec: BundleSpec, status: dict) -> dict:
-    folder = export_dir(app)
-    with app.app_context():
-        try:
-            status["state"] = "running"
-            _write_status(folder, job_id, status)
+def status_for(user, job_key: str) -> Job | None:
+    """The job if ``user`` asked for it, reaped first if its consumer has died; None otherwise (the view answers
+    404)."""
+    job = read_status(job_key)
+    if job is None or not getattr(user, "is_authenticated", False) or job.user_id != user.id:
+        return None
+    if jobs.reap_if_stale(job):
+        db.session.refresh(job)
+    return job
 
-            def progress(done: int, total: int) -> None:
-                status.update(done=done, total=total)
-                _write_status(folder, job_id, status)
 
-            build_bundle(spec, folder / f"{job_id}.zip", progress)
-            status["state"] = "done"
-        except Exception as exc:  # the status page tells the user; the log keeps the details
-            app.logger.exception("bundle job %s failed", job_id)
-            status.update(state="failed", error=type(exc).__name__)
-        finally:
-            _write_status(folder, job_id, status)
-            db.session.remove()
-    return status
+def spec_of(job: Job) -> BundleSpec:
+    return BundleSpec(**job.parameters)
+
+
+def zip_path(job: Job) -> Path | None:
+    """The finished zip of a done job, if still kept."""
+    return jobs.result_path(job)
+
+
+def build(run: jobs.JobRun) -> None:
+    """The job kind's handler: write the bundle to the attempt's partial file."""
+    delay = float(current_app.config["BUNDLE_PIECE_DELAY_SECONDS"])
+
+    def progress(done: int, total: int) -> None:
+        run.progress(done, total)
+        if delay and done < total:
+            time.sleep(delay)
+
+    write_bundle(BundleSpec(**run.parameters), run.partial, progress)

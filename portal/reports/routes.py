@@ -9,8 +9,10 @@ from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
 from portal import cycle, permissions
+from portal import jobs as portal_jobs
 from portal.extensions import db
 from portal.models import City, Kmw, Panel, Tier
+from portal.models.jobs import JobState
 from portal.models.org import node_timezone
 from portal.period import Period
 from portal.reports import bp, dashboard, exports, jobs, recaps, rules
@@ -162,38 +164,63 @@ def start_bundle():
         if not form.errors:
             flash(_("Permintaan paket tidak lengkap; pilih paket dari halaman rekap."), "error")
         return redirect(url_for("reports.index"))
-    scope = form.cakupan.data
+    node = _bundle_node(form.cakupan.data, form.simpul.data)
+    spec = BundleSpec(form.cakupan.data, node.id if node else None, form.periode.data, form.isi.data)
+    job_key = jobs.start_bundle_job(current_user.id, spec)
+    return redirect(url_for("reports.bundle_status", job_id=job_key))
+
+
+def _bundle_node(scope: str, node_id: int | None) -> City | Kmw | None:
+    """The city or KMW of a bundle (404 if it does not exist), after checking that the user may build it."""
     node = None
     if scope in ("city", "kmw"):
-        node = db.session.get(City if scope == "city" else Kmw, form.simpul.data or 0)
+        node = db.session.get(City if scope == "city" else Kmw, node_id or 0)
         if node is None:
             abort(404)
     if not rules.can_build_bundle(current_user, scope, node):
         abort(403)
-    spec = BundleSpec(scope, node.id if node else None, form.periode.data, form.isi.data)
-    job_id = jobs.start_bundle_job(current_user.id, spec)
-    return redirect(url_for("reports.bundle_status", job_id=job_id))
+    return node
 
 
 @bp.route("/paket/<job_id>")
 @login_required
 def bundle_status(job_id: str):
-    status = jobs.status_for(current_user, job_id)
-    if status is None:
+    job = jobs.status_for(current_user, job_id)
+    if job is None:
         abort(404)
-    return render_template("reports/bundle_status.html", status=status, job_id=job_id)
+    return render_template(
+        "reports/bundle_status.html",
+        job=job,
+        job_id=job_id,
+        waiting=portal_jobs.waiting_for_a_consumer(job),
+        max_attempts=portal_jobs.max_attempts(),
+    )
 
 
 @bp.route("/paket/<job_id>/unduh")
 @login_required
 def bundle_download(job_id: str):
-    status = jobs.status_for(current_user, job_id)
-    path = jobs.zip_path(job_id) if status else None
-    if status is None or status["state"] != "done" or not path.is_file():
+    job = jobs.status_for(current_user, job_id)
+    path = jobs.zip_path(job) if job else None
+    if path is None:
         abort(404)
     return send_file(
-        path, mimetype="application/zip", as_attachment=True, download_name=status["name"], max_age=0
+        path, mimetype="application/zip", as_attachment=True, download_name=job.result_name, max_age=0
     )
+
+
+@bp.route("/paket/<job_id>/ulang", methods=["POST"])
+@login_required
+def bundle_retry(job_id: str):
+    """A failed bundle asked for again: a new job with the same parameters (the permission checked anew)."""
+    job = jobs.status_for(current_user, job_id)
+    if job is None:
+        abort(404)
+    if job.state != JobState.FAILED:
+        return redirect(url_for("reports.bundle_status", job_id=job_id))
+    spec = jobs.spec_of(job)
+    _bundle_node(spec.scope, spec.node_id)
+    return redirect(url_for("reports.bundle_status", job_id=jobs.start_bundle_job(current_user.id, spec)))
 
 
 @bp.route("/panel/<int:panel_id>/kalibrasi")
