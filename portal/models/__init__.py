@@ -28,3 +28,4 @@ from portal.models.reviews import (  # noqa: F401
 )
 from portal.models.elearning import Award, Comment, CommentReport, Confirmation, Notification  # noqa: F401
 from portal.models.jobs import Job, JobState  # noqa: F401
+from portal.models.mail import MailPreference, MailState, OutboxMessage  # noqa: F401

@@ -38,6 +38,10 @@ class User(UserMixin, db.Model):
     locale: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The mail server refused this address for good (portal/mail/delivery.py): when, and its answer. Cleared when
+    # a message to it is accepted again.
+    mail_failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    mail_failure: Mapped[str] = mapped_column(Text, default="")
     # In the order they were given: a writer of two teams starts on the first team's page, on every database.
     roles: Mapped[list[RoleAssignment]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin", order_by="RoleAssignment.id"
