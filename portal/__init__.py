@@ -7,11 +7,12 @@ from pathlib import Path
 
 from flask import Flask
 
-from portal import clock, jobs, page_cache, tasks
+from portal import clock, jobs, mail, page_cache, tasks
 from portal import db as portal_db
 from portal.accounts import bp as accounts_bp
 from portal.admin_audit import bp as audit_bp
 from portal.auth import bp as auth_bp
+from portal.auth.reset import bp as password_reset_bp
 from portal.auth.sessions import configure_login_manager, forget_cached_user
 from portal.cli import register_cli
 from portal.config import ConfigurationError, DefaultConfig, TestConfig
@@ -19,6 +20,9 @@ from portal.elearning import bp as elearning_bp
 from portal.errors import install_error_handlers
 from portal.extensions import babel, csrf, db, init_limiter, login_manager
 from portal.home import bp as home_bp
+from portal.mail import settings as mail_settings
+from portal.mail import bp as mail_bp
+from portal.mail.admin import bp as outbox_admin_bp
 from portal.i18n import forget_cached_locale, install_template_gettext, select_locale, select_timezone
 from portal.ids import IdConverter
 from portal.org import bp as org_bp
@@ -79,7 +83,7 @@ def load_config(app: Flask, overrides: dict | None) -> None:
     else:
         app.config.from_pyfile("config.py", silent=True)
     for key in ("DATABASE_URL", "SECRET_KEY", "UPLOAD_DIR", "RATELIMIT_STORAGE_URI", "PREFERRED_URL_SCHEME",
-                "PAGE_CACHE", "TASK_QUEUE_URL", "EXPORT_DIR"):
+                "PAGE_CACHE", "TASK_QUEUE_URL", "EXPORT_DIR", "MAIL_URL", "MAIL_FROM", "PORTAL_BASE_URL"):
         if os.environ.get(key):
             app.config["SQLALCHEMY_DATABASE_URI" if key == "DATABASE_URL" else key] = os.environ[key]
     for key in ("SESSION_COOKIE_SECURE", "BEHIND_PROXY", "AUTO_MIGRATE"):
@@ -100,6 +104,7 @@ def load_config(app: Flask, overrides: dict | None) -> None:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
     if app.config["SESSION_COOKIE_SECURE"]:
         app.config["REMEMBER_COOKIE_SECURE"] = True
+    mail_settings.check_settings(app)  # a malformed MAIL_URL stops the start-up here
 
 
 def check_database_url(url: str) -> None:
@@ -169,11 +174,12 @@ def register_task_queue(app: Flask) -> None:
     """The task queue (checked now: a malformed TASK_QUEUE_URL stops the start-up) and the background job kinds."""
     tasks.init_app(app)
     jobs.init_app(app, kinds={bundle_jobs.KIND: bundle_jobs.build})
+    mail.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
-    for bp in (home_bp, auth_bp, org_bp, accounts_bp, rubric_bp, audit_bp, submissions_bp, panels_bp, elearning_bp,
-               reports_bp):
+    for bp in (home_bp, auth_bp, password_reset_bp, org_bp, accounts_bp, rubric_bp, audit_bp, submissions_bp,
+               panels_bp, elearning_bp, reports_bp, mail_bp, outbox_admin_bp):
         app.register_blueprint(bp)
 
 

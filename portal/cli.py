@@ -70,8 +70,10 @@ def set_password_link(email: str) -> None:
 
 
 def _link(token: str) -> str:
-    base = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
-    return f"{base}/akun/atur-sandi/{token}"
+    """The one-time link as the invitation mail has it (``PORTAL_BASE_URL``)."""
+    from portal.mail.outbox import portal_url
+
+    return portal_url("auth.set_password", token=token)
 
 
 @click.command("import-tree")

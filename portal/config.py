@@ -4,6 +4,7 @@ Environment variables read (all optional):
 ``DATABASE_URL``, ``SECRET_KEY``, ``UPLOAD_DIR``, ``RATELIMIT_STORAGE_URI`` (e.g. ``redis://127.0.0.1:6379``),
 ``PAGE_CACHE`` (``filesystem``, ``none`` or a ``redis://`` URL),
 ``TASK_QUEUE_URL`` (``sqlite``, ``sqlite:///PATH`` or a ``redis://`` URL), ``EXPORT_DIR``,
+``MAIL_URL`` (``outbox``, ``smtp://...`` or ``smtps://...``), ``MAIL_FROM``, ``PORTAL_BASE_URL``,
 ``PREFERRED_URL_SCHEME``, ``SESSION_COOKIE_SECURE``, ``BEHIND_PROXY``.
 """
 from __future__ import annotations
@@ -119,6 +120,25 @@ class DefaultConfig:
     EXPORT_DIR: str | None = None
     EXPORT_MAX_AGE_SECONDS = 24 * 3600
     BUNDLE_PIECE_DELAY_SECONDS = 0  # tests only: a pause after each piece, to stop a consumer mid-bundle
+
+    # Mail (portal/mail/): "outbox" stores messages and shows them to administrators without sending them;
+    # "smtp://user:pass@host:587" (STARTTLS) or "smtps://user:pass@host:465" (implicit TLS) sends them through a
+    # queue consumer. PORTAL_BASE_URL is the public address the links in mail point to.
+    MAIL_URL = "outbox"
+    MAIL_FROM = "Portal Best Practice <noreply@localhost>"
+    PORTAL_BASE_URL: str | None = None
+    MAIL_TLS_CA_FILE: str | None = None  # a CA bundle for a server whose certificate the system does not trust
+    MAIL_TIMEOUT_SECONDS = 30
+    MAIL_BATCH_SIZE = 100  # messages sent over one SMTP connection
+    MAIL_LEASE_SECONDS = 300  # a message claimed by a consumer that died is sent by another after this
+    MAIL_RETRY_FIRST_SECONDS = 60  # after a temporary failure: 1, 2, 4 ... minutes
+    MAIL_RETRY_MAX_SECONDS = 3600  # at most an hour between attempts
+    MAIL_GIVE_UP_HOURS = 26  # temporary failures for this long make the message failed
+    MAIL_UNSUBSCRIBE_MAX_AGE_DAYS = 180  # an unsubscribe link older than this asks to use a newer message's
+    # Self-service password reset: per address (IP) and per typed email, whether or not the account exists.
+    PASSWORD_RESET_RATE_LIMIT_ADDRESS = "10 per hour"
+    PASSWORD_RESET_RATE_LIMIT_EMAIL = "3 per hour"
+    PASSWORD_RESET_TOKEN_HOURS = 2
 
 
 class TestConfig(DefaultConfig):

@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 
 from portal import audit
-from portal.accounts.operations import build_account
+from portal.accounts.operations import build_account, invite
 from portal.accounts.rules import EMAIL, ScopeError, ScopeLookup, can_grant, parse_role
 from portal.auth.operations import issue_password_token, normalise_email
 from portal.extensions import db
+from portal.mail.outbox import announce
 from portal.models.people import User
 from portal.org.csvtable import Problem, TableError, imported_text, read_table
 from portal.spreadsheet_safety import unquote_text
@@ -49,7 +50,8 @@ class AccountImportResult:
 
 
 def import_accounts_csv(data: bytes, by: User | None = None) -> AccountImportResult:
-    """Check every row, then create all accounts in one transaction, each with a one-time link."""
+    """Check every row, then create all accounts in one transaction, each with a one-time link mailed in an
+    invitation."""
     result = AccountImportResult()
     try:
         table = read_table(data, required=REQUIRED, known=COLUMNS)
@@ -71,14 +73,17 @@ def import_accounts_csv(data: bytes, by: User | None = None) -> AccountImportRes
         user = build_account(
             email=email, name=person.name, roles=person.roles, phone=person.phone, position=person.position
         )
-        created.append(user)
-        result.links.append((email, issue_password_token(user)))
+        token = issue_password_token(user)
+        created.append((user, token))
+        result.links.append((email, token))
     db.session.flush()
     by_id = getattr(by, "id", None)
-    for user in created:
+    for user, token in created:
+        invite(user, token)
         audit.record("account_created", target=f"user:{user.id}", detail=_("impor CSV"), user_id=by_id)
     audit.record("accounts_imported", target="accounts", detail=result.summary(), user_id=by_id)
     db.session.commit()
+    announce()
     return result
 
 

@@ -1,11 +1,13 @@
 """Account writes: create accounts with their roles, add and remove roles, disable, one-time links.
 
-Every new account gets a one-time link to set its password; the raw token is returned to the caller
-(shown on the page, printed by the command line) because there is no mail server.
+Every new account gets a one-time link to set its password, mailed in an invitation (portal/mail); the raw token
+is also returned to the caller (shown on the page, printed by the command line) for accounts whose mail does not
+arrive.
 """
 
 from __future__ import annotations
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import or_
 
@@ -14,6 +16,8 @@ from portal.accounts.rules import EMAIL, ROLE_SCOPES, scope_kwargs
 from portal.auth import operations as auth_ops
 from portal.auth.operations import AccountError, normalise_email
 from portal.extensions import db
+from portal.mail import messages as mail_messages
+from portal.mail.outbox import announce
 from portal.models.org import City, Kmw, Team
 from portal.models.people import PasswordToken, Role, RoleAssignment, User
 from portal.timeutil import now_utc
@@ -87,6 +91,7 @@ def create_account(
     user = build_account(email=email, name=name, roles=roles, phone=phone, position=position)
     token = auth_ops.issue_password_token(user)
     db.session.flush()
+    invite(user, token)
     audit.record(
         "account_created",
         target=f"user:{user.id}",
@@ -94,7 +99,13 @@ def create_account(
         user_id=getattr(by, "id", None),
     )
     db.session.commit()
+    announce()
     return user, token
+
+
+def invite(user: User, token: str) -> None:
+    """Queue the invitation of a new (flushed) account with its one-time link; the caller commits."""
+    mail_messages.invitation(user, token, current_app.config["SET_PASSWORD_TOKEN_HOURS"])
 
 
 def _retire_tokens(user: User) -> None:

@@ -14,6 +14,7 @@ from portal.accounts.forms import SCOPE_HINT, AccountForm, AccountImportForm, Ac
 from portal.extensions import db
 from portal.failures import refused_back_to
 from portal.ids import page_arg
+from portal.mail.outbox import portal_url
 from portal.models.people import Role, RoleAssignment, User
 
 require_manager = permissions.require(permissions.is_data_manager)
@@ -50,7 +51,7 @@ def _resolve_role(form):
 
 
 def _link(token: str) -> str:
-    return url_for("auth.set_password", token=token, _external=True)
+    return portal_url("auth.set_password", token=token)
 
 
 @bp.route("/")
@@ -82,7 +83,8 @@ def create():
                 db.session.rollback()
                 form.email.errors = list(form.email.errors) + [str(exc)]
             else:
-                return render_template("accounts/links.html", links=[(user.email, _link(token))], user=user)
+                return render_template("accounts/links.html", links=[(user.email, _link(token))], user=user,
+                                       mailed=True)
     return render_template("accounts/create.html", form=form, scope_hint=SCOPE_HINT)
 
 
@@ -187,6 +189,6 @@ def import_accounts():
         result = csvio.import_accounts_csv(form.file.data.read(), by=current_user)
         if result.ok:
             return render_template(
-                "accounts/links.html", links=[(e, _link(t)) for e, t in result.links], user=None
+                "accounts/links.html", links=[(e, _link(t)) for e, t in result.links], user=None, mailed=True
             )
     return render_template("accounts/import.html", form=form, result=result)

@@ -43,6 +43,10 @@ ACTION_LABELS = {
     "award_recorded": _l("Penghargaan dicatat"),
     "comment_hidden": _l("Komentar disembunyikan"),
     "comment_restored": _l("Komentar ditampilkan lagi"),
+    "password_reset_requested": _l("Atur ulang kata sandi diminta"),
+    "mail_unsubscribed": _l("Berhenti berlangganan surel"),
+    "mail_subscribed": _l("Berlangganan surel lagi"),
+    "mail_resent": _l("Surel dikirim ulang"),
 }
 
 

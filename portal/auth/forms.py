@@ -41,3 +41,8 @@ class RegisterForm(NewPasswordMixin, FlaskForm):
     phone = StringField(_l("Nomor telepon (tidak wajib)"), validators=[Length(max=40)])
     password = PasswordField(_l("Kata sandi"), validators=[DataRequired(_l("Isi kata sandi."))])
     confirm = PasswordField(_l("Ulangi kata sandi"), validators=[EqualTo("password", _l("Kedua kata sandi tidak sama."))])
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(_l("Isi email Anda.")),
+                                                Email(_l("Alamat email tidak valid.")), Length(max=254)])

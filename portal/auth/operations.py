@@ -12,6 +12,8 @@ from portal import audit
 from portal.auth.passwords import hash_password, verify_password
 from portal.extensions import db
 from portal.failures import PortalError
+from portal.mail import messages as mail_messages
+from portal.mail.outbox import announce
 from portal.models.people import PasswordToken, Role, RoleAssignment, User
 from portal.timeutil import now_utc
 
@@ -74,10 +76,11 @@ def _token_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def issue_password_token(user: User) -> str:
-    """Create a one-time link token (valid SET_PASSWORD_TOKEN_HOURS); returns the raw token. Caller commits."""
+def issue_password_token(user: User, hours: int | None = None) -> str:
+    """Create a one-time link token (valid ``hours``, by default SET_PASSWORD_TOKEN_HOURS); returns the raw token.
+    Caller commits."""
     raw = secrets.token_urlsafe(32)
-    hours = current_app.config["SET_PASSWORD_TOKEN_HOURS"]
+    hours = hours or current_app.config["SET_PASSWORD_TOKEN_HOURS"]
     db.session.add(PasswordToken(user=user, token_hash=_token_hash(raw), expires_at=now_utc() + timedelta(hours=hours)))
     return raw
 
@@ -98,6 +101,22 @@ def use_token(raw: str, new_password: str) -> User:
     audit.record("password_set_by_link", target=f"user:{token.user_id}", user_id=token.user_id)
     db.session.commit()
     return token.user
+
+
+def request_password_reset(email: str) -> None:
+    """"Lupa kata sandi": mail a one-time link to the active account with this email; for any other email do
+    nothing more than record the request. The caller answers the same in both cases."""
+    email = normalise_email(email)
+    user = db.session.scalar(db.select(User).where(User.email == email))
+    if user is None or not user.active:
+        audit.record("password_reset_requested", target=email[:200])
+        db.session.commit()
+        return
+    hours = current_app.config["PASSWORD_RESET_TOKEN_HOURS"]
+    mail_messages.password_reset(user, issue_password_token(user, hours), hours)
+    audit.record("password_reset_requested", target=f"user:{user.id}", user_id=user.id)
+    db.session.commit()
+    announce()
 
 
 def register_reader(email: str, name: str, password: str, phone: str = "") -> User:

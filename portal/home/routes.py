@@ -32,5 +32,6 @@ def role_tasks(user) -> list[dict]:
         tasks.append({"endpoint": "org.index", "label": "Struktur organisasi", "role": Role.ADMIN})
         tasks.append({"endpoint": "rubric_admin.index", "label": "Rubrik penilaian", "role": Role.ADMIN})
         tasks.append({"endpoint": "admin_audit.index", "label": "Log audit", "role": Role.ADMIN})
+        tasks.append({"endpoint": "outbox_admin.index", "label": "Surat keluar", "role": Role.ADMIN})
     tasks.append({"endpoint": "elearning.index", "label": "E-learning: best practice terpilih", "role": Role.READER})
     return tasks
