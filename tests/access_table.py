@@ -82,6 +82,16 @@ def _account_created(s) -> bool:
     return db.session.scalar(db.select(User).where(User.email == "baru@uji.bp.id")) is not None
 
 
+def _unsubscribe_path(s) -> str:
+    """The unsubscribe link of the scenario's stored reminder (to writer A), as a path."""
+    from urllib.parse import urlsplit
+
+    from portal.extensions import db
+    from portal.models.mail import OutboxMessage
+
+    return urlsplit(db.session.get(OutboxMessage, s.mail_id).unsubscribe_url).path
+
+
 def _photo_form(s):
     return {"photo": (io.BytesIO(jpeg(900, 700)), "foto.jpg"), "caption": "Foto baru"}
 
@@ -181,6 +191,11 @@ GETS = [
     _get("rubric_admin.new", lambda s: "/admin/rubrik/baru", allow("admin")),
     # the audit page (blueprint portal.admin_audit; a row even while it is not registered)
     _get("admin_audit.index", lambda s: "/admin/audit/", allow("admin")),
+    # mail: the administrators' outbox, the public unsubscribe link, "Lupa kata sandi" (signed in: a redirect)
+    _get("outbox_admin.index", lambda s: "/admin/surat-keluar/?status=stored", allow("admin")),
+    _get("outbox_admin.show", lambda s: f"/admin/surat-keluar/{s.mail_id}", allow("admin")),
+    _get("mail.unsubscribe", lambda s: _unsubscribe_path(s), PUBLIC),
+    _get("password_reset.forgot_password", lambda s: "/akun/lupa-sandi", PUBLIC),
 ]
 
 # Writes, in the order they are walked (each role on its own fresh scenario).
@@ -258,6 +273,9 @@ POSTS = [
     _post("rubric_admin.new", lambda s: "/admin/rubrik/baru", allow("admin"),
           data=lambda s: {"version": "uji-2027", "passing_grade": "700", "min_score": "1", "max_score": "10",
                           "instruments-0-code": "1", "instruments-0-name": "Judul", "instruments-0-weight": "100"}),
+    _post("outbox_admin.resend", lambda s: f"/admin/surat-keluar/{s.mail_id}/kirim-ulang", allow("admin")),
+    _post("mail.unsubscribe_post", lambda s: _unsubscribe_path(s), PUBLIC,
+          data=lambda s: {"List-Unsubscribe": "One-Click"}),
     _post("rubric_admin.make_active", lambda s: f"/admin/rubrik/{s.city_panel.rubric_id}/aktifkan", allow("admin")),
     _post("submissions.withdraw", lambda s: f"/tulisan/{s.sub_a.id}/tarik", allow("writer_a")),
     # Signing out ends on the login page, for everyone.
@@ -274,4 +292,6 @@ NOT_PROBED = [
     NA("auth.change_password", "POST: changes the tester's own password (tests/test_auth.py)"),
     NA("org.import_tree", "POST: admin-only like its GET row (tests/test_org_import.py)"),
     NA("accounts.import_accounts", "POST: same permission as its GET row (tests/test_accounts_pages.py)"),
+    NA("password_reset.forgot_password", "POST: anyone, rate-limited, the same answer for every email "
+       "(tests/test_mail_pages.py)"),
 ]

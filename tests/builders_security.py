@@ -112,6 +112,7 @@ def build_scenario(make_tree, make_user, make_piece, *, with_files: bool = True)
     kp_pending = el.make_knowledge_product(u["expert"], kmw_a, year=2026, submitted=True)
     db.session.commit()
 
+    mail_id = make_stored_mail(u["writer_a"])
     job_id = make_done_job(u["kmw_dm"]) if with_files else "tidak-ada"
     failed_job_id = make_failed_job(u["kmw_dm"], kmw_a) if with_files else "tidak-ada"
 
@@ -121,7 +122,7 @@ def build_scenario(make_tree, make_user, make_piece, *, with_files: bool = True)
         city_panel=city_panel, city_panel_earlier=city_panel_earlier, city_entry_a=city_entry_a,
         city_entry_b=city_entry_b, kmw_panel=kmw_panel, kmw_entry_a=kmw_entry_a, other_panel=other_panel,
         other_entry=other_entry, draft=draft, photo=photo, kp_published=kp_published, kp_pending=kp_pending,
-        job_id=job_id, failed_job_id=failed_job_id, province=tree.province["jateng"], helper_a=helper_a, helper_b=helper_b,
+        job_id=job_id, failed_job_id=failed_job_id, mail_id=mail_id, province=tree.province["jateng"], helper_a=helper_a, helper_b=helper_b,
     )
 
 
@@ -132,6 +133,15 @@ def _panel(tier, period, scope_key):
                                                      Panel.scope_key == scope_key))
     assert panel is not None and panel.status == PanelStatus.CLOSED
     return panel
+
+
+def make_stored_mail(recipient) -> int:
+    """A reminder to ``recipient`` kept in the outbox (the tests' MAIL_URL is outbox): its id."""
+    from portal.mail import messages
+
+    message = messages.reminder(recipient, team="TF 01", month="November 2026", deadline="15 November 2026")
+    db.session.commit()
+    return message.id
 
 
 def make_done_job(owner) -> str:
