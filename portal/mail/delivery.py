@@ -145,10 +145,9 @@ def connect(transport: MailTransport) -> smtplib.SMTP:
     return smtp
 
 
-def build_message(row: Claimed) -> EmailMessage:
+def build_message(row: Claimed, sender: Address) -> EmailMessage:
     """The message as it goes out: text with an HTML alternative and every header. Raises PermanentFailure for an
     address that cannot be written."""
-    sender = parse_sender(current_app.config["MAIL_FROM"])
     message = EmailMessage()
     try:
         recipient = Address(display_name=row.recipient_name, addr_spec=row.recipient)
@@ -174,10 +173,9 @@ def _answer(code: int, text) -> str:
     return f"{code} {text}".strip()[:1000]
 
 
-def send_one(smtp: smtplib.SMTP, row: Claimed) -> None:
+def send_one(smtp: smtplib.SMTP, row: Claimed, sender: Address) -> None:
     """Hand one message to the server; raise PermanentFailure or TemporaryFailure when it is not accepted."""
-    message = build_message(row)
-    sender = parse_sender(current_app.config["MAIL_FROM"])
+    message = build_message(row, sender)
     try:
         smtp.send_message(message, from_addr=sender.addr_spec, to_addrs=[row.recipient])
     except smtplib.SMTPRecipientsRefused as exc:
@@ -207,10 +205,11 @@ def send_batch(transport: MailTransport, token: str, batch: list[Claimed]) -> Co
     except (OSError, smtplib.SMTPException) as exc:
         return _defer_all(token, batch, f"server tidak dapat dihubungi ({transport.describe()}): "
                                         f"{type(exc).__name__}: {exc}")
+    sender = parse_sender(current_app.config["MAIL_FROM"])
     try:
         for index, row in enumerate(batch):
             try:
-                send_one(smtp, row)
+                send_one(smtp, row, sender)
             except PermanentFailure as exc:
                 _failed(token, row, str(exc), address_failing=True)
                 outcomes["failed"] += 1
