@@ -32,6 +32,7 @@ def _fill_every_table() -> dict:
     """Demo data plus a row in every table, with awkward values (unicode, newlines, quotes, None, floats)."""
     from portal import photos, storage
     from portal.demo import load_demo_data
+    from portal.models import MailPreference, MailState, OutboxMessage
     from portal.models import (Award, Comment, CommentReport, Confirmation, Entry, EntryStatus, Extension, Job,
                                JobState, KnowledgeProduct, MediaFile, Notification, Panel, PanelMember, PanelStatus,
                                PasswordToken, Photo, Piece, PieceForm, PieceStatus, Recusal, RubricVersion, Score,
@@ -109,7 +110,20 @@ def _fill_every_table() -> dict:
             user_id=users[7].id, state=JobState.FAILED, attempt=3, progress_done=2, progress_total=7,
             heartbeat_at=now, result_name="best practice_korkot «Semarang».zip", failure="worker_lost",
             failure_detail="", created_at=now, updated_at=now, finished_at=now),
+        MailPreference(user_id=users[2].id, category="reminder", channel="email", enabled=False, updated_at=now),
     ])
+    db.session.flush()
+    first = OutboxMessage(user_id=users[3].id, recipient=users[3].email, recipient_name="Sri «Rahayu»",
+                          category="reminder", subject="Pengingat: tulisan Januari", text_body="Halo\r\n",
+                          html_body="<p>Halo &amp; selamat</p>", message_id="<a.1@bp.contoh.id>",
+                          unsubscribe_url="https://bp.contoh.id/surel/berhenti/x", state=MailState.FAILED,
+                          attempts=2, next_attempt_at=now, last_error="550 5.1.1 no such user", created_at=now)
+    db.session.add(first)
+    db.session.flush()
+    db.session.add(OutboxMessage(user_id=users[3].id, recipient=users[3].email, recipient_name="", category="reminder",
+                                 subject="Pengingat", text_body="Halo", html_body="<p>Halo</p>",
+                                 message_id="<a.2@bp.contoh.id>", state=MailState.SENT, attempts=1, last_error="",
+                                 resent_from_id=first.id, created_at=now, sent_at=now))
     from portal import audit
 
     audit.record("score_changed", target=f"sheet:{sheet.id}", detail="2: 6 -> 8", user_id=users[10].id)

@@ -102,7 +102,9 @@ def test_the_queue_is_made_when_first_used(app):
     assert not os.path.exists(path)  # a web worker that never enqueues opens nothing
     assert queue.describe() == f"SQLite {path}"
     assert set(queue.huey._registry._registry) == {"portal.jobs.run_job", "portal.jobs.reap_stale_jobs",
-                                                   "portal.jobs.sweep_finished_jobs"}
+                                                   "portal.jobs.sweep_finished_jobs",
+                                                   "portal.mail.delivery.deliver_mail",
+                                                   "portal.mail.delivery.deliver_due_mail"}
     assert os.path.exists(path)
 
 
