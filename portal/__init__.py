@@ -20,11 +20,11 @@ from portal.elearning import bp as elearning_bp
 from portal.errors import install_error_handlers
 from portal.extensions import babel, csrf, db, init_limiter, login_manager
 from portal.home import bp as home_bp
-from portal.mail import settings as mail_settings
-from portal.mail import bp as mail_bp
-from portal.mail.admin import bp as outbox_admin_bp
 from portal.i18n import forget_cached_locale, install_template_gettext, select_locale, select_timezone
 from portal.ids import IdConverter
+from portal.mail import bp as mail_bp
+from portal.mail import settings as mail_settings
+from portal.mail.admin import bp as outbox_admin_bp
 from portal.org import bp as org_bp
 from portal.panels import bp as panels_bp
 from portal.period import PeriodConverter

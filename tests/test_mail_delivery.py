@@ -20,7 +20,7 @@ from portal.mail import delivery, messages, outbox
 from portal.models import MailState, OutboxMessage, Role, User
 from tests.browser_support import free_port
 from tests.builders_jobs import consumer_thread, wait_for
-from tests.builders_mail import Recorder, mail_settings, parts, self_signed_certificate, smtp_server
+from tests.builders_mail import mail_settings, parts, self_signed_certificate, smtp_server
 
 BASE = "https://bp.contoh.id"
 

@@ -20,4 +20,4 @@ def init_app(app: Flask) -> None:
     tasks.on_queue(app, delivery.register_tasks)
 
 
-from portal.mail import delivery, routes  # noqa: E402,F401  (routes attach themselves to bp)
+from portal.mail import delivery, routes  # noqa: F401  (routes attach themselves to bp)

@@ -32,11 +32,11 @@ from sqlalchemy import and_, or_, select, update
 
 from portal import tasks
 from portal.extensions import db
+from portal.jobs import real_now  # leases, retries and Date headers keep real time, as jobs do
 from portal.mail.outbox import CATCH_UP_TASK, DELIVER_TASK
 from portal.mail.settings import SMTPS, MailTransport, parse_mail_url, parse_sender
 from portal.models.mail import MailState, OutboxMessage
 from portal.models.people import User
-from portal.jobs import real_now  # leases, retries and Date headers keep real time, as jobs do
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,6 @@
 """Mail writes outside delivery: a recipient's unsubscribe, an administrator's resend; the outbox list."""
 from __future__ import annotations
 
-
 from flask_babel import gettext as _
 from sqlalchemy import select
 

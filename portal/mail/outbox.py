@@ -18,11 +18,11 @@ from sqlalchemy import select
 
 from portal import tasks
 from portal.extensions import db
+from portal.jobs import real_now  # leases, retries and Date headers keep real time, as jobs do
 from portal.mail.categories import category
 from portal.mail.settings import LOCAL_BASE_URL, parse_base_url, parse_mail_url
 from portal.models.mail import MailPreference, MailState, OutboxMessage
 from portal.models.people import User
-from portal.jobs import real_now  # leases, retries and Date headers keep real time, as jobs do
 
 log = logging.getLogger(__name__)
 
