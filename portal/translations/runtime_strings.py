@@ -37,5 +37,6 @@ HOME_TILES = (
     N_("Struktur organisasi"),
     N_("Rubrik penilaian"),
     N_("Log audit"),
+    N_("Surat keluar"),
     N_("E-learning: best practice terpilih"),
 )
