@@ -25,7 +25,7 @@ import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -37,13 +37,22 @@ import portal.models  # noqa: E402,F401
 from portal import normalise_database_url  # noqa: E402
 from portal.db import update_planner_statistics  # noqa: E402
 from portal.extensions import db  # noqa: E402
-from portal.models import (EntryStatus, PanelMode, PanelStatus, PieceForm, PieceStatus, Role,  # noqa: E402
-                           SheetStatus, TeamKind, Tier)
+from portal.models import (  # noqa: E402
+    EntryStatus,
+    PanelMode,
+    PanelStatus,
+    PieceForm,
+    PieceStatus,
+    Role,
+    SheetStatus,
+    TeamKind,
+    Tier,
+)
 from portal.models.pieces import BestPractice  # noqa: E402
 
 PASSWORD = "bench-portal-2026"
 CHUNK = 5000
-UTC = timezone.utc
+UTC = UTC
 
 # (BPS code, name, time zone, cities in 2012 roughly, capital): 33 provinces, 268 cities in the program.
 PROVINCES = [
@@ -146,7 +155,7 @@ class Generator:
             rows = self.rows.pop(table.name, None)
             if not rows:
                 continue
-            for keys, group in _by_keys(rows).items():
+            for group in _by_keys(rows).values():
                 for start in range(0, len(group), CHUNK):
                     conn.execute(table.insert(), group[start:start + CHUNK])
             self.counts[table.name] += len(rows)

@@ -29,7 +29,6 @@ import random
 import re
 import shutil
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -168,7 +167,7 @@ def start_server(database_url: str, workers: int, threads: int, instance: Path,
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                raise SystemExit("gunicorn did not start:\n" + (instance / "gunicorn.log").read_text())
+                raise SystemExit("gunicorn did not start:\n" + (instance / "gunicorn.log").read_text()) from None
             time.sleep(0.3)
 
 
@@ -353,7 +352,7 @@ def report(results: list[dict], args) -> int:
     baseline = next((r for r in results if r.get("baseline") and "rps" in r), None)
     misses = []
     print()
-    print(f"| page | path | req/s | p50 ms | p95 ms | vs hello | target |")
+    print("| page | path | req/s | p50 ms | p95 ms | vs hello | target |")
     print("| --- | --- | ---: | ---: | ---: | ---: | --- |")
     for r in results:
         if "rps" not in r:

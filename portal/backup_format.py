@@ -28,7 +28,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from enum import Enum as PyEnum
 from pathlib import Path
 
@@ -107,7 +107,7 @@ def from_json(column, value):
         return kind.enum_class(value)
     if isinstance(impl, DateTime):
         parsed = datetime.fromisoformat(value)
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     if isinstance(impl, Date):
         return date.fromisoformat(value)
     if isinstance(impl, Boolean):

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Sequence
 
 from markupsafe import Markup, escape
+
 from scoring.rubric import DEFAULT_PASSING_GRADE
 
 WIDTH = 480  # narrow viewBox: on a 360 px phone the text stays about 11-12 px tall

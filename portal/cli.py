@@ -5,7 +5,6 @@ app's group is guarded by ``portal.cli_errors``.
 """
 from __future__ import annotations
 
-import os
 import signal
 import sys
 from pathlib import Path
@@ -14,7 +13,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
-from portal.cli_errors import CommandFailed, PortalCommandGroup, guarded
+from portal.cli_errors import PortalCommandGroup, guarded
 from portal.jobs import check_consumer_can_start
 from portal.maintenance import COMMANDS as maintenance_commands
 from portal.tasks import run_consumer, start_worker_process, stop_worker_process
@@ -134,25 +133,24 @@ def load_demo(if_empty: bool) -> None:
         click.echo(f"  {role:<32} {email}")
 
 
-def main() -> None:
-    """``bp-portal [demo]``: migrate, load the demo data if the database is empty, and serve on 127.0.0.1."""
-    try:
-        port = _demo_port(sys.argv[1:] or ["demo"])
-        app = guarded(_demo_app)(port)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
+@click.group("bp-portal", invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Portal Best Practice. Without a command: demo.
+
+    For everything else (migrations, accounts, backups, the task-queue worker) use "flask --app portal"."""
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(demo)
+
+
+@main.command("demo")
+@click.option("--port", type=click.IntRange(1, 65535), default=5000, envvar="PORT", show_default=True,
+              help="Port on 127.0.0.1 (or the PORT variable).")
+def demo(port: int) -> None:
+    """Migrate the embedded database, load the demo data when it is empty, and serve the portal on 127.0.0.1 with a
+    task-queue consumer beside it, until Ctrl+C."""
+    app = guarded(_demo_app)(port)
     _serve_with_worker(app, port)
-
-
-def _demo_port(args: list[str]) -> int:
-    usage = CommandFailed("Pemakaian: bp-portal demo [--port 5000]", exit_code=2)
-    if args[0] != "demo":
-        raise usage
-    try:
-        return int(args[args.index("--port") + 1]) if "--port" in args else int(os.environ.get("PORT", "5000"))
-    except (IndexError, ValueError):
-        raise usage from None
 
 
 def _demo_app(port: int) -> Flask:

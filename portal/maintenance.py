@@ -14,7 +14,7 @@ import json
 import shutil
 import zipfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -24,9 +24,22 @@ from sqlalchemy import Integer, Table, func, inspect, select, text
 from sqlalchemy.exc import DataError, IntegrityError
 
 from portal import search
-from portal.backup_format import (FORMAT, FORMAT_VERSION, MANIFEST, BackupContents, MaintenanceError,
-                                  RestoreLimits, from_json, inspect_backup, open_backup, read_blocks, read_lines,
-                                  sha256_of, size_text, to_json)
+from portal.backup_format import (
+    FORMAT,
+    FORMAT_VERSION,
+    MANIFEST,
+    BackupContents,
+    MaintenanceError,
+    RestoreLimits,
+    from_json,
+    inspect_backup,
+    open_backup,
+    read_blocks,
+    read_lines,
+    sha256_of,
+    size_text,
+    to_json,
+)
 from portal.cli_errors import CommandFailed
 from portal.db import update_planner_statistics
 from portal.extensions import db
@@ -98,7 +111,7 @@ def _write_backup(partial: Path) -> dict:
             zf.write(path, f"uploads/{rel}", compress_type=zipfile.ZIP_STORED)  # photos are compressed already
         manifest = {
             "format": FORMAT, "format_version": FORMAT_VERSION,
-            "created_at": datetime.now(timezone.utc).isoformat(), "revision": revision,
+            "created_at": datetime.now(UTC).isoformat(), "revision": revision,
             "dialect": engine.dialect.name, "tables": counts, "files": files,
             "sizes": {info.filename: info.file_size for info in zf.infolist()},
         }

@@ -113,7 +113,7 @@ class Server:
                     return
             except OSError:
                 if self.proc.poll() is not None:
-                    raise RuntimeError(Path(self.log.name).read_text())
+                    raise RuntimeError(Path(self.log.name).read_text()) from None
                 time.sleep(0.2)
         raise RuntimeError("server did not start")
 

@@ -16,9 +16,7 @@ from sqlalchemy.engine import make_url
 
 from portal import clock, create_app, normalise_database_url
 from portal.extensions import db as _db
-
-from tests.support import (PASSWORD, TEST_DATABASE_URL, on_postgres, requires_postgres,  # noqa: F401
-                           suite_clock_shift)
+from tests.support import PASSWORD, TEST_DATABASE_URL, on_postgres, requires_postgres, suite_clock_shift  # noqa: F401
 
 
 def _admin_url(url: str):

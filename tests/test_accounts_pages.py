@@ -103,7 +103,7 @@ def _selects(client, url: str) -> int:
 def test_list_pages_do_not_query_per_row(client, login, make_user, make_tree):
     tree = make_tree()
     login(make_user(Role.DATA_MANAGER, tree.kmw["A"]))
-    for i in range(3):
+    for _ in range(3):
         make_user(Role.WRITER, tree.team["demak-TF01"])
     few = (_selects(client, "/akun-pengguna/"), _selects(client, "/admin/struktur/tim/"))
     for i in range(40):

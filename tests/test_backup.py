@@ -11,7 +11,7 @@ import hashlib
 import json
 import os
 import zipfile
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -32,18 +32,47 @@ def _fill_every_table() -> dict:
     """Demo data plus a row in every table, with awkward values (unicode, newlines, quotes, None, floats)."""
     from portal import photos, storage
     from portal.demo import load_demo_data
-    from portal.models import MailPreference, MailState, OutboxMessage
-    from portal.models import (Award, Comment, CommentReport, Confirmation, Entry, EntryStatus, Extension, Job,
-                               JobState, KnowledgeProduct, MediaFile, Notification, Panel, PanelMember, PanelStatus,
-                               PasswordToken, Photo, Piece, PieceForm, PieceStatus, Recusal, RubricVersion, Score,
-                               ScoreChange, ScoreSheet, SheetStatus, Team, Tier, User)
+    from portal.models import (
+        Award,
+        Comment,
+        CommentReport,
+        Confirmation,
+        Entry,
+        EntryStatus,
+        Extension,
+        Job,
+        JobState,
+        KnowledgeProduct,
+        MailPreference,
+        MailState,
+        MediaFile,
+        Notification,
+        OutboxMessage,
+        Panel,
+        PanelMember,
+        PanelStatus,
+        PasswordToken,
+        Photo,
+        Piece,
+        PieceForm,
+        PieceStatus,
+        Recusal,
+        RubricVersion,
+        Score,
+        ScoreChange,
+        ScoreSheet,
+        SheetStatus,
+        Team,
+        Tier,
+        User,
+    )
     from portal.models.pieces import BestPractice
 
     load_demo_data()
     team = db.session.scalar(select(Team).where(Team.code == "3374-TF01"))
     users = db.session.scalars(select(User).order_by(User.id)).all()
     rubric = db.session.scalar(select(RubricVersion))
-    now = datetime(2026, 11, 14, 16, 59, 59, 123456, tzinfo=timezone.utc)
+    now = datetime(2026, 11, 14, 16, 59, 59, 123456, tzinfo=UTC)
     body = "Warga RW 05 \"bergotong-royong\"\nmembangun jalan — 120 KK, ½ biaya swadaya. ✓ Ñ 日本"
     piece = Piece(team=team, period="2025-01", status=PieceStatus.SUBMITTED, form=PieceForm.FEATURE, title="Jalan «baru»",
                   body_md=body, submitted_at=now, published_at=now + timedelta(days=20),

@@ -14,11 +14,20 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from portal.backup_format import FORMAT_VERSION, MANIFEST
 from portal.extensions import db
 from portal.maintenance import MaintenanceError, restore
-from tests.builders_backup import (PHOTO, SOURCE_FILES, add_upload, assert_nothing_written, craft, declare_size,
-                                   make_small_backup, rename_upload)
+from tests.builders_backup import (
+    PHOTO,
+    SOURCE_FILES,
+    add_upload,
+    assert_nothing_written,
+    craft,
+    declare_size,
+    make_small_backup,
+    rename_upload,
+)
 
 
 @pytest.fixture

@@ -1,8 +1,15 @@
 """The portal served by gunicorn, opened in headless Chromium at desktop and phone width."""
 import pytest
 
-from tests.browser_support import chromium, flask_cli, live_server, require_browser, screenshot, server_env, \
-    throwaway_database
+from tests.browser_support import (
+    chromium,
+    flask_cli,
+    live_server,
+    require_browser,
+    screenshot,
+    server_env,
+    throwaway_database,
+)
 
 pytestmark = pytest.mark.browser
 

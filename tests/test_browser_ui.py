@@ -17,8 +17,15 @@ import pytest
 from PIL import Image
 
 from portal.text import word_count
-from tests.browser_support import chromium, flask_cli, live_server, require_browser, screenshot, server_env, \
-    throwaway_database
+from tests.browser_support import (
+    chromium,
+    flask_cli,
+    live_server,
+    require_browser,
+    screenshot,
+    server_env,
+    throwaway_database,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -289,9 +289,11 @@ def test_bp_portal_reports_bad_arguments_and_an_unreachable_database(tmp_path):
                               capture_output=True, text=True, timeout=300)
 
     sqlite = f"sqlite:///{tmp_path / 'demo.db'}"
-    for args in (["serve"], ["demo", "--port", "lima-ribu"]):
+    for args, why in ((["serve"], "No such command 'serve'"), (["demo", "--port", "lima-ribu"], "'--port'")):
         done = bp_portal(*args, database_url=sqlite)
-        assert_clear_failure(done.returncode, done.stdout, done.stderr, "Pemakaian: bp-portal demo")
+        assert_clear_failure(done.returncode, done.stdout, done.stderr, why)
+        assert "Usage: bp-portal" in done.stderr
+    assert "demo" in bp_portal("--help", database_url=sqlite).stdout
     done = bp_portal("demo", database_url=f"sqlite:///{tmp_path / 'folder-tidak-ada' / 'demo.db'}")
     assert_clear_failure(done.returncode, done.stdout, done.stderr, "Basis data tidak dapat dipakai")
 

@@ -10,8 +10,21 @@ import pytest
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.models import (City, Entry, EntryStatus, Panel, PanelMode, Piece, PieceStatus, Province, Region,
-                           ScoreSheet, TeamKind, Tier, User)
+from portal.models import (
+    City,
+    Entry,
+    EntryStatus,
+    Panel,
+    PanelMode,
+    Piece,
+    PieceStatus,
+    Province,
+    Region,
+    ScoreSheet,
+    TeamKind,
+    Tier,
+    User,
+)
 from portal.models.pieces import BestPractice
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))

@@ -13,7 +13,6 @@ from sqlalchemy import event, text
 from portal import create_app
 from portal.extensions import db
 from portal.models.org import Region
-
 from tests.support import requires_postgres
 
 

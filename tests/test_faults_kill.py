@@ -19,10 +19,9 @@ import uuid
 from pathlib import Path
 
 import pytest
-from PIL import Image
-
 from browser_support import ROOT, flask_cli, free_port, server_env, throwaway_database
 from builders_submissions import jpeg
+from PIL import Image
 
 PASSWORD = "kata-sandi-uji-9431"
 

@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 import pytest
+from builders_submissions import jpeg
 from sqlalchemy import func, select
 
-from builders_submissions import jpeg
 from portal import photos, storage
 from portal.extensions import db
 from portal.maintenance import cleanup_uploads, orphan_uploads

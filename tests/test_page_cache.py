@@ -10,9 +10,9 @@ import uuid
 from contextlib import nullcontext
 
 import pytest
+from browser_support import redis_url
 from cachelib import SimpleCache
 
-from browser_support import redis_url
 from portal import create_app
 from portal.extensions import db
 from portal.models.people import Role

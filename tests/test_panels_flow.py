@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -57,7 +56,7 @@ def _score_panel(app, login, panel_id, members, level_of):
     for entry in _entries(panel_id):
         if entry.status != EntryStatus.ELIGIBLE:
             continue
-        for member, c in zip(members, clients):
+        for c in clients:
             page = c.get(f"/penilaian/entri/{entry.id}/nilai")
             if page.status_code == 403:  # recused or own team: the server refuses
                 continue

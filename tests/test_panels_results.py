@@ -8,14 +8,23 @@ from __future__ import annotations
 import re
 
 import pytest
-from builders_panels import PERIOD, check_all, city_panel, kmw_panel, make_pool, score_all, scores_for, tied_city_panel
+from builders_panels import (
+    PERIOD,
+    check_all,
+    city_panel,
+    kmw_panel,
+    make_pool,
+    score_all,
+    scores_for,
+    tied_city_panel,
+)
+from querycount import count_queries
 
 from portal.extensions import db
 from portal.models.people import Role
 from portal.models.reviews import Entry, PanelStatus, Tier
 from portal.panels import operations as ops
 from portal.panels import queries
-from querycount import count_queries
 
 
 def _client(app, login, user):

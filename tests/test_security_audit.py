@@ -1,7 +1,7 @@
 """The administrators' audit log page: what it shows, its filters, its paging and who may open it."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -55,7 +55,7 @@ def test_real_events_appear(app, client, admin, make_user, make_tree, login):
 def test_filters_by_action_user_and_date(app, client, admin, make_user, login):
     alice = make_user(Role.READER, email="alice@uji.bp.id", name="Alice Rahma")
     bob = make_user(Role.READER, email="bob@uji.bp.id", name="Bob Santoso")
-    jan = datetime(2026, 1, 10, 3, 0, tzinfo=timezone.utc)
+    jan = datetime(2026, 1, 10, 3, 0, tzinfo=UTC)
     _entry("login", jan, alice, target="alice-jan-login")
     _entry("login", jan + timedelta(days=30), bob, target="bob-feb-login")
     _entry("login_failed", jan + timedelta(days=31), None, target="alice@uji.bp.id")
@@ -83,8 +83,8 @@ def test_filters_by_action_user_and_date(app, client, admin, make_user, login):
 
 def test_date_filter_uses_local_days(app, client, admin, login):
     # 2026-03-01 23:30 WIB is 16:30 UTC; 2026-03-02 00:30 WIB is 17:30 UTC on March 1st.
-    _entry("login", datetime(2026, 3, 1, 16, 30, tzinfo=timezone.utc), target="late-on-the-first")
-    _entry("login", datetime(2026, 3, 1, 17, 30, tzinfo=timezone.utc), target="early-on-the-second")
+    _entry("login", datetime(2026, 3, 1, 16, 30, tzinfo=UTC), target="late-on-the-first")
+    _entry("login", datetime(2026, 3, 1, 17, 30, tzinfo=UTC), target="early-on-the-second")
     db.session.commit()
     login(admin)
     page = client.get(URL, query_string={"date_from": "2026-03-02", "date_to": "2026-03-02"}).get_data(as_text=True)
@@ -92,7 +92,7 @@ def test_date_filter_uses_local_days(app, client, admin, login):
 
 
 def test_paginates_newest_first(app, client, admin, login):
-    start = datetime(2026, 5, 1, tzinfo=timezone.utc)
+    start = datetime(2026, 5, 1, tzinfo=UTC)
     for i in range(120):
         _entry("score_changed", start + timedelta(minutes=i), target=f"sheet:{i:03d}")
     db.session.commit()
@@ -120,7 +120,7 @@ def test_bad_filter_input_is_explained_not_lost(app, client, admin, login):
 
 
 def test_user_text_is_escaped(app, client, admin, login):
-    _entry("login_failed", datetime(2026, 5, 1, tzinfo=timezone.utc), target="<script>alert(1)</script>")
+    _entry("login_failed", datetime(2026, 5, 1, tzinfo=UTC), target="<script>alert(1)</script>")
     db.session.commit()
     login(admin)
     page = client.get(URL).get_data(as_text=True)
@@ -133,7 +133,7 @@ def test_only_administrators(app, client, make_user, make_tree, login, role):
     scope = {Role.WRITER: tree.team["semarang-TF01"], Role.DATA_MANAGER: None,
              Role.PANEL_MEMBER: tree.city["semarang"], Role.READER: None}[role]
     user = make_user(role, scope)  # a national data manager is still not an administrator
-    _entry("login", datetime(2026, 5, 1, tzinfo=timezone.utc), target="secret-entry")
+    _entry("login", datetime(2026, 5, 1, tzinfo=UTC), target="secret-entry")
     db.session.commit()
     login(user)
     response = client.get(URL)

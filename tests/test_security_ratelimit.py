@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import http.cookiejar
 import logging
-import os
 import re
 import shutil
 import subprocess
@@ -31,9 +30,17 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from browser_support import (
+    ROOT,
+    flask_cli,
+    free_port,
+    in_ci,
+    redis_answers,
+    redis_url,
+    server_env,
+    throwaway_database,
+)
 
-from browser_support import (ROOT, flask_cli, free_port, in_ci, redis_answers, redis_url, server_env,
-                             throwaway_database)
 from portal.extensions import limiter
 from portal.models.people import Role
 from tests.support import PASSWORD
@@ -62,7 +69,7 @@ def gunicorn(env: dict, workers: int = 2):
                 break
             except (OSError, urllib.error.URLError):
                 if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(errors.read_text() if errors.exists() else "gunicorn did not start")
+                    raise RuntimeError(errors.read_text() if errors.exists() else "gunicorn did not start") from None
                 time.sleep(0.2)
         yield f"http://127.0.0.1:{port}", access
     finally:

@@ -1,4 +1,7 @@
 """The data model, one module per aggregate. Importing this package registers every table."""
+from portal.models.elearning import Award, Comment, CommentReport, Confirmation, Notification  # noqa: F401
+from portal.models.jobs import Job, JobState  # noqa: F401
+from portal.models.mail import MailPreference, MailState, OutboxMessage  # noqa: F401
 from portal.models.org import City, Kelurahan, Kmw, Province, Region, Team, TeamKind  # noqa: F401
 from portal.models.people import AuditLog, PasswordToken, Role, RoleAssignment, User  # noqa: F401
 from portal.models.pieces import (  # noqa: F401
@@ -26,6 +29,3 @@ from portal.models.reviews import (  # noqa: F401
     SheetStatus,
     Tier,
 )
-from portal.models.elearning import Award, Comment, CommentReport, Confirmation, Notification  # noqa: F401
-from portal.models.jobs import Job, JobState  # noqa: F401
-from portal.models.mail import MailPreference, MailState, OutboxMessage  # noqa: F401

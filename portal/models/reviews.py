@@ -6,11 +6,11 @@ from datetime import date, datetime
 
 from sqlalchemy import Boolean, Date, Enum, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
-from scoring.rubric import DEFAULT_PASSING_GRADE
 
 from portal.extensions import db
 from portal.models._base import UTCDateTime, utcnow
 from portal.period import Period, PeriodColumn
+from scoring.rubric import DEFAULT_PASSING_GRADE
 
 
 def _enum(e):

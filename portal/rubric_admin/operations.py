@@ -1,9 +1,9 @@
 """Rubric versions: created whole and never edited (score sheets record the version they used)."""
 from __future__ import annotations
 
-import scoring
 from flask_babel import gettext as _
 
+import scoring
 from portal import audit
 from portal.extensions import db
 from portal.failures import PortalError

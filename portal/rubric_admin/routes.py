@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-import scoring
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+import scoring
 from portal.extensions import db
 from portal.models.reviews import RubricVersion
 from portal.permissions import require_admin

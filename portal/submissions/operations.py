@@ -48,7 +48,7 @@ class RequirementsNotMet(SubmissionError):
 class DestinationChanged(SubmissionError):
     """The month whose panel would receive the piece is not the one the writer confirmed."""
 
-    def __init__(self, destination: "Destination"):
+    def __init__(self, destination: Destination):
         super().__init__(_("Tujuan tulisan ini berubah sejak halaman dibuka: tulisan akan dinilai pada penilaian "
                            "%(month)s. Periksa keterangan di atas tombol kirim, lalu kirim lagi.",
                            month=destination.period.label()))
