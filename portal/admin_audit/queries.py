@@ -33,6 +33,14 @@ class AuditPage:
     total: int  # rows
     events: int  # what the rows count: a row of repeated events counts each of them
 
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
 
 def _local_midnight_utc(day: date, tz_name: str) -> datetime:
     return datetime.combine(day, time.min, tzinfo=ZoneInfo(tz_name)).astimezone(ZoneInfo("UTC"))
