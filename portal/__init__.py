@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from portal import clock, jobs, mail, page_cache, tasks
+from portal import clock, jobs, mail, page_cache, tasks, wsgi_cache
 from portal import db as portal_db
 from portal.accounts import bp as accounts_bp
 from portal.admin_audit import bp as audit_bp
@@ -154,6 +154,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.init_app(app)
     configure_login_manager(login_manager)
     page_cache.init_app(app)
+    wsgi_cache.install(app)  # before ProxyFix below, which then wraps it: the cache key sees the forwarded host
     app.before_request(forget_cached_user)
     app.before_request(forget_cached_locale)
     if app.config["BEHIND_PROXY"]:

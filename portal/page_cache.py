@@ -9,6 +9,9 @@ session (a flash message, a chosen language), always get a freshly rendered page
 Only responses that :func:`portal.elearning.web.cached` marked public are stored, and only when they set no
 cookie, so nothing personal can ever be cached.
 
+Reading and storing happen in front of Flask, in the WSGI layer of portal/wsgi_cache.py: a hit never enters
+Flask. On a miss that layer lets Flask render; :func:`public_page` tells it whether the response may be stored.
+
 Invalidation: the cache keys carry a *generation*. Every committed database change that can show on a public
 page stores a new generation once the transaction commits, which makes every older entry unreachable at once;
 they expire by themselves. The operations announce their public changes (``portal.signals``, subscribed to
@@ -47,7 +50,10 @@ log = logging.getLogger(__name__)
 EXTENSION = "page_cache"
 GENERATION_KEY = "generation"
 HEADER = "X-Page-Cache"  # "hit" or "miss": lets an operator (and the tests) see the cache at work
-STORED_HEADERS = ("Content-Type", "Cache-Control", "ETag", "Vary", "Last-Modified")
+# Set in the WSGI environ by portal/wsgi_cache.py on a miss (the key the page goes under), and by public_page
+# when the response may be stored.
+KEY_ENVIRON = "portal.page_cache.key"
+STORABLE_ENVIRON = "portal.page_cache.storable"
 
 # Rows that never appear on a public page: writing them leaves the cached pages valid. Photos and media files
 # belong to drafts while they can change (a submitted piece is locked), so uploads do not empty the cache.
@@ -121,24 +127,20 @@ class PageCache:
 
     @staticmethod
     def key(generation: str, url: str) -> str:
-        return f"page:{generation}:{hashlib.sha256(url.encode()).hexdigest()}"
+        # "page2": the layout of portal.wsgi_cache.StoredPage; entries of another layout (an older server on the
+        # same Redis during a deployment) are never read.
+        return f"page2:{generation}:{hashlib.sha256(url.encode()).hexdigest()}"
 
     @_guarded
-    def load(self, key: str) -> Response | None:
+    def load_page(self, key: str):
+        """The stored page (a ``portal.wsgi_cache.StoredPage``) or None."""
         self._catch_up()
-        stored = self.backend.get(key)
-        if not stored:
-            return None
-        headers, body = stored
-        response = Response(body, status=200, headers=headers)
-        response.headers[HEADER] = "hit"
-        return response
+        return self.backend.get(key)
 
     @_guarded
-    def store(self, key: str, response: Response) -> None:
+    def store_page(self, key: str, page) -> None:
         self._catch_up()
-        headers = [(name, value) for name, value in response.headers.items() if name in STORED_HEADERS]
-        self.backend.set(key, (headers, response.get_data()), timeout=self.timeout)
+        self.backend.set(key, page, timeout=self.timeout)
 
 
 def make_backend(app: Flask) -> BaseCache | None:
@@ -178,7 +180,8 @@ def content_generation() -> str | None:
 
 
 def _anonymous_request() -> bool:
-    """A GET/HEAD with no cookie that could make it personal (session, remember-me) and no credentials."""
+    """A GET/HEAD with no cookie that could make it personal (session, remember-me) and no credentials
+    (portal/wsgi_cache.py asks the same of a request before it looks in the cache)."""
     if request.method not in ("GET", "HEAD") or request.authorization is not None:
         return False
     cookies = request.cookies
@@ -193,29 +196,24 @@ def _storable(response: Response) -> bool:
 
 
 def public_page(view):
-    """Serve this public view from the page cache to anonymous readers (see the module docstring)."""
+    """A public view whose anonymous readers are served from the page cache (see the module docstring).
+
+    The cache is read in front of Flask (portal/wsgi_cache.py), which finds these views by their ``public_page``
+    mark. Here, on a miss it looked up: the rendered response is marked storable when it is public, complete and
+    personal to no one; the cache layer stores it once Flask has added its last headers. ``Vary: Accept-Encoding``
+    because the cache layer answers gzip to clients that accept it."""
 
     @functools.wraps(view)
     def wrapper(*args, **kwargs):
-        cache = page_cache()
-        if cache is None or not _anonymous_request():
+        if page_cache() is None:
             return view(*args, **kwargs)
-        try:
-            key = cache.key(cache.generation(), request.url)
-            hit = cache.load(key)
-        except CacheUnavailable:
-            return view(*args, **kwargs)
-        if hit is not None:
-            return hit.make_conditional(request)
         response = current_app.make_response(view(*args, **kwargs))
-        if _storable(response):
-            try:
-                cache.store(key, response)
-                response.headers[HEADER] = "miss"
-            except CacheUnavailable:
-                pass
+        response.vary.add("Accept-Encoding")
+        if KEY_ENVIRON in request.environ and _anonymous_request() and _storable(response):
+            request.environ[STORABLE_ENVIRON] = True
         return response
 
+    wrapper.public_page = True
     return wrapper
 
 
