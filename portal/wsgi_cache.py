@@ -76,18 +76,21 @@ def _representation(headers: list[tuple[str, str]], body: bytes, etag: str) -> R
 def accepts_gzip(value: str | None) -> bool:
     """Whether an ``Accept-Encoding`` value accepts gzip: named with a quality above 0, or not named and ``*``
     accepted (a named coding's quality wins over the wildcard, RFC 9110 12.5.3)."""
-    if not value or ("gzip" not in value and "*" not in value):
+    if not value:
+        return False
+    value = value.lower()
+    if "gzip" not in value and "*" not in value:
         return False
     wildcard = 0.0
     for item in value.split(","):
         coding, _, params = item.partition(";")
-        coding = coding.strip().lower()
+        coding = coding.strip()
         if coding not in ("gzip", "x-gzip", "*"):
             continue
         quality = 1.0
         for param in params.split(";"):
             name, _, number = param.partition("=")
-            if name.strip().lower() == "q":
+            if name.strip() == "q":
                 try:
                     quality = float(number)
                 except ValueError:
