@@ -6,10 +6,15 @@
 
 The server is started as the README's Production section says (sync workers, no threads).
 
-For each URL: throughput (requests/s), p50 and p95 latency, and the ratio to a hello-world route served by the
-same app and server (``benchmarks/wsgi.py`` adds it with BENCHMARK_HELLO=1). Signed-in pages sign in once
+For each URL: throughput (requests/s), p50, p95 and p99 latency, the ratio to a hello-world route served by the
+same app and server (``benchmarks/wsgi.py`` adds it with BENCHMARK_HELLO=1), and the ratio to a bare Flask app
+that returns "hello" (``benchmarks/bare_flask.py``), run in its own gunicorn with the same settings in the same
+run and measured first and last (the ratio is to the mean of the two, which shows how much the machine drifted). Signed-in pages sign in once
 through the real login form and pass the session cookie to wrk. Targets: public pages >= 30 % of the
-hello-world throughput; p95 < 100 ms at 16 connections. The URL list can come from a JSON file (``--urls``):
+hello-world throughput; p95 < 100 ms at 16 connections; public pages served from the page cache (the rows that
+ask for one URL again and again) at least as fast as bare Flask (they are answered in front of Flask,
+``portal/wsgi_cache.py``). ``--accept-encoding gzip`` sends that header with every request, as browsers do
+(then the cached pages go out gzip-compressed). The URL list can come from a JSON file (``--urls``):
 ``[{"name": ..., "path": "/elearning/tulisan/{published_piece}", "login": null or an email, "public": true}]``;
 ``{placeholders}`` are filled from the database (see ``PLACEHOLDERS``). A URL that does not answer 200 is
 reported and skipped, never measured. Without ``wrk`` a small asyncio client measures instead.
@@ -29,6 +34,7 @@ import random
 import re
 import shutil
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -149,14 +155,15 @@ def free_port() -> int:
 
 
 def start_server(database_url: str, workers: int, threads: int, instance: Path,
-                 page_cache: str = "filesystem") -> tuple[subprocess.Popen, str]:
+                 page_cache: str = "filesystem", module: str = "wsgi:app") -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = dict(os.environ, DATABASE_URL=database_url, PORTAL_INSTANCE_PATH=str(instance), BENCHMARK_HELLO="1",
                SECRET_KEY="load-benchmark-secret", PAGE_CACHE=page_cache)
+    log = instance / f"gunicorn-{module.split(':')[0]}.log"
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-w", str(workers), "--threads", str(threads), "-b", f"127.0.0.1:{port}",
-         "--chdir", str(ROOT / "benchmarks"), "--log-level", "warning", "wsgi:app"],
-        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(instance / "gunicorn.log", "w"),
+         "--chdir", str(ROOT / "benchmarks"), "--log-level", "warning", module],
+        env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=open(log, "w"),
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -167,7 +174,7 @@ def start_server(database_url: str, workers: int, threads: int, instance: Path,
         except OSError:
             if proc.poll() is not None or time.monotonic() > deadline:
                 proc.kill()
-                raise SystemExit("gunicorn did not start:\n" + (instance / "gunicorn.log").read_text()) from None
+                raise SystemExit("gunicorn did not start:\n" + log.read_text()) from None
             time.sleep(0.3)
 
 
@@ -195,8 +202,9 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def status_of(url: str, cookie: str | None) -> int:
-    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, **({"Cookie": cookie} if cookie else {})})
+def status_of(url: str, cookie: str | None, headers: dict | None = None) -> int:
+    request = urllib.request.Request(url, headers={"User-Agent": USER_AGENT, **(headers or {}),
+                                                   **({"Cookie": cookie} if cookie else {})})
     try:
         with urllib.request.build_opener(_NoRedirect()).open(request, timeout=30) as response:
             response.read()
@@ -207,9 +215,12 @@ def status_of(url: str, cookie: str | None) -> int:
         return 0  # no answer within the timeout
 
 
-def run_wrk(url: str, cookie: str | None, duration: int, connections: int, threads: int, script: Path) -> dict:
+def run_wrk(url: str, cookie: str | None, duration: int, connections: int, threads: int, script: Path,
+            headers: dict | None = None) -> dict:
     cmd = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s", str(script),
            "-H", f"User-Agent: {USER_AGENT}"]
+    for name, value in (headers or {}).items():
+        cmd += ["-H", f"{name}: {value}"]
     if cookie:
         cmd += ["-H", f"Cookie: {cookie}"]
     out = subprocess.run(cmd + [url], capture_output=True, text=True, timeout=duration + 60).stdout
@@ -221,9 +232,9 @@ def run_wrk(url: str, cookie: str | None, duration: int, connections: int, threa
 
 
 async def _client(host: str, port: int, paths: list[str], cookie: str | None, stop: float, latencies: list,
-                  errors: list):
+                  errors: list, headers: dict | None = None):
     reader, writer = await asyncio.open_connection(host, port)
-    extra = f"Cookie: {cookie}\r\n" if cookie else ""
+    extra = (f"Cookie: {cookie}\r\n" if cookie else "") + "".join(f"{n}: {v}\r\n" for n, v in (headers or {}).items())
     try:
         while time.perf_counter() < stop:
             path = random.choice(paths)
@@ -254,7 +265,8 @@ async def _client(host: str, port: int, paths: list[str], cookie: str | None, st
         writer.close()
 
 
-def run_python_client(base: str, paths: list[str], cookie: str | None, duration: int, connections: int) -> dict:
+def run_python_client(base: str, paths: list[str], cookie: str | None, duration: int, connections: int,
+                      headers: dict | None = None) -> dict:
     """The fallback when wrk is not installed: keep-alive connections from asyncio (slower than wrk); each
     request asks for one of ``paths`` at random."""
     parts = urllib.parse.urlsplit(base)
@@ -263,7 +275,7 @@ def run_python_client(base: str, paths: list[str], cookie: str | None, duration:
 
     async def main():
         stop = time.perf_counter() + duration
-        await asyncio.gather(*[_client(parts.hostname, parts.port, paths, cookie, stop, latencies, errors)
+        await asyncio.gather(*[_client(parts.hostname, parts.port, paths, cookie, stop, latencies, errors, headers)
                                for _ in range(connections)])
 
     started = time.perf_counter()
@@ -273,6 +285,14 @@ def run_python_client(base: str, paths: list[str], cookie: str | None, duration:
     pick = (lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000) if latencies else (lambda q: 0)
     return {"rps": len(latencies) / elapsed, "p50_ms": pick(0.50), "p95_ms": pick(0.95), "p99_ms": pick(0.99),
             "requests": len(latencies), "errors": len(errors)}
+
+
+BARE = {"name": "bare Flask", "path": "/_bench/hello", "login": None, "public": False, "bare": True}
+
+
+def is_cached(row: dict) -> bool:
+    """A public row that asks for one URL again and again: after the first request the page cache answers."""
+    return bool(row.get("public")) and not row.get("ids")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -286,6 +306,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="gunicorn threads per worker (default 1: sync workers, see the README's Production)")
     parser.add_argument("--only", help="comma-separated names to run (the baseline always runs)")
     parser.add_argument("--page-cache", default="filesystem", help="PAGE_CACHE of the server (none: off)")
+    parser.add_argument("--accept-encoding", help="send this Accept-Encoding with every request (e.g. gzip)")
     parser.add_argument("--json", help="write the results here")
     args = parser.parse_args(argv)
 
@@ -293,73 +314,100 @@ def main(argv: list[str] | None = None) -> int:
     if args.only:
         wanted = {n.strip() for n in args.only.split(",")}
         urls = [u for u in urls if u.get("baseline") or u["name"] in wanted]
+    headers = {"Accept-Encoding": args.accept_encoding} if args.accept_encoding else {}
     values = fill_placeholders(args.database_url)
     use_wrk = shutil.which("wrk") is not None
     tool = "wrk" if use_wrk else "python asyncio client (wrk not installed)"
     load = os.getloadavg()
     print(f"{args.database_url.split(':')[0]}: gunicorn -w {args.workers} --threads {args.threads}, "
-          f"{args.connections} connections, {args.duration} s per URL, {tool}, page cache {args.page_cache}; "
-          f"{os.cpu_count()} CPUs, load average before {load[0]:.1f}")
-    results = []
+          f"{args.connections} connections, {args.duration} s per URL, {tool}, page cache {args.page_cache}, "
+          f"Accept-Encoding {args.accept_encoding or '(none)'}; {os.cpu_count()} CPUs, load average before "
+          f"{load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+    results: list[dict] = []
+    bare_runs: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
         script = Path(tmp) / "report.lua"
         instance = Path(tmp) / "instance"
         instance.mkdir()
+        bare_proc, bare_base = start_server(args.database_url, args.workers, args.threads, instance,
+                                            module="bare_flask:app")
         proc, base = start_server(args.database_url, args.workers, args.threads, instance, args.page_cache)
         cookies: dict[str, str] = {}
+
+        def measure(spec: dict, server: str) -> None:
+            paths = None
+            if spec.get("ids"):
+                paths = [spec["path"].format(**values, id=v) for v in id_list(args.database_url, spec["ids"])]
+            path = paths[0] if paths else spec["path"].format(**values)
+            login = spec.get("login")
+            cookie = None
+            if login:
+                email = login.format(**values)
+                cookie = cookies.get(email) or cookies.setdefault(email, sign_in(server, email))
+            status = status_of(server + path, cookie, headers)
+            row = {"name": spec["name"], "path": path, "public": spec.get("public", False), "ids": spec.get("ids"),
+                   "baseline": spec.get("baseline", False), "bare": spec.get("bare", False), "status": status}
+            if status != 200:
+                said = f"HTTP {status}" if status else "no answer within 30 s"
+                print(f"  {spec['name']:<26} {path}: {said}, not measured")
+                return row
+            for _ in range(5):  # warm up connections (and, for a single URL, the page cache)
+                status_of(server + path, cookie, headers)
+            script.write_text(wrk_script_for(paths))
+            measured = (run_wrk(server + path, cookie, args.duration, args.connections, 2, script, headers)
+                        if use_wrk else
+                        run_python_client(server, paths or [path], cookie, args.duration, args.connections, headers))
+            row.update(measured)
+            print(f"  {spec['name']:<26} {measured['rps']:8.1f} req/s  p50 {measured['p50_ms']:7.1f} ms  "
+                  f"p95 {measured['p95_ms']:7.1f} ms  p99 {measured['p99_ms']:7.1f} ms  errors {measured['errors']}")
+            return row
+
         try:
+            # Bare Flask before the first page and after every page: each page's share is of the mean of the two
+            # bare runs around it, so a machine whose speed drifts (shared, loaded) still compares like with like.
+            before = measure(BARE, bare_base)
             for spec in urls:
-                paths = None
-                if spec.get("ids"):
-                    paths = [spec["path"].format(**values, id=v) for v in id_list(args.database_url, spec["ids"])]
-                path = paths[0] if paths else spec["path"].format(**values)
-                login = spec.get("login")
-                cookie = None
-                if login:
-                    email = login.format(**values)
-                    cookie = cookies.get(email) or cookies.setdefault(email, sign_in(base, email))
-                status = status_of(base + path, cookie)
-                row = {"name": spec["name"], "path": path, "public": spec.get("public", False),
-                       "baseline": spec.get("baseline", False), "status": status}
-                if status != 200:
-                    said = f"HTTP {status}" if status else "no answer within 30 s"
-                    print(f"  {spec['name']:<26} {path}: {said}, not measured")
-                    results.append(row)
-                    continue
-                for _ in range(5):  # warm up connections (and, for a single URL, the page cache)
-                    status_of(base + path, cookie)
-                script.write_text(wrk_script_for(paths))
-                measured = (run_wrk(base + path, cookie, args.duration, args.connections, 2, script) if use_wrk
-                            else run_python_client(base, paths or [path], cookie, args.duration, args.connections))
-                row.update(measured)
+                row = measure(spec, base)
+                after = measure(BARE, bare_base)
+                around = [r["rps"] for r in (before, after) if "rps" in r]
+                row["bare_rps"] = statistics.mean(around) if around else float("nan")
                 results.append(row)
-                print(f"  {spec['name']:<26} {measured['rps']:8.1f} req/s  p50 {measured['p50_ms']:7.1f} ms  "
-                      f"p95 {measured['p95_ms']:7.1f} ms  errors {measured['errors']}")
+                bare_runs.extend(r["rps"] for r in (before,) if "rps" in r)
+                before = after
+            bare_runs.extend(r["rps"] for r in (before,) if "rps" in r)
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-            crashes = [line for line in (instance / "gunicorn.log").read_text().splitlines()
+            for p in (proc, bare_proc):
+                p.terminate()
+                try:
+                    p.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    p.kill()
+            crashes = [line for log in instance.glob("gunicorn-*.log") for line in log.read_text().splitlines()
                        if "was sent" in line or "SIGSEGV" in line or "WORKER TIMEOUT" in line]
     if crashes:
         print("\nWorkers died during the run (their requests count as errors):\n  " + "\n  ".join(crashes))
-    return report(results, args) or (1 if crashes else 0)
+    load = os.getloadavg()
+    print(f"\nload average after {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}")
+    return report(results, args, bare_runs) or (1 if crashes else 0)
 
 
-def report(results: list[dict], args) -> int:
+def report(results: list[dict], args, bare_runs: list[float]) -> int:
     baseline = next((r for r in results if r.get("baseline") and "rps" in r), None)
     misses = []
     print()
-    print("| page | path | req/s | p50 ms | p95 ms | vs hello | target |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | --- |")
+    if bare_runs:
+        print(f"bare Flask ({len(bare_runs)} runs, one before the first page and one after each): "
+              f"{min(bare_runs):.1f} to {max(bare_runs):.1f} req/s, median {statistics.median(bare_runs):.1f}; "
+              f"each page's share is of the two runs around it")
+    print("| page | path | req/s | p50 ms | p95 ms | p99 ms | vs bare Flask | vs hello | target |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for r in results:
         if "rps" not in r:
             said = f"HTTP {r['status']}" if r["status"] else "no answer in 30 s"
-            print(f"| {r['name']} | `{r['path']}` | {said} | | | | not measured |")
+            print(f"| {r['name']} | `{r['path']}` | {said} | | | | | | not measured |")
             continue
         ratio = r["rps"] / baseline["rps"] if baseline else float("nan")
+        share = r["rps"] / r["bare_rps"]
         notes = []
         if not r["requests"]:
             notes.append(f"no request completed in {args.duration} s")
@@ -367,12 +415,14 @@ def report(results: list[dict], args) -> int:
             notes.append("p95 >= 100 ms")
         if r["public"] and ratio < 0.30:
             notes.append("< 30 % of hello")
+        if is_cached(r) and share < 1.0:
+            notes.append("< 1.0 of bare Flask")
         if r["errors"]:
             notes.append(f"{r['errors']} errors")
         if notes:
             misses.append(f"{r['name']}: {', '.join(notes)}")
         print(f"| {r['name']} | `{r['path']}` | {r['rps']:.1f} | {r['p50_ms']:.1f} | {r['p95_ms']:.1f} | "
-              f"{ratio:.0%} | {'MISSED: ' + ', '.join(notes) if notes else 'met'} |")
+              f"{r['p99_ms']:.1f} | {share:.2f} | {ratio:.0%} | {'MISSED: ' + ', '.join(notes) if notes else 'met'} |")
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=1))
     if misses:

@@ -29,18 +29,33 @@ does not answer trips the circuit breaker of :class:`~portal.page_cache.PageCach
 from __future__ import annotations
 
 import gzip
+import threading
+import time
+from collections import OrderedDict
 from dataclasses import dataclass
 
 from flask import Flask
 from werkzeug.exceptions import HTTPException
-from werkzeug.http import (HTTP_STATUS_CODES, http_date, is_resource_modified, parse_cookie, parse_etags,
-                           remove_entity_headers)
-from werkzeug.wsgi import get_current_url, get_path_info
+from werkzeug.http import (
+    HTTP_STATUS_CODES,
+    http_date,
+    is_resource_modified,
+    parse_cookie,
+    parse_etags,
+    remove_entity_headers,
+)
+from werkzeug.wsgi import get_path_info
 
 from portal.page_cache import EXTENSION, HEADER, KEY_ENVIRON, STORABLE_ENVIRON, CacheUnavailable, PageCache
 
 # Recomputed for every answer: never stored.
 PER_ANSWER = {"date", "content-length", "etag", HEADER.lower()}
+CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_UNMODIFIED_SINCE")
+# Paths whose endpoint each worker remembers (the URL map's answer for a path never changes once serving).
+KNOWN_PATHS = 4096
+# Pages each worker also keeps in memory (about 20-100 KB each, both encodings): a page under one key never
+# changes (the key carries the content generation), so only its lifetime needs watching.
+MEMORY_PAGES = 256
 
 
 @dataclass(frozen=True)
@@ -57,6 +72,7 @@ class Representation:
 class StoredPage:
     identity: Representation
     gzip: Representation
+    stored_at: float  # time.time(): a copy kept in a worker's memory lives no longer than the stored one
 
     @classmethod
     def from_flask(cls, headers: list[tuple[str, str]], body: bytes) -> StoredPage:
@@ -65,7 +81,7 @@ class StoredPage:
         compressed = gzip.compress(body, compresslevel=9, mtime=0)
         gzip_etag = etag[:-1] + '-gzip"' if etag.endswith('"') else etag + "-gzip"
         return cls(_representation(kept, body, etag),
-                   _representation(kept + [("Content-Encoding", "gzip")], compressed, gzip_etag))
+                   _representation(kept + [("Content-Encoding", "gzip")], compressed, gzip_etag), time.time())
 
 
 def _representation(headers: list[tuple[str, str]], body: bytes, etag: str) -> Representation:
@@ -102,6 +118,26 @@ def accepts_gzip(value: str | None) -> bool:
     return wildcard > 0
 
 
+def request_url(environ) -> str:
+    """What the cache key names: scheme, host, path and query string as the server received them (ProxyFix,
+    when installed, has already put the forwarded scheme and host in place). Cheaper than werkzeug's
+    ``get_current_url``, which also re-quotes; only this layer makes keys, so they need only be consistent."""
+    host = environ.get("HTTP_HOST") or f"{environ.get('SERVER_NAME', '')}:{environ.get('SERVER_PORT', '')}"
+    return (f"{environ.get('wsgi.url_scheme', 'http')}://{host}{environ.get('SCRIPT_NAME', '')}"
+            f"{environ.get('PATH_INFO', '')}?{environ.get('QUERY_STRING', '')}")
+
+
+_date = [0, ""]
+
+
+def _now_http_date() -> str:
+    """The Date header, formatted once a second."""
+    now = int(time.time())
+    if _date[0] != now:
+        _date[:] = [now, http_date(now)]
+    return _date[1]
+
+
 def _status(code: int) -> str:
     return f"{code} {HTTP_STATUS_CODES[code].upper()}"
 
@@ -114,21 +150,42 @@ class CachedPages:
         self.flask_app = flask_app
         self._adapter = None
         self._public_endpoints: frozenset[str] = frozenset()
+        self._memory: OrderedDict[str, StoredPage] = OrderedDict()
+        self._paths: dict[str, bool] = {}
+        self._lock = threading.Lock()
 
     def __call__(self, environ, start_response):
         cache: PageCache | None = self.flask_app.extensions.get(EXTENSION)
         if cache is None or not self._candidate(environ):
             return self.app(environ, start_response)
-        key = None
         try:
-            key = cache.key(cache.generation(), get_current_url(environ))
-            stored = cache.load_page(key)
+            key = cache.key(cache.generation(), request_url(environ))
+            stored = self._remembered(key, cache.timeout) or cache.load_page(key)
         except CacheUnavailable:  # Flask renders, as without a cache
             return self.app(environ, start_response)
         if isinstance(stored, StoredPage):
+            self._remember(key, stored)
             return self.answer(stored, environ, start_response, "hit")
         environ[KEY_ENVIRON] = key
         return self._render(cache, key, environ, start_response)
+
+    def _remembered(self, key: str, lifetime: int) -> StoredPage | None:
+        with self._lock:
+            page = self._memory.get(key)
+            if page is None:
+                return None
+            if time.time() - page.stored_at >= lifetime:
+                del self._memory[key]
+                return None
+            self._memory.move_to_end(key)
+            return page
+
+    def _remember(self, key: str, page: StoredPage) -> None:
+        with self._lock:
+            self._memory[key] = page
+            self._memory.move_to_end(key)
+            while len(self._memory) > MEMORY_PAGES:
+                self._memory.popitem(last=False)
 
     def _candidate(self, environ) -> bool:
         """An anonymous GET/HEAD (no session, no remember-me cookie, no credentials) of a public page."""
@@ -141,15 +198,21 @@ class CachedPages:
             if config["SESSION_COOKIE_NAME"] in names or \
                     config.get("REMEMBER_COOKIE_NAME", "remember_token") in names:
                 return False
-        return self._endpoint(environ) in self._public_endpoints
+        path = environ.get("PATH_INFO", "")
+        public = self._paths.get(path)
+        if public is None:
+            public = self._endpoint(environ) in self._public_endpoints
+            if len(self._paths) >= KNOWN_PATHS:
+                self._paths.clear()
+            self._paths[path] = public
+        return public
 
     def _endpoint(self, environ) -> str | None:
         if self._adapter is None:  # at the first request: every blueprint is registered by then
-            url_map = self.flask_app.url_map
             self._public_endpoints = frozenset(
                 endpoint for endpoint, view in self.flask_app.view_functions.items()
                 if getattr(view, "public_page", False))
-            self._adapter = url_map.bind("localhost")
+            self._adapter = self.flask_app.url_map.bind("localhost")
         try:
             endpoint, _ = self._adapter.match(get_path_info(environ), method="GET")
         except HTTPException:  # not found, a redirect (trailing slash), another method: Flask answers
@@ -184,6 +247,7 @@ class CachedPages:
         page = StoredPage.from_flask(headers, body)
         try:
             cache.store_page(key, page)
+            self._remember(key, page)
         except CacheUnavailable:
             pass  # answered all the same; the next reader renders again
         return self.answer(page, environ, start_response, "miss")
@@ -205,8 +269,8 @@ class CachedPages:
     @staticmethod
     def answer(page: StoredPage, environ, start_response, state: str):
         chosen = page.gzip if accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING")) else page.identity
-        headers = [*chosen.headers, ("Date", http_date()), (HEADER, state)]
-        if not is_resource_modified(environ, chosen.etag):
+        headers = [*chosen.headers, ("Date", _now_http_date()), (HEADER, state)]
+        if any(name in environ for name in CONDITIONAL) and not is_resource_modified(environ, chosen.etag):
             remove_entity_headers(headers)
             start_response(_status(412 if parse_etags(environ.get("HTTP_IF_MATCH")) else 304), headers)
             return []

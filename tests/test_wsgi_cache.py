@@ -404,8 +404,23 @@ def test_a_page_stored_by_one_worker_is_a_hit_on_another(app_config, tmp_path, w
 
 def test_an_entry_of_another_layout_is_a_miss(app, world):
     cache = app.extensions["page_cache"]
-    key = cache.key(cache.generation(), "http://localhost/elearning/")
+    key = cache.key(cache.generation(), "http://localhost/elearning/?")
     cache.backend.set(key, ([("Content-Type", "text/html")], b"old layout"))
     page = get(app, "/elearning/")
     assert page.headers[HEADER] == "miss" and b"old layout" not in page.get_data()
     assert isinstance(cache.backend.get(key), StoredPage)
+
+
+def test_a_copy_kept_in_a_worker_lives_no_longer_than_the_stored_page(app, world, monkeypatch):
+    import time
+    from types import SimpleNamespace
+
+    assert get(app, "/elearning/").headers[HEADER] == "miss"
+    cache, layer = app.extensions["page_cache"], app.wsgi_app
+    key = cache.key(cache.generation(), "http://localhost/elearning/?")
+    cache.backend.delete(key)  # pruned from the storage: the worker's copy is still this generation's page
+    assert get(app, "/elearning/").headers[HEADER] == "hit"
+    later = time.time() + app.config["PUBLIC_CACHE_SECONDS"]
+    monkeypatch.setattr("portal.wsgi_cache.time", SimpleNamespace(time=lambda: later))
+    assert get(app, "/elearning/").headers[HEADER] == "miss"
+    assert key in layer._memory
