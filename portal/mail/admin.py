@@ -8,6 +8,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from portal.extensions import db
+from portal.ids import page_arg
 from portal.mail import operations
 from portal.mail.categories import label
 from portal.mail.settings import parse_mail_url
@@ -43,8 +44,7 @@ def index():
         state = MailState(chosen) if chosen else None
     except ValueError:
         state = None
-    page = max(request.args.get("hal", 1, type=int) or 1, 1)
-    pagination = operations.list_messages(state, page)
+    pagination = operations.list_messages(state, page_arg("hal"))
     return render_template("mail_admin/index.html", pagination=pagination, state=state, **_context())
 
 
