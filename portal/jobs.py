@@ -317,6 +317,13 @@ def reap_stale_jobs() -> dict[str, int]:
     return dict(outcomes)
 
 
+def kept_until(job: Job) -> datetime | None:
+    """When a finished job's file is removed at the earliest (the sweep, :func:`sweep_finished`, runs hourly)."""
+    if job.finished_at is None:
+        return None
+    return job.finished_at + timedelta(seconds=current_app.config["EXPORT_MAX_AGE_SECONDS"])
+
+
 def sweep_finished(max_age: float | None = None) -> int:
     """Remove finished jobs older than ``EXPORT_MAX_AGE_SECONDS`` with their files, and any file of the export
     folder that old (left by a crash). Returns how many jobs were removed."""

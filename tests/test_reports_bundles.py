@@ -219,6 +219,22 @@ def test_status_page_shows_progress_and_refreshes(app, client, login, make_user,
     assert "gagal" in client.get(f"/laporan/paket/{job_id}").get_data(as_text=True)
 
 
+def test_a_finished_bundle_says_until_when_its_file_is_kept(app, client, login, make_user, make_tree):
+    """The page states the configured keeping time (EXPORT_MAX_AGE_SECONDS) as a moment, not a fixed "24 hours"."""
+    make_tree()
+    app.config["EXPORT_MAX_AGE_SECONDS"] = 6 * 3600
+    user = make_user(Role.DATA_MANAGER, None)
+    login(user)
+    finished = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # 09.00 WIB
+    db.session.add(Job(key="k" * 32, kind=jobs.KIND, parameters_json="{}", user_id=user.id, state=JobState.DONE,
+                       attempt=1, progress_done=3, progress_total=3, result_name="paket.zip", failure_detail="",
+                       created_at=finished, updated_at=finished, finished_at=finished))
+    db.session.commit()
+    page = client.get(f"/laporan/paket/{'k' * 32}").get_data(as_text=True)
+    assert "Berkas disimpan sampai 23 November 2026 15.00" in page, page
+    assert "24 jam" not in page
+
+
 def test_old_exports_are_cleaned_when_a_job_starts(app, consumer, make_tree, make_user):
     folder = portal_jobs.export_dir(app)
     old, fresh = folder / "old.zip", folder / "fresh.zip"

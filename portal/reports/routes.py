@@ -194,6 +194,7 @@ def bundle_status(job_id: str):
         job_id=job_id,
         waiting=portal_jobs.waiting_for_a_consumer(job),
         max_attempts=portal_jobs.max_attempts(),
+        kept_until=portal_jobs.kept_until(job),
     )
 
 
