@@ -8,6 +8,11 @@ GPS position) leaves the server. Variants, made once at upload:
 ``display``   long side ``PHOTO_DISPLAY_LONG_SIDE`` (1600) for the piece page
 ``phone``     long side ``PHOTO_PHONE_LONG_SIDE`` (800) for small screens (srcset)
 ``thumb``     long side ``PHOTO_THUMB_LONG_SIDE`` (400) for lists
+
+The public pages also offer ``display``, ``phone`` and ``thumb`` as WebP (about a third smaller at the same
+look) to browsers that accept it (``<picture>``): :func:`webp_variant` makes that copy from the variant's JPEG on
+its first request and keeps it beside the JPEG, so photos stored before WebP was offered get one too and an upload
+pays nothing for it.
 """
 from __future__ import annotations
 
@@ -33,6 +38,9 @@ except ImportError:  # pragma: no cover - pillow-heif is a dependency
 VARIANTS = ("original", "display", "phone", "thumb")
 CONTENT_TYPE = "image/jpeg"
 SUFFIX = ".jpg"
+WEBP_VARIANTS = ("display", "phone", "thumb")
+WEBP_CONTENT_TYPE = "image/webp"
+WEBP_QUALITY = 76
 
 
 class PhotoError(PortalError, ValueError):
@@ -156,7 +164,29 @@ def photo_path(key: str, variant: str):
     return storage.path_for("photos", key, f".{variant}{SUFFIX}")
 
 
+def webp_path(key: str, variant: str):
+    if variant not in WEBP_VARIANTS:
+        raise ValueError(f"no WebP copy of the variant {variant!r}")
+    return storage.path_for("photos", key, f".{variant}.webp")
+
+
+def webp_variant(key: str, variant: str):
+    """The WebP copy of a variant: made from the variant's JPEG the first time it is asked for, then kept.
+    None when the JPEG is missing. Two requests at once both write the same bytes; the rename keeps one."""
+    path = webp_path(key, variant)
+    if path.is_file():
+        return path
+    source = photo_path(key, variant)
+    if not source.is_file():
+        return None
+    with Image.open(source, formats=["JPEG"]) as image:
+        buf = io.BytesIO()
+        image.save(buf, "WEBP", quality=WEBP_QUALITY, method=4)
+    storage.write_atomic(path, buf.getvalue())
+    return path
+
+
 def remove_photo(key: str) -> None:
-    """Delete every variant of a stored photo."""
-    storage.remove_files(photo_path(key, v) for v in VARIANTS)
+    """Delete every variant of a stored photo, and the WebP copies made of them."""
+    storage.remove_files([photo_path(key, v) for v in VARIANTS] + [webp_path(key, v) for v in WEBP_VARIANTS])
 

@@ -124,6 +124,43 @@ def test_photo_headers_private_then_public(client, setup):
     assert r.status_code == 200 and r.headers["Cache-Control"].startswith("public")
 
 
+def test_webp_copies_are_made_once_for_the_same_readers_and_removed_with_the_photo(app, client, setup, make_user,
+                                                                                  login):
+    from PIL import Image
+
+    from portal import photos
+
+    form_post(client, setup.piece, files={"photo_1": (jpeg(), "a.jpg")}, new_caption_1="c")
+    photo = fresh(setup.piece).photos[0]
+    for variant in ("display", "phone", "thumb"):
+        assert not photos.webp_path(photo.storage_key, variant).exists()  # an upload pays nothing for WebP
+        r = client.get(f"/tulisan/foto/{photo.id}/{variant}.webp")
+        assert r.status_code == 200 and r.mimetype == "image/webp", variant
+        assert r.headers["Cache-Control"].startswith("private") and r.headers["X-Content-Type-Options"] == "nosniff"
+        with Image.open(BytesIO(r.data)) as webp, Image.open(photos.photo_path(photo.storage_key, variant)) as jpg:
+            assert webp.format == "WEBP" and webp.size == jpg.size
+        kept = photos.webp_path(photo.storage_key, variant)
+        assert kept.is_file()
+        made = kept.stat().st_mtime_ns
+        assert client.get(f"/tulisan/foto/{photo.id}/{variant}.webp").data == r.data
+        assert kept.stat().st_mtime_ns == made  # made once, then kept
+    for bad in ("original", "huge", "..%2f..%2fsecret"):
+        assert client.get(f"/tulisan/foto/{photo.id}/{bad}.webp").status_code == 404
+    assert client.get("/tulisan/foto/2147483648/thumb.webp").status_code == 404
+    client.post("/akun/keluar")
+    assert client.get(f"/tulisan/foto/{photo.id}/thumb.webp").status_code == 404  # a draft's photo: not public
+    login(make_user(Role.WRITER, setup.tree.team["semarang-TF01"]))  # another team's writer
+    assert client.get(f"/tulisan/foto/{photo.id}/thumb.webp").status_code == 404
+    client.post("/akun/keluar")
+    piece = fresh(setup.piece)
+    piece.published_at = now_utc()
+    db.session.commit()
+    r = client.get(f"/tulisan/foto/{photo.id}/thumb.webp")
+    assert r.status_code == 200 and r.headers["Cache-Control"].startswith("public")
+    photos.remove_photo(photo.storage_key)
+    assert not any(photos.webp_path(photo.storage_key, v).exists() for v in photos.WEBP_VARIANTS)
+
+
 def test_xss_in_every_text_field_is_escaped(client, setup):
     fields = {name: XSS for name in operations.TEXT_FIELDS}
     fields["institution_phone"] = fields["author_phone"] = "<script>alert(1)</script>"  # 40 characters at most

@@ -12,6 +12,7 @@ from portal import ids
 # The submissions feature serves photo variants ("thumb", "phone", "display") to anyone allowed by
 # permissions.can_view_piece (published pieces are public).
 PHOTO_ENDPOINT = "submissions.photo"
+WEBP_ENDPOINT = "submissions.photo_webp"
 PHONE_LONG_SIDE = 800
 
 
@@ -68,12 +69,19 @@ def photo_url(photo, variant: str = "display", external: bool = False) -> str:
 
 
 def photo_tag_data(photo, variant: str, sizes: str) -> dict:
-    """What a template needs for a responsive, lazily loaded <img>: src, srcset, sizes, width, height."""
-    srcset = []
+    """What a template needs for a responsive <picture>: the JPEG's src and srcset, the same sizes in WebP
+    (``webp_srcset``; empty when not offered), sizes, width and height. The browser takes the smallest variant
+    that fills ``sizes`` at its pixel density, in WebP when it accepts it."""
+    srcset, webp = [], []
     for v in ("thumb", "phone", "display"):
         url = photo_url(photo, v)
         if url:
-            srcset.append(f"{url} {scaled(photo, v)[0]}w")
+            width = scaled(photo, v)[0]
+            srcset.append(f"{url} {width}w")
+            try:
+                webp.append(f"{url_for(WEBP_ENDPOINT, photo_id=photo.id, variant=v)} {width}w")
+            except BuildError:
+                pass
     width, height = scaled(photo, variant)
-    return {"src": photo_url(photo, variant), "srcset": ", ".join(srcset), "sizes": sizes,
-            "width": width, "height": height}
+    return {"src": photo_url(photo, variant), "srcset": ", ".join(srcset), "webp_srcset": ", ".join(webp),
+            "sizes": sizes, "width": width, "height": height}

@@ -37,6 +37,20 @@ def photo(photo_id: int, variant: str):
     return _cache_headers(response, item.piece.published_at is not None)
 
 
+@bp.route("/foto/<int:photo_id>/<variant>.webp")
+def photo_webp(photo_id: int, variant: str):
+    """The WebP copy of a variant (``display``, ``phone``, ``thumb``), for the same readers as the JPEG; made on its
+    first request (portal/photos.py)."""
+    item = db.session.get(Photo, photo_id)
+    if item is None or variant not in photos.WEBP_VARIANTS or not perm.can_view_piece(current_user, item.piece):
+        abort(404)
+    path = photos.webp_variant(item.storage_key, variant)
+    if path is None:
+        abort(404)
+    response = send_file(path, mimetype=photos.WEBP_CONTENT_TYPE, conditional=True, etag=True)
+    return _cache_headers(response, item.piece.published_at is not None)
+
+
 @bp.route("/<int:piece_id>/media")
 def media(piece_id: int):
     piece = load_piece(piece_id)
