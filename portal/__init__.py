@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from portal import clock, jobs, mail, page_cache, tasks, wsgi_cache
+from portal import clock, demo_photos, jobs, mail, page_cache, tasks, wsgi_cache
 from portal import db as portal_db
 from portal.accounts import bp as accounts_bp
 from portal.admin_audit import bp as audit_bp
@@ -174,7 +174,7 @@ def register_url_converters(app: Flask) -> None:
 def register_task_queue(app: Flask) -> None:
     """The task queue (checked now: a malformed TASK_QUEUE_URL stops the start-up) and the background job kinds."""
     tasks.init_app(app)
-    jobs.init_app(app, kinds={bundle_jobs.KIND: bundle_jobs.build})
+    jobs.init_app(app, kinds={bundle_jobs.KIND: bundle_jobs.build, demo_photos.KIND: demo_photos.build})
     mail.init_app(app)
 
 

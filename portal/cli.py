@@ -160,7 +160,9 @@ def _demo_app(port: int) -> Flask:
     with app.app_context():
         from portal.demo import DEMO_PASSWORD, demo_logins, load_demo_data
 
-        if not load_demo_data(if_empty=True):
+        if load_demo_data(if_empty=True, photos_now=False):
+            click.echo("Foto-foto demo digambar oleh pekerja latar; semuanya tampil dalam satu atau dua menit.")
+        else:
             click.echo("Basis data sudah berisi data; data demo tidak dimuat ulang.")
         click.echo("")
         click.echo(f"Portal Best Practice berjalan di http://127.0.0.1:{port}/")

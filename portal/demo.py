@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from portal import demo_photos
 from portal.auth.passwords import hash_password
 from portal.extensions import db
 from portal.models.org import City, Kelurahan, Kmw, Province, Region, Team, TeamKind
@@ -28,14 +29,44 @@ TREE = [
 ]
 
 
+# Three kelurahan for each facilitator team, in the team's order (real names of the cities' kelurahan).
+KELURAHAN = {
+    "3374": ["Bandarharjo", "Tanjung Mas", "Kemijen", "Rejomulyo", "Mlatiharjo", "Mlatibaru", "Kebonagung",
+             "Bugangan", "Karangtempel", "Rejosari", "Sarirejo", "Kuningan", "Panggung Lor", "Panggung Kidul",
+             "Dadapsari", "Purwosari", "Plombokan", "Bulu Lor", "Krobokan", "Tawangsari", "Tawangmas", "Gisikdrono",
+             "Kembangarum", "Kalibanteng Kulon", "Kalibanteng Kidul", "Manyaran", "Bongsari"],
+    "3321": ["Bintoro", "Betokan", "Kadilangu", "Mangunjiwan", "Katonsari", "Singorejo", "Bango", "Cabean",
+             "Kalicilik", "Karangmlati", "Mulyorejo", "Bolo"],
+    "7371": ["Tallo", "Buloa", "Lakkang", "Pannampu", "Rappokalling", "Kaluku Bodoa", "Suangga", "Lembo",
+             "Wala-walaya", "Tammua", "Rappojawa", "Ujung Pandang Baru", "Kalukuang", "Bunga Ejaya", "Layang",
+             "Parang Layang", "Tamalabba", "Bara-baraya", "Maccini", "Maradekaya", "Karuwisi", "Panaikang", "Pampang",
+             "Tello Baru"],
+    "7372": ["Lumpue", "Cempae", "Watang Soreang", "Bukit Harapan", "Kampung Pisang", "Labukkang", "Ujung Bulu",
+             "Mallusetasi", "Lapadde"],
+    "9171": ["Hamadi", "Argapura", "Entrop", "Tanjung Ria", "Imbi", "Gurabesi", "Bhayangkara", "Trikora", "Mandala"],
+}
+
+
 @dataclass
 class DemoContext:
-    """What feature seeders need: the tree by code and the demo accounts by key."""
+    """What feature seeders need: the tree by code and the demo accounts by key, and which texts a month has
+    used (so that no two pieces of one month tell the same story)."""
 
     kmws: dict[str, Kmw] = field(default_factory=dict)
     cities: dict[str, City] = field(default_factory=dict)
     teams: dict[str, Team] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
+    texts_used: dict[str, set[int]] = field(default_factory=dict)
+
+    def take_text(self, period: str, preferred: int, count: int) -> int:
+        """The text ``preferred`` (an index of the demo texts), or the next one this month has not used yet."""
+        used = self.texts_used.setdefault(str(period), set())
+        for step in range(count):
+            index = (preferred + step) % count
+            if index not in used:
+                used.add(index)
+                return index
+        return preferred % count
 
 
 def demo_logins() -> list[tuple[str, str]]:
@@ -78,8 +109,10 @@ def database_holds_data() -> bool:
     return any(db.session.scalar(db.select(model.id).limit(1)) is not None for model in (Kmw, User))
 
 
-def load_demo_data(*, if_empty: bool = False) -> bool:
-    """Load the demo dataset in one transaction into an empty database.
+def load_demo_data(*, if_empty: bool = False, photos_now: bool = True) -> bool:
+    """Load the demo dataset in one transaction into an empty database; its photos are drawn by a background job
+    (``portal/demo_photos.py``), run here before returning (``photos_now``) or left to a consumer of the task
+    queue (the quick start's, which runs beside the server).
 
     When the database holds data: returns False with ``if_empty``, else raises :class:`DemoRefused`.
     """
@@ -95,6 +128,9 @@ def load_demo_data(*, if_empty: bool = False) -> bool:
     for seed in feature_seeders():
         seed(ctx)
     db.session.commit()
+    job = demo_photos.queue_planned()
+    if job is not None and photos_now:
+        demo_photos.run_now(job)
     return True
 
 
@@ -121,9 +157,8 @@ def build_tree() -> DemoContext:
                 for n in range(1, team_count + 1):
                     team = Team(code=f"{city_code}-TF{n:02d}", name=f"Tim Fasilitator {n:02d} {city_name}",
                                 kind=TeamKind.TF, city=city)
-                    for k in range(1, 4):
-                        team.kelurahan.append(Kelurahan(code=f"{city_code}{n:02d}{k}",
-                                                        name=f"Kelurahan {city_name.split()[-1]} {n}-{k}"))
+                    for k, name in enumerate(KELURAHAN[city_code][3 * (n - 1):3 * n], 1):
+                        team.kelurahan.append(Kelurahan(code=f"{city_code}{n:02d}{k}", name=f"Kelurahan {name}"))
                     ctx.teams[team.code] = team
                 db.session.add(city)
         db.session.add(kmw)

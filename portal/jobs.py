@@ -252,16 +252,18 @@ def claim(job_id: int, attempt: int) -> JobRun | None:
 
 def finish(run: JobRun) -> None:
     """running -> done, and the partial file renamed to the result while the row is held (so the attempt cannot
-    be reaped in between). Raises :class:`LeaseLost` if the job is no longer this attempt's."""
-    final = export_dir() / f"{run.key}{run.result_suffix}"
+    be reaped in between); a job without a result name (its work is in the database) has no file. Raises
+    :class:`LeaseLost` if the job is no longer this attempt's."""
+    final = export_dir() / f"{run.key}{run.result_suffix}" if run.result_suffix else None  # no name: no file
     moment = real_now()
     with db.engine.begin() as conn:
         changed = conn.execute(update(Job).where(*run._mine()).values(
-            state=JobState.DONE, result_file=final.name, heartbeat_at=moment, updated_at=moment,
+            state=JobState.DONE, result_file=final.name if final else None, heartbeat_at=moment, updated_at=moment,
             finished_at=moment, failure=None, failure_detail="")).rowcount
         if changed != 1:
             raise LeaseLost(run.key)
-        os.replace(run.partial, final)  # a failure here rolls the row back: it stays running, then is reaped
+        if final is not None:
+            os.replace(run.partial, final)  # a failure here rolls the row back: it stays running, then is reaped
 
 
 def retry_or_fail(job_id: int, attempt: int, failure: str, detail: str, *,

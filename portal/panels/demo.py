@@ -9,11 +9,11 @@
 Every step happens at a moment the procedure allows (never in the future, never before a panel's inputs were due),
 so the demo shows no state the procedure forbids.
 
-Pieces come from the submissions feature's demo when it made them; missing ones are created here, with photos.
+Pieces come from the submissions feature's demo when it made them; missing ones are created here (their photos
+planned for the demo's photo job).
 """
 from __future__ import annotations
 
-import io
 import random
 from datetime import UTC, datetime, time
 
@@ -22,82 +22,34 @@ from sqlalchemy import select
 from portal import cycle
 from portal.cycle import current_period
 from portal.extensions import db
-from portal.models.pieces import Photo, Piece, PieceStatus
+from portal.models.pieces import Piece, PieceStatus
 from portal.models.reviews import EntryStatus, Panel, PanelMode, Tier
 from portal.panels import operations as ops
 from portal.panels.rules import may_score
 from portal.period import Period
+from portal.submissions.demo import plan_photos
+from portal.submissions.demo_texts import AUTHORS, TEXTS
 from portal.timeutil import now_utc
 
-THEMES = [
-    ("Bank sampah yang menghidupi warga", "Lingkungan"),
-    ("Jalan setapak yang dibangun bersama", "Infrastruktur"),
-    ("Kader perempuan memimpin rembug warga", "Pemberdayaan perempuan"),
-    ("Sumur resapan di gang sempit", "Lingkungan"),
-    ("Pinjaman bergulir yang kembali utuh", "Ekonomi"),
-    ("Relawan muda memetakan kampung", "Partisipasi"),
-    ("Posyandu yang tak pernah sepi", "Kesehatan"),
-    ("Drainase kampung bebas banjir", "Infrastruktur"),
-    ("Pasar kaget yang tertata", "Ekonomi"),
-    ("Taman baca di balai RW", "Pendidikan"),
-    ("Sanitasi komunal untuk 60 KK", "Kesehatan"),
-    ("Koperasi tukang becak", "Ekonomi"),
-]
 
-SENTENCES = [
-    "Warga kelurahan berkumpul di balai RW untuk membahas masalah yang mereka hadapi setiap musim hujan.",
-    "Fasilitator mendampingi relawan menyusun pemetaan swadaya dan menuliskan prioritas kebutuhan.",
-    "Badan Keswadayaan Masyarakat mengelola dana dengan terbuka dan melaporkannya di papan informasi.",
-    "Ibu-ibu kader menggerakkan tetangga untuk ikut kerja bakti setiap Minggu pagi.",
-    "Hasilnya terlihat dalam tiga bulan: genangan berkurang dan anak-anak kembali bermain di gang.",
-    "Pemerintah kelurahan kemudian menganggarkan pemeliharaan dari dana kelurahan tahun berikutnya.",
-    "Kegiatan serupa kini ditiru oleh dua kelurahan tetangga yang belajar langsung ke lokasi.",
-    "Pelatihan pembukuan sederhana membuat pengurus mampu menyusun laporan bulanan tanpa bantuan.",
-]
-
-
-def _body(title: str, rng: random.Random) -> str:
-    paragraphs = []
-    for _ in range(9):
-        paragraphs.append(" ".join(rng.sample(SENTENCES, 7)))
-    return f"## {title}\n\n" + "\n\n".join(paragraphs)
-
-
-def _photo_bytes(seed: int) -> bytes:
-    from PIL import Image, ImageDraw
-
-    rng = random.Random(seed)
-    image = Image.new("RGB", (960, 720), tuple(rng.randrange(60, 200) for _ in range(3)))
-    draw = ImageDraw.Draw(image)
-    for _ in range(12):
-        x, y = rng.randrange(0, 900), rng.randrange(0, 660)
-        draw.rectangle([x, y, x + rng.randrange(40, 240), y + rng.randrange(30, 160)],
-                       fill=tuple(rng.randrange(0, 255) for _ in range(3)))
-    buf = io.BytesIO()
-    image.save(buf, "JPEG", quality=80)
-    return buf.getvalue()
-
-
-def _piece(team, period: str, n: int, submitted_at: datetime) -> Piece:
-    """The team's submitted piece of the month, created (with 2 photos) when the submissions demo has none."""
+def _piece(ctx, team, period: str, n: int, submitted_at: datetime) -> Piece:
+    """The team's submitted piece of the month, created (its photos planned) when the submissions demo has none."""
     piece = db.session.scalar(select(Piece).where(Piece.team_id == team.id, Piece.period == period))
     if piece is not None:
         return piece
-    from portal.photos import store_photo
-
-    rng = random.Random(f"{team.code}-{period}")
-    title, theme = THEMES[n % len(THEMES)]
-    piece = Piece(team=team, period=period, status=PieceStatus.SUBMITTED, title=f"{title} ({team.city.name})",
-                  theme=theme, body_md=_body(title, rng), facts="120 KK terlibat; swadaya Rp 18.500.000.",
-                  institution_name="BKM Maju Bersama", institution_address=f"Jl. Kenanga 7, {team.city.name}",
-                  institution_phone="024-7601234", author_name=f"Faskel {team.name}", author_position="Fasilitator",
-                  author_place=team.city.name, author_phone="0812-2000-3000", submitted_at=submitted_at)
-    for i in range(2):
-        stored = store_photo(_photo_bytes(hash((team.code, period, i)) & 0xFFFF))
-        piece.photos.append(Photo(position=i, caption=f"Kegiatan warga {i + 1}", storage_key=stored.key,
-                                  width=stored.width, height=stored.height, byte_size=stored.byte_size))
+    index = ctx.take_text(period, n, len(TEXTS))
+    title, theme, body = TEXTS[index]
+    kelurahan = team.kelurahan[0].name.replace("Kelurahan ", "") if team.kelurahan else team.city.name
+    piece = Piece(team=team, period=period, status=PieceStatus.SUBMITTED, title=f"{title} di {kelurahan}",
+                  theme=theme, body_md=body.format(kelurahan=kelurahan, kota=team.city.name, bkm=f"BKM {kelurahan}"),
+                  facts=f"{60 + 9 * n} KK terlibat; swadaya Rp {12 + n}.500.000.",
+                  institution_name=f"BKM {kelurahan}", institution_address=f"Jl. Kenanga {n + 2}, {team.city.name}",
+                  institution_phone=f"024-760{n:04d}", author_name=AUTHORS[(n + 7) % len(AUTHORS)],
+                  author_position="Korkot" if team.code.endswith("KK") else "Fasilitator Kelurahan",
+                  author_place=team.city.name, author_phone=f"0812-2{n:03d}-3000", submitted_at=submitted_at)
     db.session.add(piece)
     db.session.flush()
+    plan_photos(piece, index, kelurahan, count=2)
     return piece
 
 
@@ -132,8 +84,8 @@ def _city(ctx, code: str, period: str, teams: list[str], quality_of, close_day: 
     users = ctx.users
     admin = users["admin"]
     for n, team_code in enumerate(teams):
-        offset = 0 if period == latest_written_period() else 5  # other titles in the other month
-        piece = _piece(ctx.teams[team_code], period, n + offset, _at(period, 10 + n % 4))
+        offset = 0 if period == latest_written_period() else 5  # other stories in the other month
+        piece = _piece(ctx, ctx.teams[team_code], period, n + offset, _at(period, 10 + n % 4))
         quality_of.setdefault(piece.id, 9 - n % 6)
     panel = ops.open_panel(Tier.CITY, period, admin, city=ctx.cities[code])
     members = [users["panel_city1"], users["panel_city2"], users["panel_city3"]]

@@ -1,57 +1,57 @@
 """Demo pieces for the current month: most submitted, one draft, one returned; and a knowledge product.
 
-Photos are drawn with Pillow and stored through the real photo pipeline.
+Each piece tells its own story (``demo_texts``) in its team's kelurahan; its photos, scenes of that kind of work,
+are planned here and drawn by a background job (``portal/demo_photos.py``) through the real photo pipeline.
 """
 from __future__ import annotations
 
-import io
-import random
-from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
-from flask import current_app
-from PIL import Image, ImageDraw, ImageFont
-
-from portal import cycle, photos
+from portal import cycle, demo_photos
 from portal.extensions import db
-from portal.models.pieces import KnowledgeProduct, Photo, Piece, PieceForm, PieceStatus
-from portal.submissions.demo_texts import TEXTS
+from portal.models.pieces import KnowledgeProduct, Piece, PieceForm, PieceStatus
+from portal.submissions.demo_texts import AUTHORS, SCENES, TEXTS
 from portal.timeutil import now_utc
 
 # (team code, status, text index, form)
 PIECES = [
     ("3374-TF01", "submitted", 0, "artikel"), ("3374-TF02", "draft", 1, "narasi"), ("3374-TF03", "submitted", 2, "feature"),
-    ("3374-TF04", "submitted", 1, "artikel"), ("3374-TF05", "submitted", 0, "narasi"), ("3374-KK", "submitted", 2, "artikel"),
-    ("3321-TF01", "submitted", 1, "feature"), ("3321-TF02", "returned", 0, "artikel"),
-    ("7371-TF01", "submitted", 1, "artikel"), ("7371-TF02", "submitted", 0, "feature"), ("7371-TF03", "submitted", 2, "narasi"),
-    ("9171-TF01", "submitted", 2, "artikel"), ("9171-TF02", "submitted", 0, "artikel"),
+    ("3374-TF04", "submitted", 3, "artikel"), ("3374-TF05", "submitted", 4, "narasi"), ("3374-KK", "submitted", 5, "artikel"),
+    ("3321-TF01", "submitted", 6, "feature"), ("3321-TF02", "returned", 7, "artikel"),
+    ("7371-TF01", "submitted", 8, "artikel"), ("7371-TF02", "submitted", 9, "feature"), ("7371-TF03", "submitted", 10, "narasi"),
+    ("9171-TF01", "submitted", 11, "artikel"), ("9171-TF02", "submitted", 1, "artikel"),
 ]
-CAPTIONS = ["Rembug warga merencanakan kegiatan di balai RW", "Kerja bakti warga bersama KSM",
-            "Hasil pekerjaan yang kini dirawat bersama"]
-PALETTES = [((46, 125, 50), (255, 193, 7)), ((21, 101, 192), (239, 83, 80)), ((121, 85, 72), (129, 212, 250))]
+# Three captions for the photos of each kind of scene ({k}: the kelurahan).
+CAPTIONS = {
+    "saluran": ["Warga menggali saluran baru di RW 03 {k}", "Kerja bakti membersihkan lumpur dari saluran lama",
+                "Saluran yang selesai dengan bak kontrol di ujung gang"],
+    "pasar": ["Pedagang menata lapak baru di samping balai {k}", "Rapat paguyuban membagi lapak dengan undian",
+              "Pasar pagi yang tertib dan bersih"],
+    "sanitasi": ["MCK komunal yang dibangun bersama warga {k}", "Warga mengangkut bahan ke lereng bukit",
+                 "Pengurus kelompok pemanfaat memeriksa tangki septik"],
+    "bank_sampah": ["Penimbangan sampah nasabah bank sampah {k}", "Ibu-ibu memilah plastik, kertas, dan logam",
+                    "Karung sampah terpilah siap diambil pengepul"],
+    "rembug": ["Rembug warga di balai RW {k}", "Kader perempuan memandu diskusi kelompok",
+               "Warga menandai prioritas di peta kampung"],
+    "posyandu": ["Penimbangan balita di posyandu {k}", "Kader mencatat berat badan di buku register",
+                 "Ibu-ibu menunggu giliran di ruang posyandu yang baru"],
+    "jalan": ["Pemasangan paving block di gang {k}", "Pemuda mengangkut paving dengan gerobak",
+              "Gang yang kini bisa dilalui dalam segala cuaca"],
+    "taman_baca": ["Anak-anak membaca di taman baca {k}", "Relawan membacakan cerita untuk anak usia dini",
+                   "Rak buku hasil sumbangan warga dan alumni"],
+    "becak": ["Anggota koperasi becak di pangkalan {k}", "Bengkel koperasi memperbaiki becak anggota",
+              "Rapat anggota bulanan koperasi becak"],
+    "kerja_bakti": ["Relawan turun ke gang-gang {k}", "Kerja bakti warga pada Minggu pagi",
+                    "Pengurus RT dan relawan memeriksa hasil pekerjaan"],
+}
 
 
-def _photo_bytes(rng: random.Random, label: str, palette) -> bytes:
-    bg, accent = palette
-    image = Image.new("RGB", (1280, 960), bg)
-    draw = ImageDraw.Draw(image)
-    draw.rectangle((0, 620, 1280, 960), fill=tuple(max(0, c - 40) for c in bg))
-    for _ in range(6):
-        x, y = rng.randint(40, 1100), rng.randint(380, 620)
-        draw.rectangle((x, y, x + rng.randint(90, 200), y + rng.randint(60, 160)), fill=accent, outline=(255, 255, 255))
-        draw.polygon([(x - 10, y), (x + 70, y - 70), (x + 150, y)], fill=(255, 255, 255))
-    for _ in range(8):
-        x, y = rng.randint(40, 1240), rng.randint(640, 900)
-        draw.ellipse((x, y, x + 28, y + 28), fill=(250, 224, 200))
-        draw.line((x + 14, y + 28, x + 14, y + 80), fill=(30, 30, 30), width=6)
-    draw.ellipse((1020, 60, 1160, 200), fill=(255, 235, 59))
-    font = ImageFont.load_default(size=44)
-    draw.rectangle((30, 30, 900, 110), fill=(0, 0, 0))
-    draw.text((50, 45), label[:34], fill=(255, 255, 255), font=font)
-    buf = io.BytesIO()
-    image.save(buf, "JPEG", quality=80)
-    return buf.getvalue()
+def plan_photos(piece: Piece, text_index: int, kelurahan: str, count: int = 3) -> None:
+    """Plan the piece's photos: scenes of its kind of work with captions naming its kelurahan."""
+    scene = SCENES[text_index % len(SCENES)]
+    for i, caption in enumerate(CAPTIONS.get(scene, CAPTIONS["kerja_bakti"])[:count]):
+        demo_photos.plan(piece, i, caption.format(k=kelurahan), scene, f"{piece.team.code}/{piece.period}/{i}")
 
 
 def _submitted_at(period: str, tz_name: str) -> datetime:
@@ -63,12 +63,8 @@ def _submitted_at(period: str, tz_name: str) -> datetime:
 
 def seed(ctx) -> None:
     """Add the month's pieces to the demo tree (called by ``portal.demo.load_demo_data``)."""
-    rng = random.Random(2010)
     now = now_utc()
     author = ctx.users.get("writer_tf1")
-    app = current_app._get_current_object()
-    pool = ThreadPoolExecutor(max_workers=4)
-    work = []
     for n, (code, status, text_index, form) in enumerate(PIECES):
         team = ctx.teams.get(code)
         if team is None:
@@ -77,6 +73,7 @@ def seed(ctx) -> None:
         if status == "draft" and cycle.writing_period(tz, now) == cycle.current_period(tz, now):
             team = ctx.teams.get("3374-TF07", team)  # before the 15th: keep the panels' demo teams submitted
         period = cycle.current_period(tz, now) if status != "draft" else cycle.writing_period(tz, now)
+        text_index = ctx.take_text(period, text_index, len(TEXTS))
         title, theme, body = TEXTS[text_index]
         kelurahan = team.kelurahan[0].name.replace("Kelurahan ", "") if team.kelurahan else team.city.name
         piece = Piece(
@@ -84,7 +81,7 @@ def seed(ctx) -> None:
             theme=theme, body_md=body.format(kelurahan=kelurahan, kota=team.city.name, bkm=f"BKM {kelurahan} Sejahtera"),
             facts=f"{40 + 7 * n} KK terlibat; swadaya {15 + n}% dari nilai kegiatan", institution_name=f"BKM {kelurahan} Sejahtera",
             institution_address=f"Jl. Merdeka No. {n + 3}, Kelurahan {kelurahan}, {team.city.name}",
-            institution_phone=f"08{11 + n}-4000-{1000 + n}", author_name=f"Penulis {team.name}",
+            institution_phone=f"08{11 + n}-4000-{1000 + n}", author_name=AUTHORS[n % len(AUTHORS)],
             author_position="Fasilitator Kelurahan" if "TF" in code else "Korkot", author_place=team.city.name,
             author_phone=f"0812-55{n:02d}-7788", created_by_id=author.id if author and code == "3374-TF01" else None,
         )
@@ -94,24 +91,11 @@ def seed(ctx) -> None:
             piece.submitted_at = _submitted_at(period, tz)
             piece.return_reasons = ("Keterangan foto 3 terlalu umum; sebutkan kegiatan dan tempatnya.\n"
                                     "Nomor kontak lembaga tidak dapat dihubungi; periksa kembali.")
-        jobs = [(_photo_bytes(rng, f"{team.city.name} · {caption.split()[0]} {i + 1}", PALETTES[(n + i) % 3]),
-                 caption) for i, caption in enumerate(CAPTIONS)]
-        work.append((piece, kelurahan, [pool.submit(_store, app, data) for data, _c in jobs], jobs))
         db.session.add(piece)
-    for piece, kelurahan, futures, jobs in work:
-        for i, (future, (_data, caption)) in enumerate(zip(futures, jobs)):
-            stored = future.result()
-            piece.photos.append(Photo(position=i, caption=f"{caption} ({kelurahan})", storage_key=stored.key,
-                                      width=stored.width, height=stored.height, byte_size=stored.byte_size))
-    pool.shutdown()
+        db.session.flush()
+        plan_photos(piece, text_index, kelurahan)
     _knowledge_product(ctx, now)
     db.session.flush()
-
-
-def _store(app, data: bytes):
-    # Pillow releases the GIL while encoding, so the demo's photos are made in parallel threads.
-    with app.app_context():
-        return photos.store_photo(data)
 
 
 def _knowledge_product(ctx, now) -> None:
