@@ -13,6 +13,7 @@ from portal.models.pieces import (  # noqa: F401
     PieceForm,
     PieceStatus,
 )
+from portal.models.schedule import RunState, ScheduledRun  # noqa: F401
 from portal.models.reviews import (  # noqa: F401
     Entry,
     EntryStatus,

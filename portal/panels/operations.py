@@ -112,7 +112,10 @@ def _get_or_create(tier: Tier, period: str, *, city_id: int | None = None, kmw_i
 
 
 def open_panel(tier: Tier, period: str, actor, *, city: City | None = None, kmw: Kmw | None = None) -> Panel:
-    """The panel of this node and month, created when missing. A new city panel collects its entries at once."""
+    """The panel of this node and month, created when missing. Opening collects nothing: the teams' pieces enter
+    at the end of the 15th local time (the scheduled step ``collect_entries``, portal/schedule/), or when a data
+    manager presses "Kumpulkan tulisan tim" (:func:`collect_city_entries`); the panel page shows meanwhile what
+    was submitted (``queries.waiting_pieces``)."""
     try:
         existing = find_panel(tier, period, city_id=city.id if city else None, kmw_id=kmw.id if kmw else None)
         panel = _get_or_create(tier, period, city_id=city.id if city else None, kmw_id=kmw.id if kmw else None)
@@ -122,10 +125,6 @@ def open_panel(tier: Tier, period: str, actor, *, city: City | None = None, kmw:
     except IntegrityError:  # opened by someone else at the same moment
         db.session.rollback()
         panel = find_panel(tier, period, city_id=city.id if city else None, kmw_id=kmw.id if kmw else None)
-    if tier == Tier.CITY and panel.status == PanelStatus.OPEN:
-        collect_city_entries(panel.id, actor)
-    elif tier == Tier.PROVINCE and panel.status == PanelStatus.OPEN:
-        collect_korkot_entries(panel.id)
     return panel
 
 
