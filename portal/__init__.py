@@ -30,8 +30,8 @@ from portal.panels import bp as panels_bp
 from portal.period import PeriodConverter
 from portal.reports import bp as reports_bp
 from portal.reports import jobs as bundle_jobs
-from portal.schedule.admin import bp as schedule_admin_bp
 from portal.rubric_admin import bp as rubric_bp
+from portal.schedule.admin import bp as schedule_admin_bp
 from portal.security import install_security_headers
 from portal.submissions import bp as submissions_bp
 from portal.subscribers import register_subscribers

@@ -13,7 +13,6 @@ from portal.models.pieces import (  # noqa: F401
     PieceForm,
     PieceStatus,
 )
-from portal.models.schedule import RunState, ScheduledRun  # noqa: F401
 from portal.models.reviews import (  # noqa: F401
     Entry,
     EntryStatus,
@@ -30,3 +29,4 @@ from portal.models.reviews import (  # noqa: F401
     SheetStatus,
     Tier,
 )
+from portal.models.schedule import RunState, ScheduledRun  # noqa: F401

@@ -28,6 +28,7 @@ from huey import crontab
 from huey.api import Huey
 from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
 from portal import cycle, tasks
 from portal.extensions import db
@@ -61,7 +62,7 @@ def nodes() -> dict[str, list[Node]]:
     cities = [Node("city", cid, name, tz) for cid, name, tz in db.session.execute(
         select(City.id, City.name, Province.timezone).join(Province).order_by(City.id))]
     kmws = [Node("kmw", k.id, k.name, node_timezone(k)) for k in db.session.scalars(
-        select(Kmw).where(Kmw.provinces.any()).order_by(Kmw.id))]
+        select(Kmw).where(Kmw.provinces.any()).options(selectinload(Kmw.provinces)).order_by(Kmw.id))]
     return {"city": cities, "kmw": kmws, "national": [Node("national", 0, "KMP", NATIONAL_TIMEZONE)]}
 
 
@@ -185,8 +186,10 @@ def tick(now: datetime | None = None) -> dict[str, int]:
     if not due:
         return result
     periods = sorted({str(d.period) for d in due})
-    runs = {(r.step, r.node_kind, r.node_id, r.period): r for r in db.session.scalars(
-        select(ScheduledRun).where(ScheduledRun.period.in_(periods)))}
+    runs = {(r.step, r.node_kind, r.node_id, r.period): r for r in db.session.execute(
+        select(ScheduledRun.id, ScheduledRun.step, ScheduledRun.node_kind, ScheduledRun.node_id, ScheduledRun.period,
+               ScheduledRun.state, ScheduledRun.attempt, ScheduledRun.lease_until)
+        .where(ScheduledRun.period.in_(periods)))}
     db.session.rollback()  # end the read: each claim below is a transaction of its own
     stale = real_now()
     max_attempts = int(current_app.config["SCHEDULE_MAX_ATTEMPTS"])
