@@ -259,3 +259,75 @@ def test_nothing_due_is_cheap(app, month):
     with count_queries(db.engine) as counted:
         assert scheduled_tick() == {"done": 0, "skipped": 0, "failed": 0, "lost": 0}
     assert len(counted) <= 10
+
+
+# --- the administrators' page -------------------------------------------------------------------------------
+
+def _fail_collection_of(city, period: str = DEC) -> ScheduledRun:
+    """Semarang's collection fails for real: its city has been removed from under the step (a node deleted
+    between the tick and the run), so the step raises; the run records why."""
+    due = next(d for d in engine.due_steps(clock.now()) if d.key == ("collect_entries", "city", city.id, period))
+    run_id, attempt = engine.claim_new(due)
+    broken = engine.Due(due.step, engine.Node("city", 10**9, "Hilang", "Asia/Jakarta"), due.period, due.due_at)
+    assert engine.execute(run_id, attempt, broken, clock.now()) == RunState.FAILED
+    db.session.expire_all()
+    return db.session.get(ScheduledRun, run_id)
+
+
+def test_administrators_see_the_runs_filter_them_and_run_a_failed_one_again(app, month, make_user, client, login):
+    tree, u, pieces, outbox = month
+    sem = tree.city["semarang"]
+    at(datetime(2026, 12, 16, 9, 0, tzinfo=WIB))
+    failed = _fail_collection_of(sem)
+    assert failed.state == RunState.FAILED and "AttributeError" in failed.error
+    admin = make_user(Role.ADMIN)
+    login(admin)
+    page = client.get("/").get_data(as_text=True)
+    assert "/admin/langkah-terjadwal/" in page  # linked from the administrator's home
+    page = client.get("/admin/langkah-terjadwal/?status=failed&bulan=2026-12").get_data(as_text=True)
+    assert "Pengumpulan tulisan ke panel kota" in page and "Kota Semarang" in page and "<td>Desember 2026</td>" in page
+    assert "AttributeError" in page and f"/{failed.id}/jalankan-ulang" in page
+    assert page.count("<tr>") == 2  # the header and the one failed run
+    page = client.get("/admin/langkah-terjadwal/?bulan=2026-11").get_data(as_text=True)
+    assert "<td>November 2026</td>" in page and "<td>Desember 2026</td>" not in page
+    assert f"/{failed.id}/jalankan-ulang" not in page
+
+    # A month typed wrong: said so, the typed text kept, every month shown.
+    page = client.get("/admin/langkah-terjadwal/?bulan=Desember&status=zzz&hal=99999999999999999999")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Tulis bulan sebagai TTTT-BB, misalnya 2026-11." in text and 'value="Desember"' in text
+
+    # Run again: a POST with the form's token; the next tick runs it and Semarang's pieces enter its panel.
+    app.config["WTF_CSRF_ENABLED"] = True
+    assert client.post(f"/admin/langkah-terjadwal/{failed.id}/jalankan-ulang").status_code == 400  # no token
+    page = client.get("/admin/langkah-terjadwal/?status=failed").get_data(as_text=True)
+    import re
+
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    response = client.post(f"/admin/langkah-terjadwal/{failed.id}/jalankan-ulang", data={"csrf_token": token})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(ScheduledRun, failed.id).state == RunState.RUNNING
+    scheduled_tick()
+    db.session.expire_all()
+    run = db.session.get(ScheduledRun, failed.id)
+    assert (run.state, run.attempt, run.error, run.counts) == (RunState.DONE, 2, "", {"entries": 1})
+    assert [x.piece_id for x in ops.find_panel(Tier.CITY, DEC, city_id=sem.id).entries] == [pieces["sem1"].id]
+    # Only a failed run can be run again.
+    response = client.post(f"/admin/langkah-terjadwal/{failed.id}/jalankan-ulang", data={"csrf_token": token},
+                           follow_redirects=True)
+    assert "Hanya langkah yang gagal yang dapat dijalankan ulang." in response.get_data(as_text=True)
+
+
+def test_only_administrators_see_or_rerun_the_runs(app, month, make_user, client, login):
+    tree, u, pieces, outbox = month
+    at(datetime(2026, 12, 16, 9, 0, tzinfo=WIB))
+    failed = _fail_collection_of(tree.city["semarang"])
+    assert client.get("/admin/langkah-terjadwal/").status_code == 302  # to the sign-in page
+    for user in (u["dm_sem"], u["sem1"], make_user(Role.DATA_MANAGER, None)):
+        c = login(user, c=app.test_client())
+        assert c.get("/admin/langkah-terjadwal/").status_code == 403
+        assert c.post(f"/admin/langkah-terjadwal/{failed.id}/jalankan-ulang").status_code == 403
+    db.session.expire_all()
+    assert db.session.get(ScheduledRun, failed.id).state == RunState.FAILED
