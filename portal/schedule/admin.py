@@ -7,10 +7,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
 from portal.ids import page_arg
-from portal.models.org import City, Kmw
+from portal.models.org import NATIONAL_TIMEZONE, City, Kmw, Province, node_timezone
 from portal.models.schedule import RunState
 from portal.period import Period
 from portal.permissions import require_admin
@@ -38,15 +39,21 @@ class RunAgainForm(FlaskForm):
     """Only the CSRF token."""
 
 
-def _node_names(runs) -> dict[tuple[str, int], str]:
-    """The names of the runs' nodes: one query per kind of node on the page."""
+def _nodes(runs) -> tuple[dict, dict]:
+    """The names and time zones of the runs' nodes (a due time is shown in its node's local time): one query
+    per kind of node on the page."""
     names: dict[tuple[str, int], str] = {("national", 0): "KMP"}
-    for kind, model in (("city", City), ("kmw", Kmw)):
-        ids = {r.node_id for r in runs if r.node_kind == kind}
-        if ids:
-            names.update({(kind, i): n for i, n in db.session.execute(
-                select(model.id, model.name).where(model.id.in_(ids)))})
-    return names
+    zones: dict[tuple[str, int], str] = {("national", 0): NATIONAL_TIMEZONE}
+    city_ids = {r.node_id for r in runs if r.node_kind == "city"}
+    if city_ids:
+        for cid, name, tz in db.session.execute(select(City.id, City.name, Province.timezone).join(Province)
+                                                .where(City.id.in_(city_ids))):
+            names[("city", cid)], zones[("city", cid)] = name, tz
+    kmw_ids = {r.node_id for r in runs if r.node_kind == "kmw"}
+    if kmw_ids:
+        for kmw in db.session.scalars(select(Kmw).where(Kmw.id.in_(kmw_ids)).options(selectinload(Kmw.provinces))):
+            names[("kmw", kmw.id)], zones[("kmw", kmw.id)] = kmw.name, node_timezone(kmw)
+    return names, zones
 
 
 def _counts(counts: dict) -> str:
@@ -62,9 +69,10 @@ def index():
     period = Period.parse(typed_month) if typed_month else None
     month_error = _("Tulis bulan sebagai TTTT-BB, misalnya 2026-11.") if typed_month and period is None else ""
     pagination = operations.list_runs(state, period, page_arg("hal"))
+    names, zones = _nodes(pagination.items)
     return render_template("schedule_admin/index.html", pagination=pagination, state=state, typed_month=typed_month,
                            month_error=month_error, state_labels=STATE_LABELS, step_label=step_label,
-                           names=_node_names(pagination.items), counts=_counts, form=RunAgainForm())
+                           names=names, zones=zones, counts=_counts, form=RunAgainForm())
 
 
 @bp.route("/<int:run_id>/jalankan-ulang", methods=["POST"])
