@@ -331,3 +331,23 @@ def test_only_administrators_see_or_rerun_the_runs(app, month, make_user, client
         assert c.post(f"/admin/langkah-terjadwal/{failed.id}/jalankan-ulang").status_code == 403
     db.session.expire_all()
     assert db.session.get(ScheduledRun, failed.id).state == RunState.FAILED
+
+
+def test_a_city_panel_opened_early_shows_what_is_in_and_collects_nothing(app, month, client, login):
+    tree, u, pieces, outbox = month
+    sem = tree.city["semarang"]
+    at(datetime(2026, 12, 10, 9, 0, tzinfo=WIB))
+    login(u["dm_sem"])
+    response = client.post("/penilaian/kelola", data={"node": f"city:{sem.id}", "period": DEC})
+    assert response.status_code == 302
+    panel = ops.find_panel(Tier.CITY, DEC, city_id=sem.id)
+    assert panel.entries == []  # opening collects nothing
+    page = client.get(f"/penilaian/panel/{panel.id}").get_data(as_text=True)
+    assert "Sudah dikirim, belum masuk panel (1)" in page and pieces["sem1"].title in page
+    assert "Tulisan tim masuk panel ini otomatis pada 16 Desember 2026 00.00 WIB." in page
+    at(datetime(2026, 12, 16, 0, 1, tzinfo=WIB))
+    scheduled_tick()
+    db.session.expire_all()
+    assert [x.piece_id for x in ops.find_panel(Tier.CITY, DEC, city_id=sem.id).entries] == [pieces["sem1"].id]
+    page = client.get(f"/penilaian/panel/{panel.id}").get_data(as_text=True)
+    assert "Sudah dikirim, belum masuk panel" not in page and pieces["sem1"].title in page
