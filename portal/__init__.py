@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from portal import clock, demo_photos, jobs, mail, page_cache, tasks, wsgi_cache
+from portal import clock, demo_photos, jobs, mail, page_cache, schedule, tasks, wsgi_cache
 from portal import db as portal_db
 from portal.accounts import bp as accounts_bp
 from portal.admin_audit import bp as audit_bp
@@ -31,6 +31,7 @@ from portal.period import PeriodConverter
 from portal.reports import bp as reports_bp
 from portal.reports import jobs as bundle_jobs
 from portal.rubric_admin import bp as rubric_bp
+from portal.schedule.admin import bp as schedule_admin_bp
 from portal.security import install_security_headers
 from portal.submissions import bp as submissions_bp
 from portal.subscribers import register_subscribers
@@ -86,7 +87,7 @@ def load_config(app: Flask, overrides: dict | None) -> None:
                 "PAGE_CACHE", "TASK_QUEUE_URL", "EXPORT_DIR", "MAIL_URL", "MAIL_FROM", "PORTAL_BASE_URL"):
         if os.environ.get(key):
             app.config["SQLALCHEMY_DATABASE_URI" if key == "DATABASE_URL" else key] = os.environ[key]
-    for key in ("SESSION_COOKIE_SECURE", "BEHIND_PROXY", "AUTO_MIGRATE"):
+    for key in ("SESSION_COOKIE_SECURE", "BEHIND_PROXY", "AUTO_MIGRATE", "SCHEDULE_ENABLED"):
         if os.environ.get(key):
             app.config[key] = os.environ[key].lower() in ("1", "true", "yes")
     if os.environ.get("CLOCK_SHIFT_SECONDS"):
@@ -172,15 +173,17 @@ def register_url_converters(app: Flask) -> None:
 
 
 def register_task_queue(app: Flask) -> None:
-    """The task queue (checked now: a malformed TASK_QUEUE_URL stops the start-up) and the background job kinds."""
+    """The task queue (checked now: a malformed TASK_QUEUE_URL stops the start-up), the background job kinds, mail
+    delivery and the scheduled steps of the cycle."""
     tasks.init_app(app)
     jobs.init_app(app, kinds={bundle_jobs.KIND: bundle_jobs.build, demo_photos.KIND: demo_photos.build})
     mail.init_app(app)
+    schedule.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     for bp in (home_bp, auth_bp, password_reset_bp, org_bp, accounts_bp, rubric_bp, audit_bp, submissions_bp,
-               panels_bp, elearning_bp, reports_bp, mail_bp, outbox_admin_bp):
+               panels_bp, elearning_bp, reports_bp, mail_bp, outbox_admin_bp, schedule_admin_bp):
         app.register_blueprint(bp)
 
 

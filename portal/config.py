@@ -124,6 +124,9 @@ class DefaultConfig:
     # Mail (portal/mail/): "outbox" stores messages and shows them to administrators without sending them;
     # "smtp://user:pass@host:587" (STARTTLS) or "smtps://user:pass@host:465" (implicit TLS) sends them through a
     # queue consumer. PORTAL_BASE_URL is the public address the links in mail point to.
+    SCHEDULE_ENABLED = True  # the consumers run the cycle's scheduled steps (portal/schedule/)
+    SCHEDULE_LEASE_SECONDS = 300  # a scheduled step whose consumer died is run again after this
+    SCHEDULE_MAX_ATTEMPTS = 3  # consumers lost on one step before it is shown failed
     MAIL_URL = "outbox"
     MAIL_FROM = "Portal Best Practice <noreply@localhost>"
     PORTAL_BASE_URL: str | None = None
@@ -149,4 +152,5 @@ class TestConfig(DefaultConfig):
     PHOTO_MIN_SHORT_SIDE = 480
     SECRET_KEY = "test-secret-key-not-for-production"
     SERVER_NAME = None
+    SCHEDULE_ENABLED = False  # tests of other features do not want the cycle acting by itself; schedule tests do
     PASSWORD_HASH_METHOD = "scrypt:1024:8:1"  # fast in tests; production keeps Werkzeug's default scrypt cost

@@ -195,6 +195,8 @@ GETS = [
     _get("outbox_admin.index", lambda s: "/admin/surat-keluar/?status=stored", allow("admin")),
     _get("outbox_admin.show", lambda s: f"/admin/surat-keluar/{s.mail_id}", allow("admin")),
     _get("mail.unsubscribe", lambda s: _unsubscribe_path(s), PUBLIC),
+    # the scheduled steps' runs (administrators)
+    _get("schedule_admin.index", lambda s: "/admin/langkah-terjadwal/?status=failed&bulan=2026-11", allow("admin")),
     _get("password_reset.forgot_password", lambda s: "/akun/lupa-sandi", PUBLIC),
 ]
 
@@ -274,6 +276,7 @@ POSTS = [
           data=lambda s: {"version": "uji-2027", "passing_grade": "700", "min_score": "1", "max_score": "10",
                           "instruments-0-code": "1", "instruments-0-name": "Judul", "instruments-0-weight": "100"}),
     _post("outbox_admin.resend", lambda s: f"/admin/surat-keluar/{s.mail_id}/kirim-ulang", allow("admin")),
+    _post("schedule_admin.run_again", lambda s: f"/admin/langkah-terjadwal/{s.run_id}/jalankan-ulang", allow("admin")),
     _post("mail.unsubscribe_post", lambda s: _unsubscribe_path(s), PUBLIC,
           data=lambda s: {"List-Unsubscribe": "One-Click"}),
     _post("rubric_admin.make_active", lambda s: f"/admin/rubrik/{s.city_panel.rubric_id}/aktifkan", allow("admin")),

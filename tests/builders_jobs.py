@@ -51,7 +51,9 @@ def consumer_env(app) -> dict:
     env.update({"DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "PORTAL_INSTANCE_PATH": app.instance_path,
                 "UPLOAD_DIR": app.config["UPLOAD_DIR"], "SECRET_KEY": "consumer-test-key",
                 "TASK_QUEUE_URL": app.config["TASK_QUEUE_URL"], "CLOCK_SHIFT_SECONDS": str(suite_clock_shift()),
-                "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)})
+                "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p),
+                # the cycle's scheduled steps act only in the tests that turn them on (as TestConfig does)
+                "SCHEDULE_ENABLED": "1" if app.config.get("SCHEDULE_ENABLED") else "0"})
     return env
 
 

@@ -30,12 +30,17 @@ def make_pool(make_user, n: int, scope=None, *, prefix: str = "penilai") -> list
 
 
 def city_panel(tree, city_key: str, members: list, actor, period: str = PERIOD, mode=PanelMode.INDIVIDUAL):
+    """The city's panel with its entries collected, as the scheduled step does at the end of the 15th (the suite's
+    calendar is past it: portal/schedule/; opening a panel collects nothing)."""
     panel = ops.open_panel(Tier.CITY, period, actor, city=tree.city[city_key])
+    ops.collect_city_entries(panel.id, actor)
     return ops.set_members(panel.id, [m.id for m in members], members[0].id, mode, actor)
 
 
 def kmw_panel(tree, kmw_key: str, members: list, actor, period: str = PERIOD, mode=PanelMode.INDIVIDUAL):
+    """The KMW panel with its cities' Korkot pieces in (the scheduled collection sends them there)."""
     panel = ops.open_panel(Tier.PROVINCE, period, actor, kmw=tree.kmw[kmw_key])
+    ops.collect_korkot_entries(panel.id)
     return ops.set_members(panel.id, [m.id for m in members], members[0].id, mode, actor)
 
 

@@ -113,6 +113,7 @@ def build_scenario(make_tree, make_user, make_piece, *, with_files: bool = True)
     db.session.commit()
 
     mail_id = make_stored_mail(u["writer_a"])
+    run_id = make_failed_run(semarang)
     job_id = make_done_job(u["kmw_dm"]) if with_files else "tidak-ada"
     failed_job_id = make_failed_job(u["kmw_dm"], kmw_a) if with_files else "tidak-ada"
 
@@ -122,7 +123,7 @@ def build_scenario(make_tree, make_user, make_piece, *, with_files: bool = True)
         city_panel=city_panel, city_panel_earlier=city_panel_earlier, city_entry_a=city_entry_a,
         city_entry_b=city_entry_b, kmw_panel=kmw_panel, kmw_entry_a=kmw_entry_a, other_panel=other_panel,
         other_entry=other_entry, draft=draft, photo=photo, kp_published=kp_published, kp_pending=kp_pending,
-        job_id=job_id, failed_job_id=failed_job_id, mail_id=mail_id, province=tree.province["jateng"], helper_a=helper_a, helper_b=helper_b,
+        job_id=job_id, failed_job_id=failed_job_id, mail_id=mail_id, run_id=run_id, province=tree.province["jateng"], helper_a=helper_a, helper_b=helper_b,
     )
 
 
@@ -142,6 +143,20 @@ def make_stored_mail(recipient) -> int:
     message = messages.reminder(recipient, team="TF 01", month="November 2026", deadline="15 November 2026")
     db.session.commit()
     return message.id
+
+
+def make_failed_run(city) -> int:
+    """A scheduled step that failed at ``city`` (as a consumer records it): its id."""
+    from portal.jobs import real_now
+    from portal.models.schedule import RunState, ScheduledRun
+
+    run = ScheduledRun(step="collect_entries", node_kind="city", node_id=city.id, period="2026-11",
+                       due_at=datetime(2026, 11, 15, 17, 0, tzinfo=UTC), state=RunState.FAILED, attempt=1,
+                       started_at=real_now(), finished_at=real_now(), counts_json="{}",
+                       error="OperationalError: basis data tidak menjawab")
+    db.session.add(run)
+    db.session.commit()
+    return run.id
 
 
 def make_done_job(owner) -> str:

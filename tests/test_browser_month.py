@@ -19,6 +19,8 @@ Korkot 800 (both winners), TF-02 600 (below the passing grade, not a winner).
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import time
 from datetime import datetime
 from pathlib import Path
@@ -26,8 +28,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import create_engine, text
 
 from tests.browser_support import (
+    ROOT,
     chromium,
     flask_cli,
     require_browser,
@@ -267,6 +271,31 @@ def create_writer_account(browser, base) -> None:
 
 # --- panels ---------------------------------------------------------------------------------------------
 
+def scheduled_collection_runs(server, period: str) -> None:
+    """A consumer (``flask --app portal worker``) on the server's settings and clock runs the steps due now, as
+    the production consumer does each minute: at the end of the 15th it collects every city's pieces into its
+    panel. Stopped once every city's collection of ``period`` is recorded done."""
+    engine = create_engine(server.database_url)
+    proc = subprocess.Popen([sys.executable, "-m", "flask", "--app", "portal", "worker", "-w", "1"], env=server.env,
+                            cwd=ROOT, stdout=server.log, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            with engine.connect() as conn:
+                cities = conn.execute(text("SELECT count(*) FROM city")).scalar()
+                done = conn.execute(text("SELECT count(*) FROM scheduled_run WHERE step = 'collect_entries' "
+                                         "AND period = :p AND state = 'done'"), {"p": period}).scalar()
+            if done == cities:
+                return
+            assert proc.poll() is None, "the consumer stopped"
+            assert time.monotonic() < deadline, "the scheduled collection did not run"
+            time.sleep(0.5)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+        engine.dispose()
+
+
 def manage_panel(browser, base, dm_email: str, node_label: str, names: list[str], *, open_it: bool) -> str:
     """The data manager opens (or finds) the month's panel and sets members and chair; returns its address."""
     page = login(browser, base, dm_email, keep=True)
@@ -366,6 +395,7 @@ def month_server(tmp_path_factory):
         flask_cli(env, "db-upgrade")
         flask_cli(env, "load-demo")
         with running_server(env) as server:
+            server.database_url = url
             yield server, tmp
 
 
@@ -390,6 +420,7 @@ def test_a_whole_month_in_the_browser(month_server):
         lap("3. The cit")
         # 3. The city panel: members and chair, the check, scores, the chair closes and forwards.
         server.move_clock_to(CITY_SITS)
+        scheduled_collection_runs(server, MONTH)  # the end of the 15th has passed: the pieces are in the panel
         city_url = manage_panel(browser, base, EMAIL["dm_city"], "Kota Semarang", CITY_NAMES, open_it=True)
         chair = member_page(browser, base, CITY_PANEL[0], city_url, keep=True)
         for key in ("tf1", "tf2", "tf3"):

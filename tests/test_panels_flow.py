@@ -18,6 +18,7 @@ from portal.extensions import db
 from portal.models.people import AuditLog, Role
 from portal.models.pieces import BestPractice, PieceStatus
 from portal.models.reviews import Entry, EntryStatus, Panel, PanelStatus, ScoreChange, Tier
+from tests.builders_schedule import scheduled_tick
 
 SEM = ["Alfa", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot"]
 DEMAK = ["Golf", "Hotel", "India"]
@@ -86,6 +87,9 @@ def test_whole_month_city_to_national(app, make_tree, make_user, make_piece, log
     writer = make_user(Role.WRITER, tree.team["semarang-TF01"])
 
     # --- city: Semarang (9 TF teams -> quota 3) ---
+    # The scheduled collection at the end of the 15th (the suite's calendar is the 23rd) has put the teams' pieces
+    # in the city panels; the data manager opening the panel finds them there.
+    scheduled_tick()
     c_dm = _client(app, login, dm_sem)
     sem_panel = _open_panel(c_dm, f"city:{sem.id}")
     _set_members(c_dm, sem_panel, city_pool)

@@ -21,6 +21,7 @@ from portal.panels import operations as ops
 from portal.panels import rules
 from portal.submissions import operations as subs
 from portal.timeutil import now_utc
+from tests.builders_schedule import scheduled_tick
 
 WIB = ZoneInfo("Asia/Jakarta")
 WIT = ZoneInfo("Asia/Jayapura")
@@ -172,10 +173,11 @@ def test_a_piece_sent_after_its_panel_decided_goes_to_next_month_and_the_writer_
     home = c.get(response.headers["Location"]).get_data(as_text=True)
     assert "untuk penilaian Desember 2026" in home
 
-    # December's city panel receives it, marked late; November's decided panel is untouched.
+    # December's city panel receives it at the end of 15 December (the scheduled collection), marked late;
+    # November's decided panel is untouched.
     at(datetime(2026, 12, 16, 9, 0, tzinfo=WIB))
-    admin = make_user(Role.ADMIN, email="admin2@uji.bp.id")
-    december = ops.open_panel(Tier.CITY, "2026-12", admin, city=tree.city["demak"])
+    scheduled_tick()
+    december = ops.find_panel(Tier.CITY, "2026-12", city_id=tree.city["demak"].id)
     entry = db.session.scalar(db.select(Entry).where(Entry.panel_id == december.id, Entry.piece_id == piece.id))
     assert entry is not None and entry.late
     assert not db.session.scalar(db.select(Entry).where(Entry.panel_id == decided.id, Entry.piece_id == piece.id))
@@ -222,9 +224,11 @@ def test_a_korkot_piece_goes_to_next_month_when_its_kmw_panel_decided(app, make_
     assert subs.destination(piece).period == "2026-12" and subs.destination(piece).late
     subs.submit_piece(writer, piece)
     assert (piece.period, piece.status) == ("2026-12", PieceStatus.SUBMITTED)
-    # December's KMW panel takes it itself, even though Demak's city panel was never opened.
+    # December's KMW panel gets it from the scheduled collection at the end of 15 December, though nobody
+    # opened Demak's city panel.
     at(datetime(2026, 12, 21, 9, 0, tzinfo=WIB))
-    december = ops.open_panel(Tier.PROVINCE, "2026-12", admin, kmw=tree.kmw["A"])
+    scheduled_tick()
+    december = ops.find_panel(Tier.PROVINCE, "2026-12", kmw_id=tree.kmw["A"].id)
     assert [(e.piece_id, e.outside_quota, e.late) for e in december.entries] == [(piece.id, True, True)]
 
 

@@ -33,5 +33,6 @@ def role_tasks(user) -> list[dict]:
         tasks.append({"endpoint": "rubric_admin.index", "label": "Rubrik penilaian", "role": Role.ADMIN})
         tasks.append({"endpoint": "admin_audit.index", "label": "Log audit", "role": Role.ADMIN})
         tasks.append({"endpoint": "outbox_admin.index", "label": "Surat keluar", "role": Role.ADMIN})
+        tasks.append({"endpoint": "schedule_admin.index", "label": "Langkah terjadwal", "role": Role.ADMIN})
     tasks.append({"endpoint": "elearning.index", "label": "E-learning: best practice terpilih", "role": Role.READER})
     return tasks

@@ -22,6 +22,9 @@ CATEGORIES = {c.code: c for c in (
     Category("invitation", _l("Undangan akun"), about_account=True),
     Category("password_reset", _l("Atur ulang kata sandi"), about_account=True),
     Category("reminder", _l("Pengingat tenggat tulisan"), about_account=False),
+    Category("missed_month", _l("Daftar tim yang tidak mengirim tulisan"), about_account=False),
+    Category("sheet_reminder", _l("Pengingat lembar nilai panel"), about_account=False),
+    Category("deadline_passed", _l("Tenggat panel terlewati"), about_account=False),
 )}
 
 

@@ -28,3 +28,28 @@ def reminder(user: User, *, team: str, month: str, deadline: str) -> OutboxMessa
     """A writer's reminder that the team's piece of the month is not submitted yet."""
     return queue_message(user, "reminder", "reminder", _l("Pengingat: tulisan %(month)s tim %(team)s"),
                          team=team, month=month, deadline=deadline, link=portal_url("submissions.home"))
+
+
+def missed_month(user: User, *, city: str, month: str, teams: list[str], city_id: int,
+                 period: str) -> OutboxMessage | None:
+    """A city data manager's list of the city's teams that submitted no piece for the month (after the 15th)."""
+    return queue_message(user, "missed_month", "missed_month", _l("Tim yang tidak mengirim tulisan %(month)s: %(city)s"),
+                         city=city, month=month, teams=teams, count=len(teams),
+                         link=portal_url("reports.lampiran3", city_id=city_id, periode=period))
+
+
+def sheet_reminder(user: User, *, panel: str, month: str, count: int, deadline: str,
+                   panel_id: int) -> OutboxMessage | None:
+    """A panel member's reminder, two days before the panel's date, of the sheets not submitted yet."""
+    return queue_message(user, "sheet_reminder", "sheet_reminder", _l("Pengingat: lembar nilai %(panel)s %(month)s"),
+                         panel=panel, month=month, count=count, deadline=deadline,
+                         link=portal_url("panels.panel", panel_id=panel_id))
+
+
+def deadline_passed(user: User, *, panel: str, month: str, panel_id: int | None,
+                    period: str) -> OutboxMessage | None:
+    """A data manager's notice that the tier's date passed and the node's panel is not decided (or not opened)."""
+    link = portal_url("panels.panel", panel_id=panel_id) if panel_id else portal_url("panels.manage", bulan=period)
+    return queue_message(user, "deadline_passed", "deadline_passed",
+                         _l("Tenggat lewat: %(panel)s %(month)s belum diputuskan"),
+                         panel=panel, month=month, opened=panel_id is not None, link=link)

@@ -29,3 +29,4 @@ from portal.models.reviews import (  # noqa: F401
     SheetStatus,
     Tier,
 )
+from portal.models.schedule import RunState, ScheduledRun  # noqa: F401

@@ -88,6 +88,7 @@ def _city(ctx, code: str, period: str, teams: list[str], quality_of, close_day: 
         piece = _piece(ctx, ctx.teams[team_code], period, n + offset, _at(period, 10 + n % 4))
         quality_of.setdefault(piece.id, 9 - n % 6)
     panel = ops.open_panel(Tier.CITY, period, admin, city=ctx.cities[code])
+    ops.collect_city_entries(panel.id, admin)  # as the scheduled step did at the end of the 15th
     members = [users["panel_city1"], users["panel_city2"], users["panel_city3"]]
     if code != "3374":  # Demak has no demo panel accounts: the Semarang ones sit there through a second role
         _give_city_pool(members, ctx.cities[code])

@@ -112,20 +112,26 @@ def _get_or_create(tier: Tier, period: str, *, city_id: int | None = None, kmw_i
 
 
 def open_panel(tier: Tier, period: str, actor, *, city: City | None = None, kmw: Kmw | None = None) -> Panel:
-    """The panel of this node and month, created when missing. A new city panel collects its entries at once."""
-    try:
-        existing = find_panel(tier, period, city_id=city.id if city else None, kmw_id=kmw.id if kmw else None)
-        panel = _get_or_create(tier, period, city_id=city.id if city else None, kmw_id=kmw.id if kmw else None)
-        if existing is None:
-            audit.record("panel_opened", f"panel:{panel.id}", f"{tier.value} {period} {panel.scope_key}")
-        db.session.commit()
-    except IntegrityError:  # opened by someone else at the same moment
-        db.session.rollback()
-        panel = find_panel(tier, period, city_id=city.id if city else None, kmw_id=kmw.id if kmw else None)
-    if tier == Tier.CITY and panel.status == PanelStatus.OPEN:
-        collect_city_entries(panel.id, actor)
-    elif tier == Tier.PROVINCE and panel.status == PanelStatus.OPEN:
-        collect_korkot_entries(panel.id)
+    """The panel of this node and month, created when missing. Opening collects nothing: the teams' pieces enter
+    at the end of the 15th local time (the scheduled step ``collect_entries``, portal/schedule/), or when a data
+    manager presses "Kumpulkan tulisan tim" (:func:`collect_city_entries`); the panel page shows meanwhile what
+    was submitted (``queries.waiting_pieces``)."""
+    scope = {"city_id": city.id if city else None, "kmw_id": kmw.id if kmw else None}
+    for first in (True, False):
+        try:
+            existing = find_panel(tier, period, **scope)
+            panel = _get_or_create(tier, period, **scope)
+            if existing is None:
+                audit.record("panel_opened", f"panel:{panel.id}", f"{tier.value} {period} {panel.scope_key}")
+            db.session.commit()
+            return panel
+        except IntegrityError:
+            # Opened by someone else at the same moment; or another first write collided (two consumers' first
+            # panels both creating the default rubric): then once more, now that theirs is committed.
+            db.session.rollback()
+            panel = find_panel(tier, period, **scope)
+            if panel is not None or not first:
+                return panel
     return panel
 
 

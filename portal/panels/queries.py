@@ -14,15 +14,16 @@ import scoring
 from portal import cycle, permissions, scoring_adapter
 from portal.extensions import db
 from portal.kept import Kept
-from portal.models.org import City, Kmw, Province, Team
+from portal.models.org import City, Kmw, Province, Team, TeamKind
 from portal.models.people import User
-from portal.models.pieces import Piece
+from portal.models.pieces import Piece, PieceStatus
 from portal.models.reviews import (
     Entry,
     EntryStatus,
     Panel,
     PanelMember,
     PanelMode,
+    PanelStatus,
     RubricVersion,
     ScoreSheet,
     SheetStatus,
@@ -143,6 +144,25 @@ def panels_for_period(nodes, period: str) -> dict[str, Panel]:
     panels = db.session.scalars(select(Panel).where(Panel.period == period)).all()
     keys = {node_key(t, n) for t, n, _ in nodes}
     return {p.scope_key: p for p in panels if p.scope_key in keys}
+
+
+def waiting_pieces(panel: Panel) -> list[Piece]:
+    """An open city panel: the pieces its facilitator teams submitted for the month that have not entered it yet
+    (they enter at the end of the 15th local time, by the scheduled collection), so that a panel opened early
+    shows what is in. One query."""
+    if panel.tier != Tier.CITY or panel.status != PanelStatus.OPEN:
+        return []
+    inside = select(Entry.piece_id).where(Entry.panel_id == panel.id)
+    return list(db.session.scalars(
+        select(Piece).join(Team).where(Team.city_id == panel.city_id, Team.kind == TeamKind.TF,
+                                       Piece.period == panel.period, Piece.status == PieceStatus.SUBMITTED,
+                                       Piece.id.not_in(inside))
+        .options(joinedload(Piece.team)).order_by(Team.code, Piece.id)))
+
+
+def collected_at(panel: Panel):
+    """When the scheduled collection takes a city panel's pieces: the end of the 15th, or the city's extension."""
+    return cycle.effective_deadline(panel.period, "writing", rules.panel_timezone(panel), city_id=panel.city_id)
 
 
 def deadline(panel: Panel):

@@ -104,7 +104,8 @@ def panel(panel_id: int):
                            chair=rules.is_chair(current_user, panel), problems=operations.readiness_problems(panel),
                            min_size=rules.min_size(panel.tier), deadline=queries.deadline(panel),
                            tz=rules.panel_timezone(panel), action=ActionForm(), recuse_form=RecuseForm(),
-                           now=now_utc())
+                           now=now_utc(), waiting=queries.waiting_pieces(panel),
+                           collected_at=queries.collected_at(panel) if panel.tier == Tier.CITY else None)
 
 
 # --- city check --------------------------------------------------------------------------------------
