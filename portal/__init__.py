@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from portal import clock, jobs, mail, page_cache, tasks, wsgi_cache
+from portal import clock, jobs, mail, notifications, page_cache, tasks, wsgi_cache
 from portal import db as portal_db
 from portal.accounts import bp as accounts_bp
 from portal.admin_audit import bp as audit_bp
@@ -25,6 +25,7 @@ from portal.ids import IdConverter
 from portal.mail import bp as mail_bp
 from portal.mail import settings as mail_settings
 from portal.mail.admin import bp as outbox_admin_bp
+from portal.notifications import bp as notifications_bp
 from portal.org import bp as org_bp
 from portal.panels import bp as panels_bp
 from portal.period import PeriodConverter
@@ -176,11 +177,12 @@ def register_task_queue(app: Flask) -> None:
     tasks.init_app(app)
     jobs.init_app(app, kinds={bundle_jobs.KIND: bundle_jobs.build})
     mail.init_app(app)
+    notifications.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     for bp in (home_bp, auth_bp, password_reset_bp, org_bp, accounts_bp, rubric_bp, audit_bp, submissions_bp,
-               panels_bp, elearning_bp, reports_bp, mail_bp, outbox_admin_bp):
+               panels_bp, elearning_bp, reports_bp, mail_bp, outbox_admin_bp, notifications_bp):
         app.register_blueprint(bp)
 
 
