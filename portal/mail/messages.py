@@ -188,7 +188,7 @@ def discussion_question(user: User, comment, piece) -> OutboxMessage | None:
     return queue_message(user, "discussion", "notice", _l("Pertanyaan baru pada tulisan \"%(title)s\""),
                          summary=_l("%(author)s bertanya: %(excerpt)s"), piece_id=piece.id, title=piece.title[:200],
                          author=comment.user.name, excerpt=_excerpt(comment.body),
-                         link=portal_url("elearning.piece", piece_id=piece.id, _anchor=f"komentar-{comment.id}"),
+                         link=portal_url("elearning.piece", piece_id=piece.id) + f"#komentar-{comment.id}",
                          action=_l("Jawab di portal"))
 
 
@@ -197,7 +197,7 @@ def discussion_reply(user: User, comment, piece) -> OutboxMessage | None:
     return queue_message(user, "discussion", "notice", _l("Balasan baru pada tulisan \"%(title)s\""),
                          summary=_l("%(author)s membalas: %(excerpt)s"), piece_id=piece.id, title=piece.title[:200],
                          author=comment.user.name, excerpt=_excerpt(comment.body),
-                         link=portal_url("elearning.piece", piece_id=piece.id, _anchor=f"komentar-{comment.id}"),
+                         link=portal_url("elearning.piece", piece_id=piece.id) + f"#komentar-{comment.id}",
                          action=_l("Baca balasannya"))
 
 

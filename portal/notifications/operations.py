@@ -16,7 +16,7 @@ import logging
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app, has_request_context, request
 from huey import crontab
 from huey.api import Huey
 from sqlalchemy import func, select, update
@@ -35,23 +35,27 @@ log = logging.getLogger(__name__)
 
 PER_PAGE = 20
 DIGEST_TASK = "send_daily_digests"
+_KEPT = "portal.unread_notifications"
 
 
 # --- the centre ------------------------------------------------------------------------------------------
 
 def unread_count(user_id: int) -> int:
-    """Unread notifications of a user: one indexed COUNT, once per request."""
-    cached = g.get("_unread_notifications")
-    if cached is not None and cached[0] == user_id:
-        return cached[1]
+    """Unread notifications of a user: one indexed COUNT, once per request (kept in the request's environ: an
+    application context may outlive a request, a request never)."""
+    kept = request.environ.get(_KEPT) if has_request_context() else None
+    if kept is not None and kept[0] == user_id:
+        return kept[1]
     count = db.session.scalar(select(func.count(Notification.id)).where(
         Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
-    g._unread_notifications = (user_id, count)
+    if has_request_context():
+        request.environ[_KEPT] = (user_id, count)
     return count
 
 
 def forget_unread_count() -> None:
-    g.pop("_unread_notifications", None)
+    if has_request_context():
+        request.environ.pop(_KEPT, None)
 
 
 def page_of(user_id: int, page: int) -> Page:
