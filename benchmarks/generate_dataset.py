@@ -38,6 +38,7 @@ from portal import normalise_database_url  # noqa: E402
 from portal.db import update_planner_statistics  # noqa: E402
 from portal.extensions import db  # noqa: E402
 from portal.models import (  # noqa: E402
+    DeliveryMode,
     EntryStatus,
     PanelMode,
     PanelStatus,
@@ -420,8 +421,9 @@ class Generator:
             row["best_practice"] = kind
             row["published_at"] = row["published_at"] or at
             writer = self.writers[piece_team[piece_id]][0]
-            self.add("notification", user_id=writer, piece_id=piece_id, text="Tulisan Anda menjadi best practice.",
-                     url="", created_at=at, read_at=None)
+            self.add("notification", user_id=writer, piece_id=piece_id, category="piece_published",
+                     title="Tulisan Anda menjadi best practice.", body="", link="", delivery=DeliveryMode.PORTAL,
+                     digest_id=None, created_at=at, read_at=None)
             for n in range(self.rng.randint(0, 3)):
                 reader = self.rng.choice(self.readers)
                 self.add("comment", piece_id=piece_id, user_id=reader, parent_id=None,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from portal import clock, demo_photos, jobs, mail, page_cache, schedule, tasks, wsgi_cache
+from portal import clock, demo_photos, jobs, mail, notifications, page_cache, schedule, tasks, wsgi_cache
 from portal import db as portal_db
 from portal.accounts import bp as accounts_bp
 from portal.admin_audit import bp as audit_bp
@@ -25,6 +25,7 @@ from portal.ids import IdConverter
 from portal.mail import bp as mail_bp
 from portal.mail import settings as mail_settings
 from portal.mail.admin import bp as outbox_admin_bp
+from portal.notifications import bp as notifications_bp
 from portal.org import bp as org_bp
 from portal.panels import bp as panels_bp
 from portal.period import PeriodConverter
@@ -179,11 +180,12 @@ def register_task_queue(app: Flask) -> None:
     jobs.init_app(app, kinds={bundle_jobs.KIND: bundle_jobs.build, demo_photos.KIND: demo_photos.build})
     mail.init_app(app)
     schedule.init_app(app)
+    notifications.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     for bp in (home_bp, auth_bp, password_reset_bp, org_bp, accounts_bp, rubric_bp, audit_bp, submissions_bp,
-               panels_bp, elearning_bp, reports_bp, mail_bp, outbox_admin_bp, schedule_admin_bp):
+               panels_bp, elearning_bp, reports_bp, mail_bp, outbox_admin_bp, schedule_admin_bp, notifications_bp):
         app.register_blueprint(bp)
 
 

@@ -137,6 +137,7 @@ class DefaultConfig:
     MAIL_RETRY_FIRST_SECONDS = 60  # after a temporary failure: 1, 2, 4 ... minutes
     MAIL_RETRY_MAX_SECONDS = 3600  # at most an hour between attempts
     MAIL_GIVE_UP_HOURS = 26  # temporary failures for this long make the message failed
+    MAIL_DIGEST_HOUR = 17  # the local hour (the user's province) from which the day's digest is mailed
     MAIL_UNSUBSCRIBE_MAX_AGE_DAYS = 180  # an unsubscribe link older than this asks to use a newer message's
     # Self-service password reset: per address (IP) and per typed email, whether or not the account exists.
     PASSWORD_RESET_RATE_LIMIT_ADDRESS = "10 per hour"

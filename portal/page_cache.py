@@ -39,8 +39,8 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from portal.extensions import db
-from portal.models.elearning import Notification
 from portal.models.jobs import Job
+from portal.models.mail import MailDigest, MailPreference, Notification, OutboxMessage
 from portal.models.people import AuditLog, PasswordToken, RoleAssignment, User
 from portal.models.pieces import Extension, MediaFile, Photo, Piece
 from portal.models.reviews import PanelMember, Recusal, Score, ScoreChange, ScoreSheet
@@ -58,7 +58,7 @@ STORABLE_ENVIRON = "portal.page_cache.storable"
 # Rows that never appear on a public page: writing them leaves the cached pages valid. Photos and media files
 # belong to drafts while they can change (a submitted piece is locked), so uploads do not empty the cache.
 PRIVATE_MODELS = (AuditLog, Notification, PasswordToken, RoleAssignment, Extension, MediaFile, Photo, PanelMember,
-                  Recusal, Score, ScoreChange, ScoreSheet, Job)
+                  Recusal, Score, ScoreChange, ScoreSheet, Job, OutboxMessage, MailPreference, MailDigest)
 # Of a user, only the name and position show publicly (as a comment's author).
 USER_PUBLIC_ATTRIBUTES = ("name", "position")
 _FLAG = "page_cache_public_change"

@@ -20,6 +20,17 @@ piece_withdrawn = _signals.signal("piece-withdrawn", doc="""
 A writer took a submitted piece back to draft. Sender: the piece.""")
 
 # --- panels ----------------------------------------------------------------------------------------------
+panel_members_set = _signals.signal("panel-members-set", doc="""
+A data manager set a panel's members, chair and mode. Sender: the panel. ``added``: the ids of the users now on
+the panel who were not before; ``new_chair``: the chair's id when the chair changed, else None.""")
+entries_collected = _signals.signal("entries-collected", doc="""
+Pieces entered a panel (collected from the teams, taken from a Korkot team, or sent up by the tier below).
+Sender: the panel. ``count``: how many entries were added or came back.""")
+piece_returned = _signals.signal("piece-returned", doc="""
+The city panel's check returned a piece to its writers for fixes. Sender: the entry. ``reasons``: the panel's
+reasons, one per item.""")
+sheet_submitted = _signals.signal("sheet-submitted", doc="""
+A panel member (or the chair of a consensus panel) sent a score sheet. Sender: the sheet (flushed).""")
 panel_decided = _signals.signal("panel-decided", doc="""
 A panel's chair closed the panel: NA, ranks and selection are stored, the letter numbered, the chosen pieces
 sent up. Sender: the panel.""")

@@ -166,7 +166,7 @@ GETS = [
          allow(anon="deny")),
     _get("elearning.knowledge_document",
          lambda s: f"/elearning/produk-pengetahuan/{s.kp_published.id}/dokumen", PUBLIC),
-    _get("elearning.notifications", lambda s: "/elearning/notifikasi", allow(SIGNED)),
+    _get("elearning.notifications", lambda s: "/elearning/notifikasi", PUBLIC),  # 301 to /notifikasi
     _get("elearning.moderation", lambda s: "/elearning/moderasi", allow(DMS)),
     _get("elearning.knowledge_pending", lambda s: "/elearning/produk-pengetahuan/menunggu",
          allow("kmw_dm", "other_kmw_dm", NAT)),
@@ -198,6 +198,9 @@ GETS = [
     # the scheduled steps' runs (administrators)
     _get("schedule_admin.index", lambda s: "/admin/langkah-terjadwal/?status=failed&bulan=2026-11", allow("admin")),
     _get("password_reset.forgot_password", lambda s: "/akun/lupa-sandi", PUBLIC),
+    # notifications: everyone's own centre and delivery choices; the old e-learning address redirects there
+    _get("notifications.index", lambda s: "/notifikasi", allow(SIGNED)),
+    _get("notifications.preferences", lambda s: "/akun/pemberitahuan", allow(SIGNED)),
 ]
 
 # Writes, in the order they are walked (each role on its own fresh scenario).
@@ -237,7 +240,11 @@ POSTS = [
           data=lambda s: {"reason": "Iklan"}),
     _post("elearning.moderate_comment", lambda s: f"/elearning/komentar/{s.comment.id}/moderasi", allow(SMG),
           data=lambda s: {"action": "hide", "reason": "Iklan"}),
-    _post("elearning.notifications_read", lambda s: "/elearning/notifikasi/baca", allow(SIGNED)),
+    # writer A's own notification (the scenario's reminder): anybody else's answers 404
+    _post("notifications.mark_read", lambda s: f"/notifikasi/{s.notification_id}/baca", allow("writer_a")),
+    _post("notifications.mark_all_read", lambda s: "/notifikasi/baca-semua", allow(SIGNED)),
+    _post("notifications.preferences", lambda s: "/akun/pemberitahuan", allow(SIGNED),
+          data=lambda s: {"mode_piece_outcome": "digest", "mode_discussion": "portal"}),
     _post("elearning.award_new", lambda s: f"/elearning/penghargaan/{s.published.id}/tambah", allow(NAT),
           data=lambda s: {"title": "Juara Nasional 2026", "description": "Pemenang"}),
     _post("elearning.knowledge_publish", lambda s: f"/elearning/produk-pengetahuan/{s.kp_pending.id}/terbitkan",

@@ -114,6 +114,11 @@ def build_scenario(make_tree, make_user, make_piece, *, with_files: bool = True)
 
     mail_id = make_stored_mail(u["writer_a"])
     run_id = make_failed_run(semarang)
+    from portal.models.mail import Notification
+
+    # the reminder is also writer A's notification (portal.mail.outbox.queue_message)
+    notification_id = db.session.scalar(db.select(Notification.id).where(Notification.user_id == u["writer_a"].id)
+                                        .order_by(Notification.id.desc()).limit(1))
     job_id = make_done_job(u["kmw_dm"]) if with_files else "tidak-ada"
     failed_job_id = make_failed_job(u["kmw_dm"], kmw_a) if with_files else "tidak-ada"
 
@@ -123,7 +128,8 @@ def build_scenario(make_tree, make_user, make_piece, *, with_files: bool = True)
         city_panel=city_panel, city_panel_earlier=city_panel_earlier, city_entry_a=city_entry_a,
         city_entry_b=city_entry_b, kmw_panel=kmw_panel, kmw_entry_a=kmw_entry_a, other_panel=other_panel,
         other_entry=other_entry, draft=draft, photo=photo, kp_published=kp_published, kp_pending=kp_pending,
-        job_id=job_id, failed_job_id=failed_job_id, mail_id=mail_id, run_id=run_id, province=tree.province["jateng"], helper_a=helper_a, helper_b=helper_b,
+        job_id=job_id, failed_job_id=failed_job_id, mail_id=mail_id, run_id=run_id, notification_id=notification_id,
+        province=tree.province["jateng"], helper_a=helper_a, helper_b=helper_b,
     )
 
 

@@ -37,12 +37,14 @@ def _fill_every_table() -> dict:
         Comment,
         CommentReport,
         Confirmation,
+        DeliveryMode,
         Entry,
         EntryStatus,
         Extension,
         Job,
         JobState,
         KnowledgeProduct,
+        MailDigest,
         MailPreference,
         MailState,
         MediaFile,
@@ -132,14 +134,16 @@ def _fill_every_table() -> dict:
         CommentReport(comment_id=reply.id, user_id=users[-1].id, reason="spam"),
         Confirmation(piece_id=piece.id, user_id=users[-1].id),
         Award(piece_id=piece.id, title="Lokakarya nasional", recorded_by_id=users[9].id),
-        Notification(user_id=users[1].id, piece_id=piece.id, text="Terpilih", read_at=now),
+        Notification(user_id=users[1].id, piece_id=piece.id, category="piece_published", title="Terpilih",
+                     body="Tulisan «Anda» terbit", link="/elearning/tulisan/1", read_at=now),
         PasswordToken(user_id=users[1].id, token_hash="a" * 64, expires_at=now),
         Job(key="J" * 32, kind="bundle", parameters_json=json.dumps({"scope": "city", "node_id": team.city_id,
                                                                      "period": "2025-01", "selection": "sent"}),
             user_id=users[7].id, state=JobState.FAILED, attempt=3, progress_done=2, progress_total=7,
             heartbeat_at=now, result_name="best practice_korkot «Semarang».zip", failure="worker_lost",
             failure_detail="", created_at=now, updated_at=now, finished_at=now),
-        MailPreference(user_id=users[2].id, category="reminder", channel="email", enabled=False, updated_at=now),
+        MailPreference(user_id=users[2].id, category="reminder", channel="email", mode=DeliveryMode.DIGEST,
+                       updated_at=now),
     ])
     db.session.flush()
     first = OutboxMessage(user_id=users[3].id, recipient=users[3].email, recipient_name="Sri «Rahayu»",
@@ -153,6 +157,12 @@ def _fill_every_table() -> dict:
                                  subject="Pengingat", text_body="Halo", html_body="<p>Halo</p>",
                                  message_id="<a.2@bp.contoh.id>", state=MailState.SENT, attempts=1, last_error="",
                                  resent_from_id=first.id, created_at=now, sent_at=now))
+    digest = MailDigest(user_id=users[2].id, day=now.date(), message_id=first.id, created_at=now)
+    db.session.add(digest)
+    db.session.flush()
+    db.session.add(Notification(user_id=users[2].id, category="reminder", title="Pengingat", body="",
+                                link="https://bp.contoh.id/tulisan/", delivery=DeliveryMode.DIGEST,
+                                digest_id=digest.id, created_at=now))
     from portal import audit
 
     audit.record("score_changed", target=f"sheet:{sheet.id}", detail="2: 6 -> 8", user_id=users[10].id)

@@ -132,16 +132,19 @@ def test_question_notifies_the_team_writers(client, scene, login, app):
     assert db.session.scalar(db.select(db.func.count(Notification.id))) == 2
     w = app.test_client()
     login(scene["writer"], c=w)
-    page = body_of(w.get("/elearning/notifikasi"))
+    page = body_of(w.get("/notifikasi"))  # the notification centre (moved from /elearning/notifikasi)
     assert "Pertanyaan baru" in page and "1 belum dibaca" in page
-    assert w.post("/elearning/notifikasi/baca").status_code == 302
-    assert "belum dibaca" not in body_of(w.get("/elearning/notifikasi"))
+    assert w.post("/notifikasi/baca-semua").status_code == 302
+    assert "belum dibaca" not in body_of(w.get("/notifikasi"))
     # Another user's notifications are not listed for the reader.
-    assert "Pertanyaan baru" not in body_of(client.get("/elearning/notifikasi"))
+    assert "Pertanyaan baru" not in body_of(client.get("/notifikasi"))
 
 
 def test_notifications_need_login(client, scene):
-    assert client.get("/elearning/notifikasi").status_code == 302
+    assert client.get("/notifikasi").status_code == 302
+    # an old bookmark of the e-learning notifications lands on the centre
+    old = client.get("/elearning/notifikasi")
+    assert old.status_code == 301 and old.headers["Location"].endswith("/notifikasi")
 
 
 def test_confirm_toggles_and_counts(client, scene, login, app):

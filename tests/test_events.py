@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from builders_elearning import make_knowledge_product, make_published
-from builders_panels import kmw_panel, make_pool, score_all
+from builders_panels import PERIOD, kmw_panel, make_pool, score_all
 
 from portal import signals
 from portal.elearning import operations as elearning_ops
@@ -144,6 +144,41 @@ def test_a_decision_announces_the_panel_and_the_pieces_it_published(app, make_tr
     assert published == [(panel, {"pieces": [korkot]})] and korkot.published_at is not None
 
 
+def test_panel_work_announces_members_entries_returns_and_sheets(app, make_tree, make_user, make_piece, caught):
+    from portal.models.reviews import PanelMode, Tier
+
+    tree = make_tree()
+    admin = make_user(Role.ADMIN)
+    kept = make_piece(tree.team["demak-TF01"], title="Lengkap")
+    poor = make_piece(tree.team["demak-TF02"], title="Kurang")
+    pool = make_pool(make_user, 3, tree.city["demak"])
+    outsider = make_user(Role.PANEL_MEMBER, tree.city["semarang"])
+    panel = panel_ops.open_panel(Tier.CITY, PERIOD, admin, city=tree.city["demak"])
+    assert caught == [("entries-collected", panel, {"count": 2})]
+    ids = [m.id for m in pool]
+    with pytest.raises(panel_ops.PanelError):
+        panel_ops.set_members(panel.id, [*ids, outsider.id], pool[0].id, PanelMode.INDIVIDUAL, admin)
+    panel_ops.set_members(panel.id, ids, pool[0].id, PanelMode.INDIVIDUAL, admin)
+    panel_ops.set_members(panel.id, ids, pool[1].id, PanelMode.INDIVIDUAL, admin)  # only the chair changes
+    assert caught[1:] == [("panel-members-set", panel, {"added": ids, "new_chair": pool[0].id}),
+                          ("panel-members-set", panel, {"added": [], "new_chair": pool[1].id})]
+    entries = {e.piece_id: e for e in panel.entries}
+    del caught[:]
+    panel_ops.check_entry(entries[poor.id].id, pool[0], {c: c != 2 for c in range(1, 9)})
+    panel_ops.check_entry(entries[kept.id].id, pool[0], {c: True for c in range(1, 9)})
+    [(name, sender, details)] = caught
+    assert (name, sender) == ("piece-returned", entries[poor.id]) and len(details["reasons"]) == 1
+    del caught[:]
+    draft = panel_ops.save_sheet(entries[kept.id].id, pool[2], {c: 7 for c in range(1, 9)}, version=None,
+                                 submit=False)
+    assert caught == []
+    sheet = panel_ops.save_sheet(entries[kept.id].id, pool[1], {c: 8 for c in range(1, 9)}, version=None,
+                                 submit=True)
+    panel_ops.save_sheet(entries[kept.id].id, pool[1], {c: 9 for c in range(1, 9)}, version=sheet.version,
+                         submit=True)  # a change to a sent sheet is no second sending
+    assert caught == [("sheet-submitted", sheet, {})] and draft.id != sheet.id
+
+
 def test_discussion_operations_announce_themselves(app, make_tree, make_user, make_piece, caught):
     tree = make_tree()
     piece = make_published(make_piece, tree.team["semarang-TF01"], "national")
@@ -197,6 +232,7 @@ def test_a_tree_import_announces_the_renamed_nodes(app, make_tree, caught):
 def test_every_signal_is_covered_here():
     """A new signal needs its operation's test above (and a line in portal/subscribers.py if it is public)."""
     covered = {"piece-submitted", "piece-withdrawn", "piece-published", "panel-decided", "comment-posted",
+               "panel-members-set", "entries-collected", "piece-returned", "sheet-submitted",
                "comment-moderated", "piece-confirmed", "award-recorded", "knowledge-product-published",
                "knowledge-product-withdrawn", "org-node-created", "org-node-renamed", "org-node-moved",
                "org-node-deleted", "org-tree-imported"}

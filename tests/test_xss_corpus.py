@@ -236,8 +236,8 @@ def test_payloads_through_every_form_and_page(app, make_tree, make_user, make_pi
         pages.look(viewer, f"/elearning/tulisan/{draft.id}")
         pages.look(viewer, f"/elearning/tulisan/{second.id}")
     pages.look(None, f"/elearning/tulisan/{draft.id}", must_show="&lt;script&gt;alert(1)&lt;/script&gt;")
-    pages.look(writer_a, "/elearning/notifikasi")
-    pages.look(u["writer_b"], "/elearning/notifikasi")
+    pages.look(writer_a, "/notifikasi", must_show="&lt;script&gt;")  # the question's excerpt, escaped
+    pages.look(u["writer_b"], "/notifikasi")
 
     # --- award (national data manager) ----------------------------------------------------------------
     pages.post(u["national_dm"], f"/elearning/penghargaan/{draft.id}/tambah",

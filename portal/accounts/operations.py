@@ -117,15 +117,19 @@ def _retire_tokens(user: User) -> None:
         token.used_at = now
 
 
-def reissue_link(email: str, by: User | None = None) -> str:
-    """A fresh one-time link token for an existing account; earlier unused links stop working."""
+def reissue_link(email: str, by: User | None = None, *, mail: bool = False) -> str:
+    """A fresh one-time link token for an existing account; earlier unused links stop working. ``mail``: also
+    mail it to the account as an invitation (the account page's button does; the command line prints it)."""
     user = db.session.scalar(db.select(User).where(User.email == normalise_email(email)))
     if user is None:
         raise AccountError(_("Tidak ada akun dengan email %(email)s.", email=email))
     _retire_tokens(user)
     token = auth_ops.issue_password_token(user)
     audit.record("password_link_issued", target=f"user:{user.id}", user_id=getattr(by, "id", None))
+    if mail:
+        invite(user, token)
     db.session.commit()
+    announce()
     return token
 
 

@@ -176,8 +176,9 @@ def reissue(user_id: int):
     user = _manageable(user_id)
     if not ActionForm().validate_on_submit():
         abort(400)
-    token = ops.reissue_link(user.email, by=current_user)
-    return render_template("accounts/links.html", links=[(user.email, _link(token))], user=user)
+    token = ops.reissue_link(user.email, by=current_user, mail=True)
+    return render_template("accounts/links.html", links=[(user.email, _link(token))], user=user,
+                           mailed_to=user.email)
 
 
 @bp.route("/impor", methods=["GET", "POST"])

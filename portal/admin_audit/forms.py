@@ -46,6 +46,7 @@ ACTION_LABELS = {
     "password_reset_requested": _l("Atur ulang kata sandi diminta"),
     "mail_unsubscribed": _l("Berhenti berlangganan surel"),
     "mail_subscribed": _l("Berlangganan surel lagi"),
+    "mail_preferences_set": _l("Pilihan pemberitahuan diubah"),
     "mail_resent": _l("Surel dikirim ulang"),
 }
 

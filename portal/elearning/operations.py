@@ -1,15 +1,14 @@
 """Writes of the e-learning feature, one business operation per transaction."""
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal import audit, signals
 from portal.extensions import db
 from portal.failures import PortalError
-from portal.models.elearning import Award, Comment, CommentReport, Confirmation, Notification
-from portal.models.people import Role, RoleAssignment, User
+from portal.models.elearning import Award, Comment, CommentReport, Confirmation
+from portal.models.people import User
 from portal.models.pieces import KnowledgeProduct, Piece
 from portal.timeutil import now_utc
 
@@ -32,7 +31,8 @@ def _clean_text(text: str, limit: int) -> str:
 def add_comment(piece: Piece, user: User, body: str, kind: str = "comment", parent_id: int | None = None,
                 limit: int = 2000) -> Comment:
     """A comment or question on a published piece, or a reply. Replies are one level deep: a reply to a reply
-    is attached to the top-level comment it belongs to (flattened). A new question notifies the team's writers."""
+    is attached to the top-level comment it belongs to (flattened). A question or a reply is notified by the
+    subscriber of ``comment_posted``."""
     if piece.published_at is None:
         raise DiscussionError(_("Tulisan ini belum diterbitkan."))
     text = _clean_text(body, limit)
@@ -47,21 +47,9 @@ def add_comment(piece: Piece, user: User, body: str, kind: str = "comment", pare
     comment = Comment(piece_id=piece.id, user_id=user.id, parent_id=parent.id if parent else None, kind=kind, body=text)
     db.session.add(comment)
     db.session.flush()
-    if kind == "question":
-        _notify_writers(piece, user, _("Pertanyaan baru pada tulisan \"%(title)s\"", title=piece.title[:200]),
-                        url_for("elearning.piece", piece_id=piece.id, _anchor=f"komentar-{comment.id}"))
-    signals.comment_posted.send(comment)
+    signals.comment_posted.send(comment)  # a question or a reply is notified (portal.notifications.events)
     db.session.commit()
     return comment
-
-
-def _notify_writers(piece: Piece, author: User, text: str, url: str) -> None:
-    writer_ids = db.session.scalars(
-        select(RoleAssignment.user_id).join(User, RoleAssignment.user_id == User.id)
-        .where(RoleAssignment.role == Role.WRITER, RoleAssignment.team_id == piece.team_id, User.active.is_(True))
-    ).all()
-    for user_id in sorted(set(writer_ids) - {author.id}):
-        db.session.add(Notification(user_id=user_id, piece_id=piece.id, text=text[:300], url=url[:300]))
 
 
 def toggle_confirmation(piece: Piece, user: User) -> bool:
@@ -103,17 +91,6 @@ def moderate_comment(comment: Comment, moderator: User, hide: bool, reason: str)
     audit.record("comment_hidden" if hide else "comment_restored", target=f"comment:{comment.id}", detail=reason)
     signals.comment_moderated.send(comment, hidden=hide)
     db.session.commit()
-
-
-def mark_notifications_read(user: User) -> int:
-    """Mark every unread notification of ``user`` read; returns how many."""
-    now = now_utc()
-    unread = db.session.scalars(
-        select(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))).all()
-    for n in unread:
-        n.read_at = now
-    db.session.commit()
-    return len(unread)
 
 
 def publish_knowledge_product(product: KnowledgeProduct, user: User) -> None:

@@ -16,7 +16,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from portal import scoring_adapter, tiers
 from portal.extensions import db
 from portal.kept import Kept
-from portal.models.elearning import Award, Comment, CommentReport, Confirmation, Notification
+from portal.models.elearning import Award, Comment, CommentReport, Confirmation
 from portal.models.org import City, Province, Team
 from portal.models.people import User
 from portal.models.pieces import BestPractice, KnowledgeProduct, Piece
@@ -229,19 +229,6 @@ def pending_knowledge_products(kmw_ids: set[int] | None) -> list[KnowledgeProduc
     if kmw_ids is not None:
         stmt = stmt.where(KnowledgeProduct.kmw_id.in_(kmw_ids))
     return list(db.session.scalars(stmt.order_by(KnowledgeProduct.submitted_at)).unique().all())
-
-
-def notifications_of(user_id: int, limit: int = 50) -> list[Notification]:
-    return list(db.session.scalars(
-        select(Notification).where(Notification.user_id == user_id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)
-    ).all())
-
-
-def unread_count(user_id: int) -> int:
-    return db.session.scalar(
-        select(func.count(Notification.id)).where(Notification.user_id == user_id, Notification.read_at.is_(None))
-    ) or 0
 
 
 def reported_comments(city_ids: set[int] | None, kmw_ids: set[int] | None) -> list[Comment]:

@@ -35,9 +35,7 @@ def _period_arg() -> Period | None:
 
 @bp.context_processor
 def _elearning_helpers():
-    signed_in = getattr(current_user, "is_authenticated", False)
-    return {"photo_tag": photo_tag_data, "photo_url": photo_url, "render_plain": render_plain_with_links,
-            "unread_notifications": queries.unread_count(current_user.id) if signed_in else 0}
+    return {"photo_tag": photo_tag_data, "photo_url": photo_url, "render_plain": render_plain_with_links}
 
 
 @bp.route("/")

@@ -121,16 +121,6 @@ def moderation():
 
 
 @bp.route("/notifikasi")
-@login_required
 def notifications():
-    return render_template("elearning/notifications.html", items=queries.notifications_of(current_user.id),
-                           form=EmptyForm())
-
-
-@bp.route("/notifikasi/baca", methods=["POST"])
-@login_required
-def notifications_read():
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    operations.mark_notifications_read(current_user)
-    return redirect(url_for("elearning.notifications"))
+    """The notifications moved to the portal's own centre (``/notifikasi``); an old bookmark still lands there."""
+    return redirect(url_for("notifications.index"), 301)

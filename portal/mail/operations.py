@@ -7,9 +7,9 @@ from sqlalchemy import select
 from portal import audit
 from portal.extensions import db
 from portal.jobs import real_now
-from portal.mail import outbox
+from portal.mail import categories, outbox
 from portal.mail.categories import CATEGORIES
-from portal.models.mail import MailPreference, MailState, OutboxMessage
+from portal.models.mail import DeliveryMode, MailPreference, MailState, OutboxMessage
 from portal.models.people import User
 
 PER_PAGE = 50
@@ -21,32 +21,94 @@ class MailError(Exception):
 
 
 def unsubscribe(token: str) -> tuple[User, str]:
-    """Turn off the email of the link's category for the link's user (again: nothing changes). Raises
+    """Stop the email of the link's category for the link's user: that category goes to the portal only (the
+    digest's link: every category that went into the digest). Again: nothing changes. Raises
     :class:`outbox.UnsubscribeTokenError` for a changed or old link, :class:`MailError` when it names nothing."""
     user_id, category_code = outbox.read_unsubscribe_token(token)
     user = db.session.get(User, user_id)
     kind = CATEGORIES.get(category_code)
     if user is None or kind is None or kind.about_account:
         raise MailError(_("Tautan berhenti berlangganan ini tidak lagi berlaku."))
-    set_preference(user, category_code, False)
+    if category_code == outbox.DIGEST_CATEGORY:
+        codes = db.session.scalars(select(MailPreference.category).where(
+            MailPreference.user_id == user.id, MailPreference.channel == outbox.EMAIL_CHANNEL,
+            MailPreference.mode == DeliveryMode.DIGEST)).all()
+    else:
+        codes = [category_code]
+    set_preferences(user, {code: DeliveryMode.PORTAL for code in codes}, action="mail_unsubscribed")
     return user, category_code
 
 
 def set_preference(user: User, category_code: str, enabled: bool, channel: str = outbox.EMAIL_CHANNEL) -> None:
-    preference = db.session.scalar(select(MailPreference).where(
-        MailPreference.user_id == user.id, MailPreference.category == category_code,
-        MailPreference.channel == channel))
-    if preference is not None and preference.enabled == enabled:
+    """On (at once) or off (the portal only) for one category."""
+    set_preferences(user, {category_code: DeliveryMode.NOW if enabled else DeliveryMode.PORTAL},
+                    action="mail_subscribed" if enabled else "mail_unsubscribed", channel=channel)
+
+
+class PreferenceError(MailError):
+    """A form named a category or a delivery the portal does not know; ``problems``: field -> message."""
+
+    def __init__(self, problems: dict[str, str]):
+        super().__init__(" ".join(problems.values()))
+        self.problems = problems
+
+
+def parse_preferences(form: dict[str, str]) -> dict[str, DeliveryMode]:
+    """The preferences form (``mode_<category>`` -> now / digest / portal) read and checked: every field must
+    name a category a user chooses for and one of the three deliveries. Raises :class:`PreferenceError`."""
+    choosable = {c.code for c in categories.choosable()}
+    chosen: dict[str, DeliveryMode] = {}
+    problems: dict[str, str] = {}
+    for field, value in form.items():
+        if not field.startswith("mode_"):
+            continue
+        code = field[len("mode_"):]
+        if code not in choosable:
+            problems[field] = _("Jenis pemberitahuan \"%(code)s\" tidak dikenal; muat ulang halaman lalu pilih "
+                                "lagi.", code=outbox.header_text(code, 40))
+            continue
+        try:
+            chosen[code] = DeliveryMode(value)
+        except ValueError:
+            problems[field] = _("Untuk \"%(label)s\" pilih Segera, Ringkasan harian, atau Hanya di portal.",
+                                label=categories.label(code))
+    if problems:
+        raise PreferenceError(problems)
+    return chosen
+
+
+def preferences_of(user: User) -> dict[str, DeliveryMode]:
+    """The user's delivery for every category they choose for (no choice recorded: at once)."""
+    recorded = dict(db.session.execute(select(MailPreference.category, MailPreference.mode).where(
+        MailPreference.user_id == user.id, MailPreference.channel == outbox.EMAIL_CHANNEL)).tuples().all())
+    return {c.code: recorded.get(c.code, DeliveryMode.NOW) for c in categories.choosable()}
+
+
+def set_preferences(user: User, chosen: dict[str, DeliveryMode], *, action: str = "mail_preferences_set",
+                    channel: str = outbox.EMAIL_CHANNEL) -> int:
+    """Record the user's delivery per category (one transaction, audited once when anything changed); returns
+    how many changed."""
+    existing = {p.category: p for p in db.session.scalars(select(MailPreference).where(
+        MailPreference.user_id == user.id, MailPreference.channel == channel))}
+    changed = []
+    for code, mode in sorted(chosen.items()):
+        preference = existing.get(code)
+        if preference is None:
+            if mode == DeliveryMode.NOW:
+                continue  # the default: no row needed
+            preference = MailPreference(user_id=user.id, category=code, channel=channel)
+            db.session.add(preference)
+        elif preference.mode == mode:
+            continue
+        preference.mode = mode
+        preference.updated_at = real_now()
+        changed.append(f"{code}={mode.value}")
+    if not changed:
         db.session.rollback()
-        return
-    if preference is None:
-        preference = MailPreference(user_id=user.id, category=category_code, channel=channel)
-        db.session.add(preference)
-    preference.enabled = enabled
-    preference.updated_at = real_now()
-    audit.record("mail_unsubscribed" if not enabled else "mail_subscribed", target=f"user:{user.id}",
-                 detail=f"{channel}:{category_code}", user_id=user.id)
+        return 0
+    audit.record(action, target=f"user:{user.id}", detail=f"{channel}:{','.join(changed)}"[:1000], user_id=user.id)
     db.session.commit()
+    return len(changed)
 
 
 def list_messages(state: MailState | None, page: int):

@@ -1,4 +1,5 @@
-"""Putting messages in the outbox: rendered once, in the recipient's language, with absolute links.
+"""Putting messages in the outbox: rendered once, in the recipient's language, with absolute links; and the
+notification centre's entries, which every message that is not about the account also becomes.
 
 :func:`queue_message` adds the row to the session (the caller's transaction, so the message exists exactly when
 the operation that caused it committed); :func:`announce` then asks a consumer to deliver it. A lost
@@ -14,21 +15,24 @@ from urllib.parse import urlsplit
 from flask import current_app, has_request_context, render_template, request
 from flask_babel import force_locale
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from portal import tasks
 from portal.extensions import db
 from portal.jobs import real_now  # leases, retries and Date headers keep real time, as jobs do
 from portal.mail.categories import category
 from portal.mail.settings import LOCAL_BASE_URL, parse_base_url, parse_mail_url
-from portal.models.mail import MailPreference, MailState, OutboxMessage
+from portal.models.mail import DeliveryMode, MailPreference, MailState, Notification, OutboxMessage
 from portal.models.people import User
+from portal.timeutil import now_utc
 
 log = logging.getLogger(__name__)
 
 DELIVER_TASK, CATCH_UP_TASK = "deliver_mail", "deliver_due_mail"
 UNSUBSCRIBE_SALT = "mail-unsubscribe"
 EMAIL_CHANNEL = "email"
+DIGEST_CATEGORY = "digest"
 PENDING = "mail_announce"  # db.session.info: a message that a consumer should hear about was queued
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
@@ -86,31 +90,77 @@ def read_unsubscribe_token(token: str) -> tuple[int, str]:
     return data["u"], data["c"]
 
 
-def wants(user: User, category_code: str, channel: str = EMAIL_CHANNEL) -> bool:
-    """Whether the user receives this category on this channel (no choice recorded: yes)."""
-    enabled = db.session.scalar(select(MailPreference.enabled).where(
+def mode_of(user: User, category_code: str, channel: str = EMAIL_CHANNEL) -> DeliveryMode:
+    """How the user receives this category by email (no choice recorded: at once; account mail: always at once)."""
+    if category(category_code).about_account:
+        return DeliveryMode.NOW
+    mode = db.session.scalar(select(MailPreference.mode).where(
         MailPreference.user_id == user.id, MailPreference.category == category_code,
         MailPreference.channel == channel))
-    return enabled is None or enabled
+    return mode or DeliveryMode.NOW
 
 
-def queue_message(user: User, category_code: str, template: str, subject, **context) -> OutboxMessage | None:
-    """Render ``templates/mail/<template>.txt`` and ``.html`` for ``user`` in their language and add the message
-    to the session (the caller commits, then calls :func:`announce`). ``subject``: a lazy string, formatted with
-    ``context`` in the recipient's language. None when the user does not receive this category (turned off, or an
-    address the server refused, for a category that is not about the account)."""
-    kind = category(category_code)
-    if not kind.about_account and (user.mail_failed_at is not None or not wants(user, category_code)):
-        return None
-    base = base_url()
-    unsubscribe = None
-    if not kind.about_account:
-        unsubscribe = portal_url("mail.unsubscribe", token=unsubscribe_token(user.id, category_code))
-    locale = user.locale if user.locale in current_app.config["LANGUAGES"] else \
+def wants(user: User, category_code: str, channel: str = EMAIL_CHANNEL) -> bool:
+    """Whether the user receives email of this category (at once or in the digest). The digest itself: whether
+    any category goes into it."""
+    if category_code == DIGEST_CATEGORY:
+        return db.session.scalar(select(MailPreference.id).where(
+            MailPreference.user_id == user.id, MailPreference.channel == channel,
+            MailPreference.mode == DeliveryMode.DIGEST).limit(1)) is not None
+    return mode_of(user, category_code, channel) != DeliveryMode.PORTAL
+
+
+def recipient_locale(user: User) -> str:
+    return user.locale if user.locale in current_app.config["LANGUAGES"] else \
         current_app.config["BABEL_DEFAULT_LOCALE"]
-    values = dict(context, user=user, base_url=base, unsubscribe_url=unsubscribe, locale=locale)
+
+
+def local_link(url: str) -> str:
+    """A link of this portal as a path (it then works on whatever address the portal is reached by); any other
+    address as it is."""
+    base = base_url()
+    if url.startswith(base + "/"):
+        return url[len(base):]
+    return url
+
+
+def queue_message(user: User, category_code: str, template: str, subject, *, summary=None,
+                  piece_id: int | None = None, **context) -> OutboxMessage | None:
+    """What the portal tells a user, through one funnel. Account mail (``about_account``): rendered from
+    ``templates/mail/<template>.txt`` and ``.html`` in the user's language and added to the session. Every other
+    category also becomes a notification in the portal (title: the subject; body: ``summary``; link:
+    ``context["link"]``), and its email follows the user's choice for the category: queued now, left for the
+    daily digest, or none. The caller commits, then calls :func:`announce`. ``subject`` and ``summary``: lazy
+    strings, formatted with ``context`` in the recipient's language. Returns the message queued now, or None."""
+    kind = category(category_code)
+    locale = recipient_locale(user)
     with force_locale(locale):
         title = header_text(str(subject) % context if context else str(subject), 255)
+        body = (str(summary) % context if context else str(summary)) if summary is not None else ""
+    details = [header_text(str(line), 500) for line in context.get("details") or ()]
+    if kind.about_account:
+        return render_message(user, category_code, template, title, locale, context)
+    mode = mode_of(user, category_code)
+    mailed = mode == DeliveryMode.NOW and user.mail_failed_at is None
+    db.session.add(Notification(
+        user_id=user.id, piece_id=piece_id, category=category_code, title=title[:300],
+        body=" ".join([body, *details])[:1000],
+        link=local_link(str(context.get("link") or ""))[:500], created_at=now_utc(),
+        delivery=DeliveryMode.NOW if mailed else (DeliveryMode.DIGEST if mode == DeliveryMode.DIGEST
+                                                   else DeliveryMode.PORTAL)))
+    if not mailed:
+        return None
+    return render_message(user, category_code, template, title, locale, dict(context, summary=body, details=details))
+
+
+def render_message(user: User, category_code: str, template: str, title: str, locale: str,
+                   context: dict) -> OutboxMessage:
+    """The message itself: both parts rendered in ``locale``, with the unsubscribe link where it belongs."""
+    unsubscribe = None
+    if not category(category_code).about_account:
+        unsubscribe = portal_url("mail.unsubscribe", token=unsubscribe_token(user.id, category_code))
+    values = dict(context, user=user, base_url=base_url(), unsubscribe_url=unsubscribe, locale=locale)
+    with force_locale(locale):
         text = render_template(f"mail/{template}.txt", subject=title, **values)
         html = render_template(f"mail/{template}.html", subject=title, **values)
     return add_to_outbox(
@@ -131,12 +181,25 @@ def add_to_outbox(**fields) -> OutboxMessage:
     return message
 
 
-def announce() -> None:
+def announce(info: dict | None = None) -> None:
     """After the commit that queued messages: ask a consumer to deliver them now. If the queue does not answer
     the messages wait for the periodic catch-up (every minute, on every consumer)."""
-    if not db.session.info.pop(PENDING, False):
+    if not (db.session.info if info is None else info).pop(PENDING, False):
         return
     try:
         tasks.queue_of().task(DELIVER_TASK)()
     except Exception:  # Redis down, the queue file unwritable: the periodic task sends them later
         log.exception("could not announce queued mail; the periodic delivery will send it")
+
+
+def _announce_after_commit(session) -> None:
+    """Every commit that queued mail announces it (an operation's subscribers queue messages in its transaction;
+    the operation need not know). Only the queue is touched here, never the session."""
+    if session.info.get(PENDING):
+        announce(session.info)
+
+
+def listen() -> None:
+    """Attach :func:`_announce_after_commit` to every session (idempotent; called by portal/subscribers.py)."""
+    if not event.contains(Session, "after_commit", _announce_after_commit):
+        event.listen(Session, "after_commit", _announce_after_commit)

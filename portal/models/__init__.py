@@ -1,7 +1,14 @@
 """The data model, one module per aggregate. Importing this package registers every table."""
-from portal.models.elearning import Award, Comment, CommentReport, Confirmation, Notification  # noqa: F401
+from portal.models.elearning import Award, Comment, CommentReport, Confirmation  # noqa: F401
 from portal.models.jobs import Job, JobState  # noqa: F401
-from portal.models.mail import MailPreference, MailState, OutboxMessage  # noqa: F401
+from portal.models.mail import (  # noqa: F401
+    DeliveryMode,
+    MailDigest,
+    MailPreference,
+    MailState,
+    Notification,
+    OutboxMessage,
+)
 from portal.models.org import City, Kelurahan, Kmw, Province, Region, Team, TeamKind  # noqa: F401
 from portal.models.people import AuditLog, PasswordToken, Role, RoleAssignment, User  # noqa: F401
 from portal.models.pieces import (  # noqa: F401

@@ -1,4 +1,4 @@
-"""Discussion on published pieces, confirmations, awards and notifications to writers."""
+"""Discussion on published pieces, confirmations and awards (notifications: ``portal.models.mail``)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models._base import UTCDateTime, utcnow
+from portal.models.mail import Notification  # noqa: F401  (kept here for older imports; it lives with the mail)
 
 
 class Comment(db.Model):
@@ -59,14 +60,3 @@ class Award(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class Notification(db.Model):
-    __tablename__ = "notification"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
-    piece_id: Mapped[int | None] = mapped_column(ForeignKey("piece.id", ondelete="CASCADE"))
-    text: Mapped[str] = mapped_column(String(300))
-    url: Mapped[str] = mapped_column(String(300), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -8,9 +8,9 @@ only shown in the portal. See ``portal/mail/delivery.py``.
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Date, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -56,9 +56,17 @@ class OutboxMessage(db.Model):
     user = relationship("User", lazy="joined")
 
 
+class DeliveryMode(str, enum.Enum):
+    """How a user receives one category: every notification is in the portal; the mode decides the email."""
+
+    NOW = "now"  # "Segera": an email at once
+    DIGEST = "digest"  # "Ringkasan harian": one email a day listing them
+    PORTAL = "portal"  # "Hanya di portal": no email
+
+
 class MailPreference(db.Model):
-    """Whether a user receives one category of messages on one channel (``email``; the notification centre adds
-    others). No row: the category's default (on)."""
+    """How a user receives one category of messages (``mode``) on one channel (``email``). No row: at once.
+    Account mail (an invitation, a password reset) has no choice: it always goes at once."""
 
     __tablename__ = "mail_preference"
     __table_args__ = (UniqueConstraint("user_id", "category", "channel", name="uq_mail_preference_choice"),)
@@ -67,5 +75,45 @@ class MailPreference(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     category: Mapped[str] = mapped_column(String(40))
     channel: Mapped[str] = mapped_column(String(20), default="email")
-    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    mode: Mapped[DeliveryMode] = mapped_column(_enum(DeliveryMode), default=DeliveryMode.NOW)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MailDigest(db.Model):
+    """One daily digest of a user: at most one per user and local day (the unique key makes a second consumer's
+    attempt fail), with the message it became (None: nothing could be mailed, e.g. a failing address). The
+    notifications it listed point to it (``Notification.digest_id``), so none is listed twice."""
+
+    __tablename__ = "mail_digest"
+    __table_args__ = (UniqueConstraint("user_id", "day", name="uq_mail_digest_user_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)  # the user's local day (their province's time zone)
+    message_id: Mapped[int | None] = mapped_column(ForeignKey("outbox_message.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Notification(db.Model):
+    """One entry of a user's notification centre (``/notifikasi``), written by the mail funnel
+    (``portal.mail.outbox.queue_message``) in the recipient's language. ``delivery`` records what its email did:
+    ``now`` (mailed with it), ``digest`` (waits for the daily digest until ``digest_id`` is set) or ``portal``."""
+
+    __tablename__ = "notification"
+    __table_args__ = (
+        Index("ix_notification_user_id_read_at", "user_id", "read_at"),  # the unread count in the header
+        Index("ix_notification_user_id_created_at", "user_id", "created_at"),  # the list, newest first
+        Index("ix_notification_delivery_digest_id", "delivery", "digest_id"),  # what the digests still owe
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    piece_id: Mapped[int | None] = mapped_column(ForeignKey("piece.id", ondelete="CASCADE"))
+    category: Mapped[str] = mapped_column(String(40), default="discussion")  # portal.mail.categories
+    title: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(String(1000), default="")
+    link: Mapped[str] = mapped_column(String(500), default="")  # a path in the portal, or an absolute address
+    delivery: Mapped[DeliveryMode] = mapped_column(_enum(DeliveryMode), default=DeliveryMode.PORTAL)
+    digest_id: Mapped[int | None] = mapped_column(ForeignKey("mail_digest.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -147,6 +147,7 @@ def set_members(panel_id: int, member_ids: list[int], chair_id: int | None, mode
         raise PanelError(_("Hanya anggota tim penilai yang terdaftar di wilayah ini yang dapat dipilih."))
     if chair_id is not None and chair_id not in member_ids:
         raise PanelError(_("Ketua harus salah satu anggota panel."))
+    before, chair_before = {m.user_id for m in panel.members}, panel.chair_id
     removed = [m for m in panel.members if m.user_id not in users]
     for member in removed:
         if _has_submitted(panel, member.user_id):
@@ -164,6 +165,8 @@ def set_members(panel_id: int, member_ids: list[int], chair_id: int | None, mode
     panel.chair_id = chair_id
     db.session.flush()
     _apply_automatic_recusals(panel)
+    signals.panel_members_set.send(panel, added=[i for i in member_ids if i not in before],
+                                   new_chair=chair_id if chair_id != chair_before else None)
     audit.record("panel_members_set", f"panel:{panel.id}",
                  json.dumps({"members": member_ids, "chair": chair_id, "mode": mode.value}))
     db.session.commit()
@@ -271,6 +274,7 @@ def collect_city_entries(panel_id: int, actor=None) -> int:
     _apply_automatic_recusals(panel)
     if added:
         audit.record("entries_collected", f"panel:{panel.id}", f"{added}")
+        signals.entries_collected.send(panel, count=added)
     db.session.commit()
     return added
 
@@ -284,6 +288,7 @@ def collect_korkot_entries(panel_id: int) -> int:
                                                             kind=TeamKind.KORKOT))
     if added:
         audit.record("entries_collected", f"panel:{panel.id}", f"{added}")
+        signals.entries_collected.send(panel, count=added)
     db.session.commit()
     return added
 
@@ -316,6 +321,7 @@ def check_entry(entry_id: int, actor, explained: dict[int, bool], note: str = ""
         piece.status = PieceStatus.RETURNED
         piece.return_reasons = entry.return_reasons
         audit.record("entry_returned", f"entry:{entry.id}", entry.return_reasons)
+        signals.piece_returned.send(entry, reasons=reasons)
     else:
         entry.status = EntryStatus.ELIGIBLE
         entry.return_reasons = ""
@@ -407,6 +413,8 @@ def save_sheet(entry_id: int, user, values: dict[int, int | None], *, version: i
             sheet.submitted_at = now
             audit.record("score_submitted", f"entry:{entry.id}", _totals_detail(values))
         db.session.flush()
+        if submit and not was_submitted:
+            signals.sheet_submitted.send(sheet)
         db.session.commit()
         return sheet
     except (StaleDataError, IntegrityError):
@@ -475,6 +483,40 @@ def decide_tie(entry_id: int, actor, selected: bool, reason: str) -> Entry:
     return entry
 
 
+def sheets_of_entry(panel: Panel, entry: Entry) -> tuple[set[int], list[int]]:
+    """(who has sent a sheet for the entry, who still owes one): every member not recused, or in a consensus
+    panel the chair's one shared sheet."""
+    consensus = panel.mode == PanelMode.CONSENSUS
+    submitted = {s.user_id for s in entry.sheets if s.status == SheetStatus.SUBMITTED and s.consensus == consensus}
+    if consensus:
+        return submitted, [] if submitted else [panel.chair_id or 0]
+    recused = {r.user_id for r in entry.recusals}
+    return submitted, [m.user_id for m in panel.members if m.user_id not in submitted and m.user_id not in recused]
+
+
+def all_sheets_in(panel: Panel) -> bool:
+    """Every piece to score has every sheet it needs (and at least one): what the chair waits for. Three
+    statements whatever the panel's size (it runs on every sent sheet)."""
+    eligible = set(db.session.scalars(select(Entry.id).where(Entry.panel_id == panel.id,
+                                                             Entry.status == EntryStatus.ELIGIBLE)))
+    if not eligible:
+        return False
+    consensus = panel.mode == PanelMode.CONSENSUS
+    sent = set(db.session.execute(select(ScoreSheet.entry_id, ScoreSheet.user_id).where(
+        ScoreSheet.entry_id.in_(eligible), ScoreSheet.status == SheetStatus.SUBMITTED,
+        ScoreSheet.consensus.is_(consensus))).tuples())
+    if consensus:
+        return {entry for entry, _user in sent} == eligible
+    recused = set(db.session.execute(select(Recusal.entry_id, Recusal.user_id).where(
+        Recusal.entry_id.in_(eligible))).tuples())
+    members = [m.user_id for m in panel.members]
+    for entry in eligible:
+        owed = [u for u in members if (entry, u) not in recused]
+        if not any((entry, u) in sent for u in members) or any((entry, u) not in sent for u in owed):
+            return False
+    return True
+
+
 def readiness_problems(panel: Panel, now: datetime | None = None) -> list[str]:
     """Why the panel cannot be closed yet (empty when it can)."""
     problems = []
@@ -492,18 +534,14 @@ def readiness_problems(panel: Panel, now: datetime | None = None) -> list[str]:
     pending = [e for e in panel.entries if e.status == EntryStatus.PENDING]
     if pending:
         problems.append(_("%(n)d tulisan belum diperiksa kelengkapannya.", n=len(pending)))
-    member_ids = [m.user_id for m in panel.members]
     for entry in panel.entries:
         if entry.status != EntryStatus.ELIGIBLE:
             continue
-        submitted = {s.user_id for s in entry.sheets if s.status == SheetStatus.SUBMITTED and s.consensus ==
-                     (panel.mode == PanelMode.CONSENSUS)}
-        recused = {r.user_id for r in entry.recusals}
+        submitted, waiting = sheets_of_entry(panel, entry)
         if panel.mode == PanelMode.CONSENSUS:
             if not submitted:
                 problems.append(_("Lembar konsensus \"%(t)s\" belum dikirim ketua.", t=entry.piece.title))
             continue
-        waiting = [u for u in member_ids if u not in submitted and u not in recused]
         if waiting:
             problems.append(_("\"%(t)s\": %(n)d anggota belum mengirim nilai.", t=entry.piece.title, n=len(waiting)))
         elif not submitted:
@@ -587,10 +625,11 @@ def _send_up(panel: Panel, chosen: list[Entry], *, late: bool) -> None:
     target = _get_or_create(next_tier, panel.period, kmw_id=kmw_id)
     if target.status != PanelStatus.OPEN:
         raise PanelError(_("Panel tingkat berikutnya sudah ditutup; tulisan tidak dapat dikirim."))
-    for entry in chosen:
-        _add_entry(target, entry.piece, status=EntryStatus.ELIGIBLE, late=late)
+    added = sum(_add_entry(target, entry.piece, status=EntryStatus.ELIGIBLE, late=late) for entry in chosen)
     db.session.flush()
     _apply_automatic_recusals(target)
+    if added:
+        signals.entries_collected.send(target, count=added)
 
 
 def _publish(panel: Panel, entries, now: datetime) -> None:
