@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from html import unescape
+from types import SimpleNamespace
 
 import pytest
 
@@ -298,3 +299,23 @@ def test_reader_home_has_no_month_cards(world, make_user, login):
     assert "Bagian Anda" in page and "E-learning: best practice terpilih" in page
     for card in ("lagi sampai batas kirim", "Penilaian", "di wilayah Anda"):
         assert card not in page
+
+
+def test_the_header_sends_no_statement_of_its_own(world, make_user, login, app):
+    """Name, role, place and menu come from the account the login loaded: a page shows them without asking the
+    database again (the change-password page sends only the account's statement)."""
+    from portal.extensions import db as _db
+    from tests.querycount import count_queries
+
+    tree, admin = world
+    people = [make_user(Role.WRITER, tree.team["jayapura-TF01"]), make_user(Role.PANEL_MEMBER, tree.city["demak"]),
+              make_user(Role.DATA_MANAGER, tree.kmw["B"]), make_user(Role.WRITER, tree.kmw["A"]), admin,
+              make_user(Role.DATA_MANAGER, None)]
+    for email, name in [(p.email, p.name) for p in people]:
+        client = login(SimpleNamespace(email=email), c=app.test_client())
+        client.get("/akun/kata-sandi")
+        _db.session.remove()
+        with count_queries(_db.engine) as statements:
+            page = client.get("/akun/kata-sandi")
+        assert name in header_of(page)
+        assert len(statements) == 1, statements.summary()
