@@ -319,3 +319,36 @@ def test_the_header_sends_no_statement_of_its_own(world, make_user, login, app):
             page = client.get("/akun/kata-sandi")
         assert name in header_of(page)
         assert len(statements) == 1, statements.summary()
+
+
+# --- the way back from admin and report pages ------------------------------------------------------------------
+
+def test_every_admin_and_report_page_has_a_way_back(world, make_user, make_piece, login, app):
+    tree, admin = world
+    make_piece(tree.team["semarang-TF01"])
+    pool = bp.make_pool(make_user, 3, tree.city["semarang"])
+    panel = bp.city_panel(tree, "semarang", pool, admin)
+    semarang, team, kmw = tree.city["semarang"], tree.team["semarang-TF01"], tree.kmw["A"]
+    expected = {
+        "/akun-pengguna/": "Beranda saya", "/akun-pengguna/baru": "Akun pengguna",
+        "/akun-pengguna/impor": "Akun pengguna", f"/akun-pengguna/{pool[0].id}": "Akun pengguna",
+        "/admin/audit/": "Beranda saya", "/admin/surat-keluar/": "Beranda saya",
+        "/admin/struktur/": "Beranda saya", "/admin/struktur/kota/": "Struktur organisasi",
+        f"/admin/struktur/kota/{semarang.id}": "Struktur organisasi", "/admin/struktur/impor": "Struktur organisasi",
+        f"/admin/struktur/tim/{team.id}/ubah": team.name, f"/admin/struktur/tim/baru?induk={semarang.id}": "Tim",
+        "/admin/rubrik/": "Beranda saya", "/admin/rubrik/baru": "Rubrik penilaian",
+        "/laporan/": "Beranda saya", "/laporan/kepatuhan": "Rekap dan laporan",
+        f"/laporan/lampiran3/{semarang.id}": "Rekap dan laporan", f"/laporan/lampiran2/{kmw.id}": "Rekap dan laporan",
+        "/laporan/kemajuan": "Beranda saya", f"/laporan/kemajuan/{kmw.id}": "Semua KMW",
+        f"/laporan/panel/{panel.id}/kalibrasi": "Tim Penilai Korkot Kota Semarang",
+        "/tulisan/perpanjangan": "Beranda saya", "/penilaian/kelola": "Beranda saya",
+    }
+    client = login(admin)
+    for url, label in expected.items():
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        html = response.get_data(as_text=True).split('<main id="isi"', 1)[1]
+        backs = [unescape(t).strip() for t in re.findall(r"<a [^>]*>←\s*([^<]+)</a>", html)]
+        assert backs and backs[0].startswith(label), (url, backs)
+    anonymous = app.test_client().get("/laporan/kemajuan").get_data(as_text=True)
+    assert '<a href="/elearning/">← E-learning</a>' in anonymous  # a visitor has no home of their own
