@@ -257,9 +257,9 @@ def test_city_data_manager_home_lists_teams_that_have_and_have_not_submitted(wor
     page = main_of(login(dm).get("/"))
     assert "Bulan November 2026 di wilayah Anda" in page
     assert "1 dari 4 tim sudah mengirim" in page
-    assert "Sudah mengirim (1) TF 01 Kabupaten Demak (Kabupaten Demak)" in page
-    assert "Terlambat (1) TF 02 Kabupaten Demak (Kabupaten Demak)" in page and "1 terlambat" in page
-    assert "Belum mengirim (2)" in page and "TF 03 Kabupaten Demak (Kabupaten Demak)" in page
+    assert "Sudah mengirim (1) TF 01 Kabupaten Demak Terlambat" in page
+    assert "Terlambat (1) TF 02 Kabupaten Demak" in page and "1 terlambat" in page
+    assert "Belum mengirim (2)" in page and "TF 03 Kabupaten Demak" in page
     assert "Semarang" not in page  # another city's teams are not this manager's
     assert "Panel belum dibuka: Kabupaten Demak" in page
     assert "Lampiran 3: Kabupaten Demak" in page and "batas 20 November 2026" in page and "Belum dikirim" in page
@@ -290,7 +290,9 @@ def test_kmw_and_national_data_managers_see_cities_and_kmws_that_sent_up(world, 
     page = main_of(login(national, c=app.test_client()).get("/"))
     assert "0 dari 2 KMW sudah mengirim ke KMP (batas tanggal 25)" in page
     assert "Panel belum dibuka: KMP" in page
-    assert "dari 20 tim sudah mengirim" in page
+    assert "0 dari 20 tim sudah mengirim" in page
+    assert "Tim Korkot Kabupaten Demak (Kabupaten Demak)" in page  # several cities: each team says its city
+    assert "dan 8 lainnya" in page  # 12 names, the rest on the follow-up page
 
 
 def test_reader_home_has_no_month_cards(world, make_user, login):

@@ -105,7 +105,9 @@ class ManagerMonth:
     kmws_sent: tuple[int, int] | None = None  # (sent, all) for the national level
 
 
-def _names(frame: pd.DataFrame) -> list[str]:
+def _names(frame: pd.DataFrame, with_city: bool) -> list[str]:
+    if not with_city:
+        return frame["team"].tolist()
     return [f"{team} ({city})" for team, city in zip(frame["team"], frame["city"])]
 
 
@@ -117,8 +119,10 @@ def manager_month(user, now: datetime | None = None) -> ManagerMonth | None:
     period = cycle.current_period(perm.home_timezone(user), now)
     scope = tracking.scope_of(user)
     teams = tracking.team_compliance(period, scope)
-    month = ManagerMonth(period=period, teams=len(teams), on_time=_names(teams[teams["submitted"]]),
-                         late=_names(teams[teams["late"]]), missing=_names(teams[~teams["submitted"] & ~teams["late"]]),
+    several = teams["city_id"].nunique() > 1  # a team's city is said only where the manager has several
+    month = ManagerMonth(period=period, teams=len(teams), on_time=_names(teams[teams["submitted"]], several),
+                         late=_names(teams[teams["late"]], several),
+                         missing=_names(teams[~teams["submitted"] & ~teams["late"]], several),
                          panels=[], missing_panels=[])
     cities = tracking.city_compliance(period, scope)
     if scope.level == "city":
