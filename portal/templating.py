@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from flask import Flask
+from flask_babel import gettext
 from flask_login import current_user
 
-from portal import permissions, timeutil
+from portal import cycle, permissions, timeutil
+from portal.home.sections import places, sections
 from portal.i18n import current_locale
 from portal.period import Period
 from portal.text import render_markdown
@@ -25,6 +27,15 @@ def install_template_helpers(app: Flask) -> None:
     def _period(value: str):
         return Period(value).label(current_locale())
 
+    @app.template_filter("sisa_waktu")
+    def _time_left(deadline):
+        """What is left until an aware deadline, counted now: "2 hari 3 jam 15 menit", or that time is up."""
+        left = cycle.time_left(deadline)
+        if not left:
+            return gettext("Waktu habis")
+        days, hours, minutes = cycle.format_time_left(left)
+        return gettext("%(d)d hari %(h)d jam %(m)d menit", d=days, h=hours, m=minutes)
+
     @app.template_filter("markdown")
     def _markdown(value: str):
         return render_markdown(value)
@@ -35,6 +46,9 @@ def install_template_helpers(app: Flask) -> None:
             return "–"
         return f"{value:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".") if current_locale() == "id" \
             else f"{value:,.2f}"
+
+    # The header's "who and where" and its menu (templates/_who.html); the home page lists the same sections.
+    app.jinja_env.globals.update(user_places=places, user_sections=sections)
 
     @app.context_processor
     def _globals():

@@ -104,6 +104,8 @@ def _piece_form(s):
 
 GETS = [
     _get("home.index", lambda s: "/", PUBLIC),
+    _get("home.favicon_ico", lambda s: "/favicon.ico", PUBLIC),
+    _get("home.favicon_svg", lambda s: "/favicon.svg", PUBLIC),
     _get("auth.login", lambda s: "/akun/masuk", PUBLIC),
     _get("auth.register", lambda s: "/akun/daftar", PUBLIC),
     _get("auth.set_language", lambda s: "/akun/bahasa/id", PUBLIC),

@@ -197,12 +197,13 @@ def test_catalogue_covers_every_string_in_the_source(tmp_path):
 
 
 def test_strings_translated_as_variables_are_listed_for_extraction():
-    """errors.py and the home tiles pass variables to gettext; runtime_strings.py must list every one of them."""
+    """errors.py and the home sections pass variables to gettext; runtime_strings.py must list every one of them."""
     from portal.errors import MESSAGES
 
     catalog = read_catalog()
     needed = {s for pair in MESSAGES.values() for s in pair}
-    needed |= set(re.findall(r'"label":\s*"([^"]+)"', (ROOT / "portal" / "home" / "routes.py").read_text(encoding="utf-8")))
+    # The header's and the home's section and role labels (portal/home/sections.py marks them with N_).
+    needed |= set(re.findall(r'N_\("([^"]+)"\)', (ROOT / "portal" / "home" / "sections.py").read_text(encoding="utf-8")))
     assert needed
     missing = sorted(s for s in needed if not (catalog.get(s) and catalog.get(s).string))
     assert not missing, "add to portal/translations/runtime_strings.py and run scripts/update_translations.sh: " + \

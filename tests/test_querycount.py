@@ -67,6 +67,20 @@ def _reopened(tier: Tier) -> Panel:
     return panel
 
 
+def _writer_with_a_draft() -> str:
+    """The writer of the first facilitator team, whose latest piece is a draft again: on the first request it moves
+    to the month being written and the home lists what it lacks, in both sizes (the generator leaves drafts at
+    random, so the larger history would otherwise have one and the smaller none)."""
+    from portal.models import Piece, PieceStatus
+
+    team = _first(Team, Team.kind == TeamKind.TF)
+    piece = db.session.scalar(select(Piece).where(Piece.team_id == team.id).order_by(Piece.period.desc()).limit(1))
+    if piece.status != PieceStatus.DRAFT:
+        piece.status, piece.submitted_at = PieceStatus.DRAFT, None
+        db.session.commit()
+    return f"penulis1.t{team.id}@bench.bp.id"
+
+
 # page: (shape, who signs in (a function of the data), URL (a function of the data))
 PAGES = {
     "elearning index": ("months", None, lambda: "/elearning/"),
@@ -88,6 +102,13 @@ PAGES = {
     "province panel results": ("cities", lambda: f"penilai1.kmw{_first(Kmw).id}@bench.bp.id",
                                lambda: f"/penilaian/panel/{_first(Panel, Panel.tier == Tier.PROVINCE).id}/hasil"),
     "my panels": ("months", lambda: "penilai1.kmp@bench.bp.id", lambda: "/penilaian/"),
+    # the signed-in home of each role: the month's state (portal/home/month.py)
+    "home (writer with a draft)": ("months", lambda: _writer_with_a_draft(), lambda: "/"),
+    "home (KMW panel member, open panel)": ("cities", lambda: f"penilai1.kmw{_first(Kmw).id}@bench.bp.id",
+                                            lambda: _reopened(Tier.PROVINCE) and "/"),
+    "home (city data manager)": ("teams", lambda: f"data.{_first(City).code}@bench.bp.id", lambda: "/"),
+    "home (KMW data manager)": ("cities", lambda: f"data.kmw{_first(Kmw).id}@bench.bp.id", lambda: "/"),
+    "home (national data manager)": ("cities", lambda: "data.kmp@bench.bp.id", lambda: "/"),
     "report Lampiran 3 (city)": ("teams", lambda: f"data.{_first(City).code}@bench.bp.id",
                                  lambda: f"/laporan/lampiran3/{_first(City).id}?periode=2026-10"),
     "report Lampiran 2 (KMW)": ("cities", lambda: f"data.kmw{_first(Kmw).id}@bench.bp.id",

@@ -1,38 +1,33 @@
 from __future__ import annotations
 
-from flask import redirect, render_template, url_for
+from flask import current_app, redirect, render_template, send_from_directory, url_for
 from flask_login import current_user
 
-from portal import permissions as perm
-from portal.home import bp
-from portal.models.people import Role
+from portal.home import bp, month
+from portal.home.sections import places, sections
+
+FAVICON_MAX_AGE = 7 * 24 * 3600  # a week: the icon changes with a release, if ever
 
 
 @bp.route("/")
 def index():
     if not current_user.is_authenticated:
         return redirect(url_for("elearning.index"))
-    return render_template("home/index.html", tasks=role_tasks(current_user))
+    return render_template(
+        "home/index.html", places=places(current_user), sections=sections(current_user),
+        writing=month.writer_months(current_user), expert=month.expert_year(current_user),
+        panels=month.member_panels(current_user), managing=month.manager_month(current_user),
+    )
 
 
-def role_tasks(user) -> list[dict]:
-    """The entry points of each role this person holds, in the order of the monthly cycle."""
-    tasks = []
-    if perm.writer_teams(user) or perm.expert_kmws(user):
-        tasks.append({"endpoint": "submissions.home", "label": "Tulisan tim saya", "role": Role.WRITER})
-    if perm.has_role(user, Role.PANEL_MEMBER):
-        tasks.append({"endpoint": "panels.my_panels", "label": "Penilaian (tim penilai)", "role": Role.PANEL_MEMBER})
-    if perm.is_data_manager(user):
-        tasks.append({"endpoint": "panels.manage", "label": "Kelola tim penilai", "role": Role.DATA_MANAGER})
-        tasks.append({"endpoint": "reports.index", "label": "Rekap dan laporan", "role": Role.DATA_MANAGER})
-        tasks.append({"endpoint": "submissions.extensions", "label": "Perpanjangan batas waktu", "role": Role.DATA_MANAGER})
-        tasks.append({"endpoint": "elearning.moderation", "label": "Moderasi komentar", "role": Role.DATA_MANAGER})
-        tasks.append({"endpoint": "accounts.index", "label": "Akun pengguna", "role": Role.DATA_MANAGER})
-    if perm.is_admin(user):
-        tasks.append({"endpoint": "org.index", "label": "Struktur organisasi", "role": Role.ADMIN})
-        tasks.append({"endpoint": "rubric_admin.index", "label": "Rubrik penilaian", "role": Role.ADMIN})
-        tasks.append({"endpoint": "admin_audit.index", "label": "Log audit", "role": Role.ADMIN})
-        tasks.append({"endpoint": "outbox_admin.index", "label": "Surat keluar", "role": Role.ADMIN})
-        tasks.append({"endpoint": "schedule_admin.index", "label": "Langkah terjadwal", "role": Role.ADMIN})
-    tasks.append({"endpoint": "elearning.index", "label": "E-learning: best practice terpilih", "role": Role.READER})
-    return tasks
+@bp.route("/favicon.ico")
+def favicon_ico():
+    """Browsers ask for /favicon.ico whatever the page says; the small PNG-in-ICO is kept for a week."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=FAVICON_MAX_AGE)
+
+
+@bp.route("/favicon.svg")
+def favicon_svg():
+    return send_from_directory(current_app.static_folder, "favicon.svg", mimetype="image/svg+xml",
+                               max_age=FAVICON_MAX_AGE)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+from sqlalchemy.orm import selectinload
 
 from portal import cycle
 from portal.extensions import db
@@ -180,10 +181,15 @@ def kmw_compliance(period: str, scope: Scope) -> pd.DataFrame:
             )
         ).all()
     )
+    # The KMWs with their provinces (the time zone) and their extensions in two statements, not two per KMW.
+    ids = [int(k) for k in kmws["kmw_id"]]
+    loaded = {k.id: k for k in db.session.scalars(
+        db.select(Kmw).where(Kmw.id.in_(ids or [-1])).options(selectinload(Kmw.provinces)))}
+    extensions = cycle.latest_extensions([period], "province", kmw_ids=ids)
     sent = []
     for kmw_id in kmws["kmw_id"]:
-        kmw = db.session.get(Kmw, int(kmw_id))
-        deadline = cycle.effective_deadline(period, "province", node_timezone(kmw), kmw_id=kmw.id)
+        kmw = loaded[int(kmw_id)]
+        deadline = cycle.effective_deadline_from(period, "province", node_timezone(kmw), extensions, kmw_id=kmw.id)
         at = closed.get(kmw_id)
         sent.append(at is not None and at < deadline)
     kmws["sent"] = pd.Series(sent, dtype=bool, index=kmws.index)
