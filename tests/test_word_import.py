@@ -61,7 +61,8 @@ def fresh(piece) -> Piece:
 def test_converter_keeps_the_structure_and_drops_styles_and_comments(app):
     converted = word_import.convert_document(bw.word_document(pictures=((1280, 960), (1024, 768), (900, 700))))
     md = converted.markdown
-    assert "# Latar belakang" in md and "## Langkah kegiatan" in md and "# Saluran Bersih, Kampung Sehat" in md
+    assert md.startswith("# Latar belakang") and "## Langkah kegiatan" in md
+    assert converted.title == "Saluran Bersih, Kampung Sehat" and "Kampung Sehat" not in md  # Word's Title style
     assert "**bergotong royong**" in md and "*semangat tinggi*" in md
     assert "- Rembug warga\n- Kerja bakti" in md and "1. Survei saluran\n2. Pembangunan" in md
     assert "| Uraian | Jumlah |\n| --- | --- |\n| Kepala keluarga | 96 |\n| Panjang saluran | 420 m |" in md
@@ -91,6 +92,8 @@ def test_upload_review_and_use(app, client, setup):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert(1)" not in html
     assert "isi tulisan saat ini (5 kata) diganti" in html
     assert 'name="use_1" value="1" checked' in html and 'name="use_2" value="1" checked' in html
+    assert "Judul dokumen: <strong>Saluran Bersih, Kampung Sehat</strong>" in html
+    assert 'name="use_title" value="1">' in html  # the piece has a title: not replaced unless chosen
     assert 'value="Warga membersihkan saluran"' in html and 'value="Rapat BKM di balai warga"' in html
     thumb = client.get(f"{location}/gambar/1")
     assert thumb.status_code == 200 and thumb.mimetype == "image/jpeg" and thumb.data[:2] == b"\xff\xd8"
@@ -125,6 +128,17 @@ def test_cancel_leaves_everything_as_it_was(app, client, setup):
     assert after.body_md == body == "Teks lama yang sudah ada." and after.version == version and not after.photos
     assert import_files(app) == []
     assert "Impor dibatalkan. Tulisan tidak berubah." in client.get(cancelled.headers["Location"]).get_data(as_text=True)
+
+
+def test_the_document_title_is_offered_for_an_untitled_piece(client, setup):
+    piece = setup.piece
+    location = review_url(upload(client, piece, bw.word_document(), title=""))
+    html = client.get(location).get_data(as_text=True)
+    assert 'name="use_title" value="1" checked' in html and "judul saat ini: belum ada" in html
+    client.post(f"{location}/pakai", data={"version": str(fresh(piece).version), "use_title": "1"})
+    done = fresh(piece)
+    assert done.title == "Saluran Bersih, Kampung Sehat" and done.body_md.startswith("# Latar belakang")
+    assert not done.photos  # no picture chosen
 
 
 def test_unchecked_pictures_are_not_added(client, setup):

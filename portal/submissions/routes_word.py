@@ -122,7 +122,8 @@ def word_use(piece_id: int, key: str):
     refused_back_to(url_for("submissions.view", piece_id=piece.id))
     try:
         applied = word_import.apply_import(current_user, piece, pending, chosen,
-                                           expected_version=_int(request.form.get("version")))
+                                           expected_version=_int(request.form.get("version")),
+                                           use_title=bool(request.form.get("use_title")))
     except operations.VersionConflict:
         db.session.rollback()
         flash(_("Tulisan ini diubah di jendela atau perangkat lain sejak halaman ini dibuka; isinya belum diganti. "

@@ -33,7 +33,7 @@ IMAGE_SRC = "docx-image:"
 STYLE_MAP = """
 p[style-name='caption'] => p.docx-caption:fresh
 p[style-name='Caption'] => p.docx-caption:fresh
-p[style-name='Title'] => h1:fresh
+p[style-name='Title'] => h1.docx-title:fresh
 p[style-name='Subtitle'] => h2:fresh
 """
 # A caption typed as an ordinary paragraph right below the picture: "Foto 1: ...", "Gambar 2. ...".
@@ -107,7 +107,7 @@ def inspect(data: bytes, limits: Limits) -> None:
 
 
 def convert(data: bytes, limits: Limits, policy: HtmlPolicy) -> dict:
-    """The document as ``{"markdown": str, "images": [...], "skipped_images": int}``; each image is
+    """The document as ``{"markdown": str, "title": str, "images": [...], "skipped_images": int}``; each image is
     ``{"data": bytes | None, "size": int, "content_type": str, "caption": str}`` in the order of the document
     (``data`` is None for a picture over ``limits.max_image_bytes``). Pictures after the first
     ``limits.max_images`` are counted in ``skipped_images``, not read."""
@@ -137,11 +137,29 @@ def convert(data: bytes, limits: Limits, policy: HtmlPolicy) -> dict:
                                          convert_image=mammoth.images.img_element(on_image))
     except (zipfile.BadZipFile, KeyError, ValueError, LookupError, AttributeError, TypeError):
         raise Refused("damaged") from None
-    html, captions = _take_pictures(result.value, len(images))
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(result.value, "html.parser")
+    title = _take_title(soup)
+    captions = _take_pictures(soup, len(images))
     for number, image in enumerate(images, start=1):
         image["caption"] = (captions.get(number) or image.pop("alt"))[:300]
         image.pop("alt", None)
-    return {"markdown": html_to_markdown(html, policy), "images": images, "skipped_images": skipped}
+    return {"markdown": html_to_markdown(str(soup), policy), "title": title, "images": images,
+            "skipped_images": skipped}
+
+
+def _take_title(soup) -> str:
+    """The document's title (Word's Title style) when the document starts with it: taken out of the text, since
+    a piece has its own title field. Any other Title paragraph stays as a heading."""
+    first = next((el for el in soup.find_all(recursive=False) if el.get_text(strip=True)), None)
+    title = ""
+    if first is not None and first.name == "h1" and "docx-title" in (first.get("class") or []):
+        title = " ".join(first.get_text(" ", strip=True).split())[:250]
+        first.decompose()
+    for left in soup.find_all(class_="docx-title"):
+        del left["class"]
+    return title
 
 
 def _alt_text(text: str | None) -> str:
@@ -152,15 +170,12 @@ def _caption_text(text: str) -> str:
     return " ".join(CAPTION_LABEL.sub("", text, count=1).split())
 
 
-def _take_pictures(html: str, count: int) -> tuple[str, dict[int, str]]:
-    """Remove the pictures and their caption paragraphs from the text; return the text and the captions by number.
+def _take_pictures(soup, count: int) -> dict[int, str]:
+    """Remove the pictures and their caption paragraphs from the text; return the captions by picture number.
 
     A picture's caption is the paragraph in Word's Caption style right after it (else right before it), else an
     ordinary paragraph right after it that starts like one ("Foto 1:", "Gambar 2."); the label is dropped, since
     the portal numbers the photos itself."""
-    from bs4 import BeautifulSoup
-
-    soup = BeautifulSoup(html, "html.parser")
     captions: dict[int, str] = {}
     for img in soup.find_all("img"):
         src = img.get("src") or ""
@@ -175,7 +190,7 @@ def _take_pictures(html: str, count: int) -> tuple[str, dict[int, str]]:
             block.decompose()
     for left in soup.find_all(class_="docx-caption"):
         del left["class"]  # a caption of something else (a table): an ordinary paragraph
-    return str(soup), captions
+    return captions
 
 
 def _caption_of(block):
@@ -223,7 +238,7 @@ def _limit_resources(memory_bytes: int, cpu_seconds: int) -> None:
 
 def main(argv: list[str]) -> int:
     """Read the limits (JSON, first argument) and the document (standard input); write the result as JSON:
-    ``{"markdown", "images": [{"data": base64 | None, ...}], "skipped_images"}`` or ``{"refused": code}``."""
+    ``{"markdown", "title", "images": [{"data": base64 | None, ...}], "skipped_images"}`` or ``{"refused": code}``."""
     params = json.loads(argv[1])
     _limit_resources(params["memory_bytes"], params["cpu_seconds"])
     limits = Limits(**params["limits"])

@@ -98,6 +98,7 @@ class Picture:
 @dataclass
 class Converted:
     markdown: str
+    title: str = ""  # the document's own title (Word's Title style at its start), offered for the title field
     pictures: list[Picture] = field(default_factory=list)
     skipped_images: int = 0  # pictures after the first WORD_MAX_IMAGES, not read
 
@@ -136,7 +137,8 @@ def convert_document(data: bytes) -> Converted:
     if "refused" in result:
         raise WordImportError(_message(result["refused"]))
     pictures = [_check_picture(image) for image in result.get("images", [])]
-    return Converted(markdown=str(result.get("markdown", "")), pictures=pictures,
+    return Converted(markdown=str(result.get("markdown", "")), title=str(result.get("title") or "")[:250],
+                     pictures=pictures,
                      skipped_images=int(result.get("skipped_images", 0)))
 
 
@@ -205,6 +207,10 @@ class PendingImport:
         return self.meta["markdown"]
 
     @property
+    def title(self) -> str:
+        return self.meta.get("title", "")
+
+    @property
     def pictures(self) -> list[dict]:
         """``{"number", "caption", "offered", "problem", "width", "height", "thumb"}`` in document order."""
         return self.meta["pictures"]
@@ -230,7 +236,7 @@ def keep_for_review(user, piece: Piece, converted: Converted, filename: str) -> 
     key = storage.new_key()
     pending = PendingImport(key, {
         "piece_id": piece.id, "user_id": user.id, "created": time.time(), "filename": (filename or "")[:120],
-        "markdown": converted.markdown, "skipped_images": converted.skipped_images, "pictures": [],
+        "markdown": converted.markdown, "title": converted.title, "skipped_images": converted.skipped_images, "pictures": [],
     })
     written: list[Path] = []
     try:
@@ -282,12 +288,16 @@ class Applied:
 
 
 def apply_import(user, piece: Piece, pending: PendingImport, chosen: dict[int, str], *,
-                 expected_version: int | None) -> Applied:
-    """Replace the piece's text with the imported Markdown, then add the ``chosen`` pictures (number -> caption)
-    as photos, each through ``operations.add_photo`` (count, size and piece-size rules). The text is saved first;
-    a picture refused then is reported, not fatal. Raises ``VersionConflict`` (the draft changed since the review
-    page was shown) or ``SubmissionError`` (a submitted piece) and then changes nothing."""
-    operations.save_draft(user, piece, {"body_md": pending.markdown}, expected_version=expected_version)
+                 expected_version: int | None, use_title: bool = False) -> Applied:
+    """Replace the piece's text with the imported Markdown (and its title with the document's, ``use_title``),
+    then add the ``chosen`` pictures (number -> caption) as photos, each through ``operations.add_photo`` (count,
+    size and piece-size rules). The text is saved first; a picture refused then is reported, not fatal. Raises
+    ``VersionConflict`` (the draft changed since the review page was shown) or ``SubmissionError`` (a submitted
+    piece) and then changes nothing."""
+    fields = {"body_md": pending.markdown}
+    if use_title and pending.title:
+        fields["title"] = pending.title
+    operations.save_draft(user, piece, fields, expected_version=expected_version)
     added, refused = 0, []
     offered = {p["number"]: p for p in pending.pictures if p["offered"]}
     for number in sorted(chosen):
