@@ -65,6 +65,14 @@ class DefaultConfig:
     PIECE_MAX_BYTES = 600 * 1024 * 1024
     MEDIA_MIN_SECONDS = 15 * 60
     DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
+    # Word import (portal/submissions/word_import.py): a .docx is untrusted input, converted in its own process.
+    WORD_MAX_BYTES = 40 * 1024 * 1024  # the uploaded .docx (a text with five phone photos fits)
+    WORD_MAX_PARTS = 1000  # members of the zip (a long document with pictures has a few dozen)
+    WORD_MAX_UNPACKED_BYTES = 120 * 1024 * 1024  # all members unpacked: a zip bomb stops here, before converting
+    WORD_MAX_IMAGES = 20  # pictures read from one document; later ones are only counted
+    WORD_CONVERT_SECONDS = 30  # the converting process is killed after this long
+    WORD_CONVERT_MEMORY_BYTES = 1024 * 1024 * 1024  # address-space limit of the converting process
+    WORD_IMPORT_MAX_AGE_SECONDS = 3600  # a converted document waits this long for the writer's review
     # Restore (portal/backup_format.py): the most one member of a backup zip and the whole backup may unpack to.
     # A member must hold the largest upload (MEDIA_MAX_BYTES) and the largest table as JSON lines.
     RESTORE_MAX_MEMBER_BYTES = 2 * 1024 * 1024 * 1024

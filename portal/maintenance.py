@@ -75,7 +75,11 @@ def _order_columns(table: Table) -> list:
 def _upload_files(root: Path) -> list[Path]:
     if not root.is_dir():
         return []
-    return sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".tmp-"))
+    from portal.storage import TRANSIENT_KINDS
+
+    transient = {root / kind for kind in TRANSIENT_KINDS}
+    return sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith(".tmp-")
+                  and not any(parent in transient for parent in p.parents))
 
 
 def backup(target: Path) -> dict:

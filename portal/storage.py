@@ -5,6 +5,8 @@ Layout under ``UPLOAD_DIR``::
     photos/<k2>/<key>.<variant>.jpg      variants: original, display, phone, thumb
     media/<k2>/<key>.<ext>               the file of a media piece
     documents/<k2>/<key>.<ext>           knowledge-product documents
+    imports/<k2>/<key>.<part>            a converted Word document waiting for the writer's review (no row:
+                                         removed when used or cancelled, else as an orphan once stale)
 
 ``<key>`` comes from ``secrets.token_urlsafe`` (never the uploaded name); ``<k2>`` is its first two
 characters, so no directory grows to tens of thousands of entries. Files are written before their
@@ -36,7 +38,8 @@ from portal.models.pieces import KnowledgeProduct, MediaFile, Photo
 
 log = logging.getLogger(__name__)
 
-KINDS = ("photos", "media", "documents")
+KINDS = ("photos", "media", "documents", "imports")
+TRANSIENT_KINDS = ("imports",)  # no row ever refers to them; never backed up
 FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
 
@@ -134,6 +137,7 @@ def _known_keys() -> dict[str, set[str]]:
         "media": set(db.session.scalars(db.select(MediaFile.storage_key))),
         "documents": set(db.session.scalars(
             db.select(KnowledgeProduct.document_key).where(KnowledgeProduct.document_key.is_not(None)))),
+        "imports": set(),  # a review left open is stale after the grace period
     }
 
 

@@ -96,6 +96,22 @@ def _photo_form(s):
     return {"photo": (io.BytesIO(jpeg(900, 700)), "foto.jpg"), "caption": "Foto baru"}
 
 
+def _word_form(s):
+    from tests.builders_word import word_document
+
+    return {**complete_fields(), "action": "import_word",
+            "word_file": (io.BytesIO(word_document(pictures=((800, 600),), paragraphs=1)), "naskah.docx")}
+
+
+def _word_imports(s) -> list:
+    """The Word imports waiting for review (their stored descriptions)."""
+    from pathlib import Path
+
+    from flask import current_app
+
+    return list((Path(current_app.config["UPLOAD_DIR"]) / "imports").rglob("*.json"))
+
+
 def _piece_form(s):
     fields = complete_fields()
     fields.update(version=str(s.draft.version), action="save")
@@ -132,6 +148,9 @@ GETS = [
     _get("submissions.view", lambda s: f"/tulisan/{s.draft.id}/lihat", allow("writer_a", SMG, anon="deny")),
     _get("submissions.view", lambda s: f"/tulisan/{s.sub_m.id}/lihat", allow("other_panel", KMWB, anon="deny")),
     _get("submissions.photo", lambda s: f"/tulisan/foto/{s.photo.id}/thumb", allow("writer_a", SMG, anon="deny")),
+    _get("submissions.word_review", lambda s: f"/tulisan/{s.draft.id}/impor-word/{s.word_key}", allow("writer_a")),
+    _get("submissions.word_picture", lambda s: f"/tulisan/{s.draft.id}/impor-word/{s.word_key}/gambar/1",
+         allow("writer_a")),
     _get("submissions.extensions", lambda s: "/tulisan/perpanjangan", allow(DMS)),
     _get("submissions.knowledge_product", lambda s: "/tulisan/produk-pengetahuan", allow("expert")),
     _get("submissions.knowledge_document", lambda s: f"/tulisan/produk-pengetahuan/{s.kp_published.id}/dokumen",
@@ -213,6 +232,12 @@ POSTS = [
           json=lambda s: {"title": "Judul baru", "version": s.draft.version}),
     _post("submissions.preview", lambda s: "/tulisan/pratinjau", allow(TEAM_WRITERS, "expert"),
           data=lambda s: {"body_md": "**tebal**"}),
+    _post("submissions.word_upload", lambda s: f"/tulisan/{s.draft.id}/impor-word", allow("writer_a"),
+          data=_word_form, done=lambda s: len(_word_imports(s)) == 3),
+    _post("submissions.word_use", lambda s: f"/tulisan/{s.draft.id}/impor-word/{s.word_key}/pakai",
+          allow("writer_a"), data=lambda s: {"use_1": "1"}, done=lambda s: s.draft.body_md == "Teks **impor** dari Word.\n"),
+    _post("submissions.word_cancel", lambda s: f"/tulisan/{s.draft.id}/impor-word/{s.word_key_cancel}/batal",
+          allow("writer_a"), done=lambda s: s.word_key_cancel not in {p.stem for p in _word_imports(s)}),
     _post("submissions.start", lambda s: f"/tulisan/mulai/{s.team_a.id}", allow("writer_a")),
     _post("submissions.extensions", lambda s: "/tulisan/perpanjangan", allow(SMG),
           data=lambda s: {"scope": f"city:{s.semarang.id}", "period": PERIOD, "stage": "writing",

@@ -103,6 +103,8 @@ def build_scenario(make_tree, make_user, make_piece, *, with_files: bool = True)
     photo = None
     if with_files:
         photo = sub_ops.add_photo(u["writer_a"], draft, jpeg(), "Foto uji")
+    # Two Word imports of writer A waiting for review on that draft (one to use, one to cancel).
+    word_keys = [_word_import(u["writer_a"], draft).key for _ in range(2)] if with_files else ["tidak-ada"] * 2
 
     # Knowledge products of the KMW A expert: one published (last year, with a document), one waiting.
     kp_published = knowledge.save_knowledge_product(
@@ -128,9 +130,20 @@ def build_scenario(make_tree, make_user, make_piece, *, with_files: bool = True)
         city_panel=city_panel, city_panel_earlier=city_panel_earlier, city_entry_a=city_entry_a,
         city_entry_b=city_entry_b, kmw_panel=kmw_panel, kmw_entry_a=kmw_entry_a, other_panel=other_panel,
         other_entry=other_entry, draft=draft, photo=photo, kp_published=kp_published, kp_pending=kp_pending,
+        word_key=word_keys[0], word_key_cancel=word_keys[1],
         job_id=job_id, failed_job_id=failed_job_id, mail_id=mail_id, run_id=run_id, notification_id=notification_id,
         province=tree.province["jateng"], helper_a=helper_a, helper_b=helper_b,
     )
+
+
+def _word_import(writer, piece):
+    """A converted Word document waiting for its writer's review (the conversion itself: tests/test_word_import.py)."""
+    from portal.submissions import word_import
+
+    picture = word_import.Picture(caption="Gambar dari Word", data=jpeg(), width=1280, height=960,
+                                  thumb=jpeg(400, 300))
+    converted = word_import.Converted(markdown="Teks **impor** dari Word.\n", pictures=[picture])
+    return word_import.keep_for_review(writer, piece, converted, "naskah.docx")
 
 
 def _panel(tier, period, scope_key):

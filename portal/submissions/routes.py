@@ -95,9 +95,7 @@ def _handle_post(piece: Piece, form: PieceForm):
     action = request.form.get("action", "save")
     if not form.validate_on_submit():
         return _render_edit(piece, form, status=400)
-    captions = {p.id: request.form.get(f"caption_{p.id}", p.caption) for p in piece.photos}
-    fields = {name: getattr(form, name).data for name in operations.TEXT_FIELDS}
-    fields["form"] = form.form.data
+    fields, captions = typed_fields(piece, form)
     refused_back_to(url_for("submissions.view", piece_id=piece.id))
     try:
         operations.save_draft(current_user, piece, fields, expected_version=_int(form.version.data), captions=captions)
@@ -125,6 +123,14 @@ def _handle_post(piece: Piece, form: PieceForm):
         return redirect(url_for("submissions.home", tim=piece.team_id))
     flash(_("Draf tersimpan."), "success")
     return redirect(url_for("submissions.edit", piece_id=piece.id))
+
+
+def typed_fields(piece: Piece, form: PieceForm) -> tuple[dict, dict[int, str]]:
+    """What the writer typed in the piece form: the text fields and the captions of the stored photos."""
+    captions = {p.id: request.form.get(f"caption_{p.id}", p.caption) for p in piece.photos}
+    fields = {name: getattr(form, name).data for name in operations.TEXT_FIELDS}
+    fields["form"] = form.form.data
+    return fields, captions
 
 
 def receiving_panel_label(team) -> str:
