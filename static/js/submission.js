@@ -264,7 +264,7 @@
     forgetOld();
   }
   var savedAt = Date.parse(form.getAttribute("data-saved-at") || "");
-  if (!document.getElementById("draft-offer") && !isNaN(savedAt)) { show("saved", t("saved", { time: when(new Date(savedAt)) })); }
+  if (!isNaN(savedAt)) { show("saved", t("saved", { time: when(new Date(savedAt)) })); }
 
   /* --- photos: shrunk here, then sent one by one ----------------------------------------------- */
   var uploader = document.getElementById("js-uploader");
@@ -281,7 +281,10 @@
   var queue = [], failed = [], busy = false, uploadFailures = 0, retryTimer = null;
 
   function photoCount() { return list ? list.querySelectorAll("figure").length : 0; }
-  function mb(bytes) { return (bytes / 1048576).toFixed(1); }
+  function mb(bytes) {
+    var n = bytes / 1048576;
+    try { return n.toLocaleString(lang, { minimumFractionDigits: 1, maximumFractionDigits: 1 }); } catch (e) { return n.toFixed(1); }
+  }
   function uploadsPending() { return busy || queue.length > 0 || failed.length > 0; }
 
   function addFigure(photo, caption) {
@@ -446,6 +449,7 @@
         msg.className = "error";
         msg.textContent = text;
         progress.hidden = true;
+        if (caption.value) { caption.readOnly = true; } else if (caption.parentNode) { li.removeChild(label); li.removeChild(caption); }
       },
       retry: function () {
         var i = failed.indexOf(item);
