@@ -250,8 +250,8 @@
   window.addEventListener("offline", function () { if (dirty) { unsaved(); } });
   window.addEventListener("pagehide", function () { if (dirty || saving) { keepLocal(); } });
   window.addEventListener("beforeunload", function (e) {
-    var textAtRisk = (dirty || saving) && !submitting && !keepLocal();
-    if (textAtRisk || uploadsPending()) { e.preventDefault(); e.returnValue = ""; }
+    if (dirty || saving) { keepLocal(); }  /* offered back if the writer leaves anyway */
+    if (((dirty || saving) && !submitting) || uploadsPending()) { e.preventDefault(); e.returnValue = ""; }
   });
 
   if (store) {
