@@ -15,6 +15,7 @@ from portal.models.org import Team
 from portal.models.pieces import Piece, PieceStatus
 from portal.panels.rules import receiving_panel_key
 from portal.submissions import bp, operations, queries
+from portal.submissions.field_texts import field_texts
 from portal.submissions.forms import ActionForm, PieceForm
 from portal.submissions.requirements import browser_checks, check_requirements
 from portal.submissions.web import load_piece, read_upload
@@ -190,7 +191,7 @@ def _render_edit(piece: Piece, form: PieceForm, *, status: int = 200, **extra):
         "submissions/edit.html", piece=piece, form=form, limits=limits, status_info=status_info,
         destination=operations.destination(piece), destination_panel=receiving_panel_label(piece.team),
         open_missing=check_requirements(piece), checks=browser_checks(piece), words=word_count(form.body_md.data or ""),
-        free_slots=max(0, cfg["PHOTOS_MAX"] - len(piece.photos)), **extra,
+        free_slots=max(0, cfg["PHOTOS_MAX"] - len(piece.photos)), field_texts=field_texts(), **extra,
     ), status
 
 
