@@ -11,6 +11,8 @@ from portal import clock, jobs, mail, page_cache, tasks, wsgi_cache
 from portal import db as portal_db
 from portal.accounts import bp as accounts_bp
 from portal.admin_audit import bp as audit_bp
+from portal.anthology import bp as anthology_bp
+from portal.anthology import jobs as anthology_jobs
 from portal.auth import bp as auth_bp
 from portal.auth.reset import bp as password_reset_bp
 from portal.auth.sessions import configure_login_manager, forget_cached_user
@@ -174,13 +176,13 @@ def register_url_converters(app: Flask) -> None:
 def register_task_queue(app: Flask) -> None:
     """The task queue (checked now: a malformed TASK_QUEUE_URL stops the start-up) and the background job kinds."""
     tasks.init_app(app)
-    jobs.init_app(app, kinds={bundle_jobs.KIND: bundle_jobs.build})
+    jobs.init_app(app, kinds={bundle_jobs.KIND: bundle_jobs.build, anthology_jobs.KIND: anthology_jobs.build})
     mail.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
     for bp in (home_bp, auth_bp, password_reset_bp, org_bp, accounts_bp, rubric_bp, audit_bp, submissions_bp,
-               panels_bp, elearning_bp, reports_bp, mail_bp, outbox_admin_bp):
+               panels_bp, elearning_bp, reports_bp, mail_bp, outbox_admin_bp, anthology_bp):
         app.register_blueprint(bp)
 
 

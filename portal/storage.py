@@ -5,6 +5,7 @@ Layout under ``UPLOAD_DIR``::
     photos/<k2>/<key>.<variant>.jpg      variants: original, display, phone, thumb
     media/<k2>/<key>.<ext>               the file of a media piece
     documents/<k2>/<key>.<ext>           knowledge-product documents
+    books/<k2>/<key>.pdf|.epub|.cover.jpg  the files of an anthology book's last successful build
 
 ``<key>`` comes from ``secrets.token_urlsafe`` (never the uploaded name); ``<k2>`` is its first two
 characters, so no directory grows to tens of thousands of entries. Files are written before their
@@ -32,11 +33,12 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from portal.extensions import db
+from portal.models.books import AnthologyBook
 from portal.models.pieces import KnowledgeProduct, MediaFile, Photo
 
 log = logging.getLogger(__name__)
 
-KINDS = ("photos", "media", "documents")
+KINDS = ("photos", "media", "documents", "books")
 FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
 
@@ -134,6 +136,8 @@ def _known_keys() -> dict[str, set[str]]:
         "media": set(db.session.scalars(db.select(MediaFile.storage_key))),
         "documents": set(db.session.scalars(
             db.select(KnowledgeProduct.document_key).where(KnowledgeProduct.document_key.is_not(None)))),
+        "books": set(db.session.scalars(
+            db.select(AnthologyBook.file_key).where(AnthologyBook.file_key.is_not(None)))),
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Flask
 from flask_login import current_user
 
-from portal import permissions, timeutil
+from portal import permissions, storage, timeutil
 from portal.i18n import current_locale
 from portal.period import Period
 from portal.text import render_markdown
@@ -35,6 +35,10 @@ def install_template_helpers(app: Flask) -> None:
             return "–"
         return f"{value:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".") if current_locale() == "id" \
             else f"{value:,.2f}"
+
+    @app.template_filter("ukuran")
+    def _size(value: int):
+        return storage.format_size(value or 0)
 
     @app.context_processor
     def _globals():

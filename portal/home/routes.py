@@ -4,6 +4,7 @@ from flask import redirect, render_template, url_for
 from flask_login import current_user
 
 from portal import permissions as perm
+from portal.anthology.rules import may_use_anthology
 from portal.home import bp
 from portal.models.people import Role
 
@@ -28,6 +29,8 @@ def role_tasks(user) -> list[dict]:
         tasks.append({"endpoint": "submissions.extensions", "label": "Perpanjangan batas waktu", "role": Role.DATA_MANAGER})
         tasks.append({"endpoint": "elearning.moderation", "label": "Moderasi komentar", "role": Role.DATA_MANAGER})
         tasks.append({"endpoint": "accounts.index", "label": "Akun pengguna", "role": Role.DATA_MANAGER})
+        if may_use_anthology(user):
+            tasks.append({"endpoint": "anthology.index", "label": "Buku antologi tahunan", "role": Role.DATA_MANAGER})
     if perm.is_admin(user):
         tasks.append({"endpoint": "org.index", "label": "Struktur organisasi", "role": Role.ADMIN})
         tasks.append({"endpoint": "rubric_admin.index", "label": "Rubrik penilaian", "role": Role.ADMIN})

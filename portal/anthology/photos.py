@@ -1,0 +1,58 @@
+"""The photos of a book, read one at a time and scaled for where they land (print or phone)."""
+from __future__ import annotations
+
+import io
+import logging
+
+from PIL import Image
+
+from portal.photos import photo_path
+
+log = logging.getLogger(__name__)
+PRINT_DPI = 200  # enough for offset print of photos at column width
+PHONE_LONG_SIDE = 800
+
+
+def _source(storage_key: str, variants: tuple[str, ...]):
+    for variant in variants:
+        try:
+            path = photo_path(storage_key, variant)
+        except ValueError:
+            return None
+        if path.is_file():
+            return path
+    return None
+
+
+def scaled_jpeg(storage_key: str, long_side: int, variants: tuple[str, ...]) -> tuple[bytes, int, int] | None:
+    """The stored photo as JPEG bytes with its long side at most ``long_side`` pixels, with its size; None when no
+    variant is on disk or it cannot be read. Only this one photo is decoded (reduced while decoding)."""
+    path = _source(storage_key, variants)
+    if path is None:
+        return None
+    try:
+        with Image.open(path) as image:
+            if image.format == "JPEG" and max(image.size) <= long_side:  # stored variants carry no metadata
+                return path.read_bytes(), image.width, image.height
+            if image.format == "JPEG":
+                image.draft("RGB", (long_side, long_side))
+            image = image.convert("RGB")
+            if max(image.size) > long_side:
+                image.thumbnail((long_side, long_side), Image.Resampling.BICUBIC, reducing_gap=2.0)
+            out = io.BytesIO()
+            image.save(out, "JPEG", quality=82, optimize=True)
+            return out.getvalue(), image.width, image.height
+    except (OSError, ValueError, Image.DecompressionBombError) as error:
+        log.warning("photo %s could not be read for the book: %s", storage_key, error)
+        return None
+
+
+def print_photo(storage_key: str, max_w_mm: float, max_h_mm: float) -> tuple[bytes, int, int] | None:
+    """For the PDF: the display variant (or the original) scaled to ``PRINT_DPI`` at the largest printed size."""
+    long_side = round(max(max_w_mm, max_h_mm) / 25.4 * PRINT_DPI)
+    return scaled_jpeg(storage_key, long_side, ("display", "original"))
+
+
+def phone_photo(storage_key: str) -> tuple[bytes, int, int] | None:
+    """For the EPUB: the phone variant (800 px), or a larger one scaled to it."""
+    return scaled_jpeg(storage_key, PHONE_LONG_SIDE, ("phone", "display", "original"))
