@@ -19,6 +19,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from portal import tiers
 from portal.extensions import db
+from portal.failures import PortalError
 from portal.models.books import AnthologyBook
 from portal.models.org import City, Province, Team
 from portal.models.pieces import BestPractice, Piece
@@ -27,6 +28,11 @@ from portal.period import Period
 from portal.text import render_markdown
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+class AnthologyError(PortalError):
+    """A book operation refused or a book that cannot be built; the message says what to fix."""
+
 # C0 controls but tab and newline, DEL, C1 controls, surrogates, and the two XML non-characters.
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 

@@ -17,8 +17,8 @@ from sqlalchemy import select
 from portal import audit, jobs, signals, storage
 from portal.anthology import content as book_content
 from portal.anthology.build import BuiltFiles, build_files
+from portal.anthology.content import AnthologyError
 from portal.extensions import db
-from portal.failures import PortalError
 from portal.models.books import PAGE_FORMATS, AnthologyBook, AnthologyPiece, scope_key_of
 from portal.models.org import Province
 from portal.timeutil import now_utc
@@ -27,10 +27,6 @@ log = logging.getLogger(__name__)
 JOB_KIND = "anthology"
 TITLE_MAX, FOREWORD_MAX = 200, 20000
 SUFFIXES = {"pdf": ".pdf", "epub": ".epub", "cover": ".cover.jpg"}
-
-
-class AnthologyError(PortalError):
-    """A book operation refused; the message says what to fix."""
 
 
 def book_for(year: int, province: Province | None) -> AnthologyBook | None:

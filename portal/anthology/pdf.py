@@ -21,9 +21,8 @@ from flask_babel import gettext as _
 from fpdf import FPDF
 from fpdf.fonts import FontFace, TextStyle
 
-from portal.anthology.content import BookContent, BookPiece
+from portal.anthology.content import AnthologyError, BookContent, BookPiece
 from portal.anthology.photos import print_photo
-from portal.failures import PortalError
 
 SIZES = {"A4": (210.0, 297.0), "A5": (148.0, 210.0)}
 MARGINS = {"A4": (20.0, 22.0), "A5": (15.0, 17.0)}  # side, top/bottom
@@ -33,10 +32,6 @@ TOC_HEADING_H = 16.0
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf",
               "BI": "DejaVuSans-BoldOblique.ttf"}
 ACCENT = (22, 90, 99)
-
-
-class BookError(PortalError):
-    """A book that cannot be built (fonts missing, nothing to put in it); the message says why."""
 
 
 class BookPDF(FPDF):
@@ -63,7 +58,7 @@ class BookPDF(FPDF):
         folder = Path(current_app.config.get("BOOK_FONT_DIR") or "/usr/share/fonts/truetype/dejavu")
         missing = [name for name in (*FONT_FILES.values(), "DejaVuSansMono.ttf") if not (folder / name).is_file()]
         if missing:
-            raise BookError(_("Huruf DejaVu tidak ditemukan di %(folder)s (%(files)s); pasang paket fonts-dejavu-core.",
+            raise AnthologyError(_("Huruf DejaVu tidak ditemukan di %(folder)s (%(files)s); pasang paket fonts-dejavu-core.",
                               folder=str(folder), files=", ".join(missing)))
         for style, name in FONT_FILES.items():
             self.add_font("Body", style, str(folder / name))
