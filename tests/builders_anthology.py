@@ -55,3 +55,25 @@ def national_year(make_tree, make_piece, *, pieces: int = 3, photos: int = 2, tr
     el.publish(provincial, "province", na_province=777.5)
     add_photo_files(provincial, 1)
     return tree, made, provincial
+
+
+def make_built_book(piece, *, province=None, year: int = YEAR):
+    """A book of ``piece`` that has been built, with small stand-in files on disk (no real build: fast)."""
+    from portal import storage
+    from portal.anthology.operations import SUFFIXES
+    from portal.models.books import AnthologyBook, AnthologyPiece, scope_key_of
+    from portal.timeutil import now_utc
+
+    key = storage.new_key()
+    book = AnthologyBook(year=year, province_id=province.id if province else None,
+                         scope_key=scope_key_of(province.id if province else None), title=f"Antologi uji {year}",
+                         foreword="", page_format="A4", file_key=key, pdf_bytes=9, epub_bytes=9, pdf_pages=3,
+                         piece_count=1, built_at=now_utc(), build_refused="", build_notes="")
+    book.pieces.append(AnthologyPiece(piece_id=piece.id, position=1))
+    db.session.add(book)
+    db.session.commit()
+    for suffix in SUFFIXES.values():
+        path = storage.path_for("books", key, suffix)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(jpeg(60, 80) if suffix.endswith(".jpg") else b"%PDF-1.4 stand-in")
+    return book

@@ -112,6 +112,14 @@ def build_scenario(make_tree, make_user, make_piece, *, with_files: bool = True)
     kp_pending = el.make_knowledge_product(u["expert"], kmw_a, year=2026, submitted=True)
     db.session.commit()
 
+    # The national book of 2026 (with the published piece), built; Jawa Tengah's book composed but never built.
+    from tests.builders_anthology import make_built_book
+
+    book = make_built_book(published)
+    province_book = make_built_book(published, province=tree.province["jateng"])
+    province_book.file_key = None
+    db.session.commit()
+
     mail_id = make_stored_mail(u["writer_a"])
     job_id = make_done_job(u["kmw_dm"]) if with_files else "tidak-ada"
     failed_job_id = make_failed_job(u["kmw_dm"], kmw_a) if with_files else "tidak-ada"
@@ -123,6 +131,7 @@ def build_scenario(make_tree, make_user, make_piece, *, with_files: bool = True)
         city_entry_b=city_entry_b, kmw_panel=kmw_panel, kmw_entry_a=kmw_entry_a, other_panel=other_panel,
         other_entry=other_entry, draft=draft, photo=photo, kp_published=kp_published, kp_pending=kp_pending,
         job_id=job_id, failed_job_id=failed_job_id, mail_id=mail_id, province=tree.province["jateng"], helper_a=helper_a, helper_b=helper_b,
+        book=book, province_book=province_book, province_b=tree.province["sulsel"],
     )
 
 

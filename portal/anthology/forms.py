@@ -4,10 +4,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, InputRequired, Length, NumberRange, Optional
 
 from portal.anthology.content import FIRST_YEAR, LAST_YEAR
 from portal.anthology.operations import FOREWORD_MAX, TITLE_MAX
+from portal.models.books import PAGE_FORMATS
 
 NATIONAL_CHOICE = "nasional"
 
@@ -25,7 +27,10 @@ class OpenForm(FlaskForm):
 
 
 class BookForm(FlaskForm):
-    judul = StringField(_l("Judul buku"), validators=[Optional(), Length(max=TITLE_MAX)])
-    pengantar = TextAreaField(_l("Kata pengantar"), validators=[Optional(), Length(max=FOREWORD_MAX)])
-    ukuran = RadioField(_l("Ukuran halaman PDF"), choices=[("A4", "A4"), ("A5", "A5")], default="A4",
-                        validators=[InputRequired(_l("Pilih ukuran halaman A4 atau A5."))])
+    judul = StringField(_l("Judul buku"), validators=[Optional(), Length(max=TITLE_MAX, message=_l("Judul buku paling banyak %(max)d karakter."))])
+    pengantar = TextAreaField(_l("Kata pengantar"), validators=[
+        Optional(), Length(max=FOREWORD_MAX, message=_l("Kata pengantar paling banyak %(max)d karakter."))])
+    ukuran = RadioField(_l("Ukuran halaman PDF"), choices=[SelectChoice(f, f) for f in PAGE_FORMATS], default="A4",
+                        validate_choice=False,
+                        validators=[InputRequired(_l("Pilih ukuran halaman A4 atau A5.")),
+                                    AnyOf(PAGE_FORMATS, _l("Pilih ukuran halaman A4 atau A5."))])

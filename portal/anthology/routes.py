@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from portal import jobs, permissions
 from portal.anthology import bp, operations, queries, rules
@@ -13,9 +14,10 @@ from portal.extensions import db
 from portal.models.org import Province
 
 
-def _scope_choices() -> list[tuple[str, str]]:
-    choices = [(NATIONAL_CHOICE, _("Nasional"))] if permissions.can_manage_national(current_user) else []
-    return choices + [(str(p.id), _("Provinsi %(name)s", name=p.name)) for p in rules.managed_provinces(current_user)]
+def _scope_choices() -> list[SelectChoice]:
+    choices = [SelectChoice(NATIONAL_CHOICE, _("Nasional"))] if permissions.can_manage_national(current_user) else []
+    return choices + [SelectChoice(str(p.id), _("Provinsi %(name)s", name=p.name))
+                      for p in rules.managed_provinces(current_user)]
 
 
 @bp.route("/")
