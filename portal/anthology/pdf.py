@@ -22,6 +22,7 @@ from fpdf import FPDF
 from fpdf.fonts import FontFace, TextStyle
 
 from portal.anthology.content import AnthologyError, BookContent, BookPiece
+from portal.anthology.fast_lines import fast_line_breaking
 from portal.anthology.photos import print_photo
 
 SIZES = {"A4": (210.0, 297.0), "A5": (148.0, 210.0)}
@@ -266,6 +267,11 @@ def _photo(pdf: BookPDF, storage_key: str, caption: str) -> bool:
 
 def write_pdf(content: BookContent, path: Path, progress: Callable[[int], None] = lambda n: None) -> tuple[int, list[str]]:
     """Write the book to ``path``; ``progress(n)`` after each piece. Returns the page count and notes."""
+    with fast_line_breaking():
+        return _write_pdf(content, path, progress)
+
+
+def _write_pdf(content: BookContent, path: Path, progress: Callable[[int], None]) -> tuple[int, list[str]]:
     pdf = BookPDF(content)
     _cover(pdf, content)
     entries = len(content.pieces) + (1 if content.foreword.strip() else 0)
