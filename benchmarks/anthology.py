@@ -126,10 +126,10 @@ def main(argv: list[str] | None = None) -> None:
     pdf_mb = (workdir / "out" / "book.pdf").stat().st_size / 2**20
     epub_mb = (workdir / "out" / "book.epub").stat().st_size / 2**20
     print(output.strip().splitlines()[-1])
-    print("| pieces | photos | format | PDF pages | PDF | EPUB | time | peak memory |")
-    print("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
+    print("| pieces | photos | format | PDF pages | PDF | EPUB | time | CPU time | peak memory | load average |")
+    print("| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     print(f"| {pieces} | {photos} | {args.format} | {pages} | {pdf_mb:.1f} MB | {epub_mb:.1f} MB | {elapsed:.1f} s "
-          f"| {peak_mb:.0f} MB |")
+          f"| {cpu:.1f} s | {peak_mb:.0f} MB | {load:.1f} |")
     missed = [what for what, ok in (("time", elapsed < TARGET_SECONDS), ("memory", peak_mb < TARGET_MB)) if not ok]
     if missed:
         print(f"TARGET MISSED: {', '.join(missed)} (targets: {TARGET_SECONDS:.0f} s, {TARGET_MB:.0f} MB)")

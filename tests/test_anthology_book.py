@@ -192,3 +192,17 @@ def test_a_failed_build_leaves_the_previous_book_and_no_temporary_file(year_of_w
     folder = pdf.parent.parent
     assert sorted(p.name for p in folder.rglob("*")if p.is_file()) == sorted(
         f"{key}{suffix}" for suffix in (".pdf", ".epub", ".cover.jpg"))
+
+
+def test_fast_line_breaking_lays_out_exactly_as_fpdf2_does(year_of_winners, tmp_path):
+    """The incremental line width (portal/anthology/fast_lines.py) gives the same lines and pages as fpdf2's own."""
+    from portal.anthology import content, pdf
+
+    tree, winners, provincial = year_of_winners
+    book = content.BookContent(title="Uji tata letak", foreword="Pengantar " * 200, year=YEAR,
+                               scope_label="Nasional", page_format="A5",
+                               pieces=content.book_pieces([p.id for p in winners]))
+    pdf.write_pdf(book, tmp_path / "cepat.pdf")
+    pdf._write_pdf(book, tmp_path / "biasa.pdf", lambda n: None)  # fpdf2's own line widths
+    assert pdf_info(tmp_path / "cepat.pdf")["Pages"] == pdf_info(tmp_path / "biasa.pdf")["Pages"]
+    assert pdf_text(tmp_path / "cepat.pdf") == pdf_text(tmp_path / "biasa.pdf")

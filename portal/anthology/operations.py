@@ -44,7 +44,8 @@ def save_book(user_id: int | None, year: int, province: Province | None, *, titl
               page_format: str, piece_ids: list[int]) -> AnthologyBook:
     """Store the book's composition. Only candidates of the year and scope may be chosen; each piece once."""
     check_year(year)
-    title, foreword = book_content.one_line(title), book_content.clean_text(foreword).strip()
+    title = book_content.one_line(title) or book_content.default_title(year, province)
+    foreword = book_content.clean_text(foreword).strip()
     if len(title) > TITLE_MAX:
         raise AnthologyError(_("Judul buku terlalu panjang: paling banyak %(n)s karakter.", n=TITLE_MAX))
     if len(foreword) > FOREWORD_MAX:

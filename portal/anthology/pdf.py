@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from flask import current_app
@@ -194,7 +195,7 @@ def piece_detail(piece: BookPiece) -> str:
     return " · ".join(part for part in (piece.writer, f"{piece.city}, {piece.province}", piece.month_label()) if part)
 
 
-def _piece(pdf: BookPDF, piece: BookPiece, number: int) -> list[str]:
+def _piece(pdf: BookPDF, piece: BookPiece, number: int, photos: list[Future]) -> list[str]:
     """One piece from a new page; returns notes on photos that could not be printed."""
     notes: list[str] = []
     _new_section_page(pdf, piece.title)
@@ -229,7 +230,7 @@ def _piece(pdf: BookPDF, piece: BookPiece, number: int) -> list[str]:
         pdf.set_font("Body", "", size)
         pdf.multi_cell(0, size * 0.5, piece.facts, new_x="LMARGIN", new_y="NEXT")
     for i, photo in enumerate(piece.photos, 1):
-        if not _photo(pdf, photo.storage_key, photo.caption):
+        if not _photo(pdf, photos[i - 1].result(), photo.caption):
             notes.append(_('Foto %(i)s dari "%(title)s" tidak ditemukan di server.', i=i, title=piece.title))
     return notes
 
@@ -241,9 +242,26 @@ def _tag_styles(size: float) -> dict:
             "a": FontFace(color=ACCENT)}
 
 
-def _photo(pdf: BookPDF, storage_key: str, caption: str) -> bool:
-    max_w, max_h = pdf.content_w, (pdf.h - pdf.t_margin - pdf.b_margin) * 0.5
-    scaled = print_photo(storage_key, max_w, max_h)
+def _photo_box(pdf: BookPDF) -> tuple[float, float]:
+    """The largest a photo is printed: the column's width, half the page's text height."""
+    return pdf.content_w, (pdf.h - pdf.t_margin - pdf.b_margin) * 0.5
+
+
+def _prepare_photos(pdf: BookPDF, piece: BookPiece, pool: ThreadPoolExecutor) -> list[Future]:
+    """Scale a piece's photos for print in a worker thread (Pillow releases the GIL) while the text before them is
+    laid out: one piece ahead at most, so at most one piece's photos wait in memory."""
+    app = current_app._get_current_object()
+    max_w, max_h = _photo_box(pdf)
+
+    def scale(storage_key: str):
+        with app.app_context():
+            return print_photo(storage_key, max_w, max_h)
+
+    return [pool.submit(scale, photo.storage_key) for photo in piece.photos]
+
+
+def _photo(pdf: BookPDF, scaled: tuple[bytes, int, int] | None, caption: str) -> bool:
+    max_w, max_h = _photo_box(pdf)
     if scaled is None:
         return False
     data, px_w, px_h = scaled
@@ -286,8 +304,12 @@ def _write_pdf(content: BookContent, path: Path, progress: Callable[[int], None]
     if content.foreword.strip():
         _foreword(pdf, content)
     notes: list[str] = []
-    for number, piece in enumerate(content.pieces, 1):
-        notes += _piece(pdf, piece, number)
-        progress(number)
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="book-photos") as pool:
+        ahead = _prepare_photos(pdf, content.pieces[0], pool) if content.pieces else []
+        for number, piece in enumerate(content.pieces, 1):
+            photos = ahead
+            ahead = _prepare_photos(pdf, content.pieces[number], pool) if number < len(content.pieces) else []
+            notes += _piece(pdf, piece, number, photos)
+            progress(number)
     pdf.output(str(path))
     return pdf.pages_count, notes
