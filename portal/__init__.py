@@ -11,6 +11,8 @@ from portal import clock, demo_photos, jobs, mail, notifications, page_cache, sc
 from portal import db as portal_db
 from portal.accounts import bp as accounts_bp
 from portal.admin_audit import bp as audit_bp
+from portal.anthology import bp as anthology_bp
+from portal.anthology import jobs as anthology_jobs
 from portal.auth import bp as auth_bp
 from portal.auth.reset import bp as password_reset_bp
 from portal.auth.sessions import configure_login_manager, forget_cached_user
@@ -177,7 +179,8 @@ def register_task_queue(app: Flask) -> None:
     """The task queue (checked now: a malformed TASK_QUEUE_URL stops the start-up), the background job kinds, mail
     delivery and the scheduled steps of the cycle."""
     tasks.init_app(app)
-    jobs.init_app(app, kinds={bundle_jobs.KIND: bundle_jobs.build, demo_photos.KIND: demo_photos.build})
+    jobs.init_app(app, kinds={bundle_jobs.KIND: bundle_jobs.build, demo_photos.KIND: demo_photos.build,
+                              anthology_jobs.KIND: anthology_jobs.build})
     mail.init_app(app)
     schedule.init_app(app)
     notifications.init_app(app)
@@ -185,7 +188,8 @@ def register_task_queue(app: Flask) -> None:
 
 def register_blueprints(app: Flask) -> None:
     for bp in (home_bp, auth_bp, password_reset_bp, org_bp, accounts_bp, rubric_bp, audit_bp, submissions_bp,
-               panels_bp, elearning_bp, reports_bp, mail_bp, outbox_admin_bp, schedule_admin_bp, notifications_bp):
+               panels_bp, elearning_bp, reports_bp, mail_bp, outbox_admin_bp, schedule_admin_bp, notifications_bp,
+               anthology_bp):
         app.register_blueprint(bp)
 
 

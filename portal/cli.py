@@ -13,6 +13,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from portal.anthology.cli import anthology
 from portal.cli_errors import PortalCommandGroup, guarded
 from portal.jobs import check_consumer_can_start
 from portal.maintenance import COMMANDS as maintenance_commands
@@ -26,7 +27,7 @@ def register_cli(app: Flask) -> None:
         group.add_command(command, name)
     app.cli = group
     for command in (db_upgrade, create_admin, import_tree, export_tree, import_accounts, load_demo, set_password_link,
-                    *maintenance_commands):
+                    anthology, *maintenance_commands):
         app.cli.add_command(command)
     app.cli.add_command(worker)
 

@@ -128,6 +128,8 @@ class DefaultConfig:
     EXPORT_DIR: str | None = None
     EXPORT_MAX_AGE_SECONDS = 24 * 3600
     BUNDLE_PIECE_DELAY_SECONDS = 0  # tests only: a pause after each piece, to stop a consumer mid-bundle
+    BOOK_FONT_DIR = "/usr/share/fonts/truetype/dejavu"  # the anthology's embedded fonts (Debian fonts-dejavu-core)
+    BOOK_PRINT_DPI = 150  # the anthology PDF's photos at their printed size (memory and file size grow with it)
 
     # Mail (portal/mail/): "outbox" stores messages and shows them to administrators without sending them;
     # "smtp://user:pass@host:587" (STARTTLS) or "smtps://user:pass@host:465" (implicit TLS) sends them through a

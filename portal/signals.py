@@ -52,6 +52,9 @@ knowledge_product_published = _signals.signal("knowledge-product-published", doc
 A knowledge product was put on the public pages. Sender: the product.""")
 knowledge_product_withdrawn = _signals.signal("knowledge-product-withdrawn", doc="""
 A knowledge product was taken off the public pages. Sender: the product.""")
+anthology_built = _signals.signal("anthology-built", doc="""
+A build of a yearly anthology book succeeded: the book now points at its new files (listed on the public pages).
+Sender: the book.""")
 
 # --- organisation tree -----------------------------------------------------------------------------------
 org_node_created = _signals.signal("org-node-created", doc="""

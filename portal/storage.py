@@ -7,6 +7,7 @@ Layout under ``UPLOAD_DIR``::
     documents/<k2>/<key>.<ext>           knowledge-product documents
     imports/<k2>/<key>.<part>            a converted Word document waiting for the writer's review (no row:
                                          removed when used or cancelled, else as an orphan once stale)
+    books/<k2>/<key>.pdf|.epub|.cover.jpg  the files of an anthology book's last successful build
 
 ``<key>`` comes from ``secrets.token_urlsafe`` (never the uploaded name); ``<k2>`` is its first two
 characters, so no directory grows to tens of thousands of entries. Files are written before their
@@ -34,11 +35,12 @@ from flask_babel import format_decimal
 from flask_babel import gettext as _
 
 from portal.extensions import db
+from portal.models.books import AnthologyBook
 from portal.models.pieces import KnowledgeProduct, MediaFile, Photo
 
 log = logging.getLogger(__name__)
 
-KINDS = ("photos", "media", "documents", "imports")
+KINDS = ("photos", "media", "documents", "imports", "books")
 TRANSIENT_KINDS = ("imports",)  # no row ever refers to them; never backed up
 FULL = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG)
 
@@ -138,6 +140,8 @@ def _known_keys() -> dict[str, set[str]]:
         "documents": set(db.session.scalars(
             db.select(KnowledgeProduct.document_key).where(KnowledgeProduct.document_key.is_not(None)))),
         "imports": set(),  # a review left open is stale after the grace period
+        "books": set(db.session.scalars(
+            db.select(AnthologyBook.file_key).where(AnthologyBook.file_key.is_not(None)))),
     }
 
 

@@ -36,6 +36,7 @@ SUBSCRIPTIONS = {
     signals.award_recorded: (page_cache.mark_public_change, tell.on_award_recorded),
     signals.knowledge_product_published: (page_cache.mark_public_change,),
     signals.knowledge_product_withdrawn: (page_cache.mark_public_change,),
+    signals.anthology_built: (page_cache.mark_public_change,),
     signals.org_node_created: (page_cache.mark_public_change,),
     signals.org_node_renamed: (search.index_below_node, page_cache.mark_public_change),
     signals.org_node_moved: (search.index_below_node, page_cache.mark_public_change),

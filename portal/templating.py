@@ -5,7 +5,7 @@ from flask import Flask
 from flask_babel import gettext
 from flask_login import current_user
 
-from portal import cycle, permissions, timeutil
+from portal import cycle, permissions, storage, timeutil
 from portal.home.sections import places, sections
 from portal.i18n import current_locale
 from portal.period import Period
@@ -49,6 +49,10 @@ def install_template_helpers(app: Flask) -> None:
 
     # The header's "who and where" and its menu (templates/_who.html); the home page lists the same sections.
     app.jinja_env.globals.update(user_places=places, user_sections=sections)
+
+    @app.template_filter("ukuran")
+    def _size(value: int):
+        return storage.format_size(value or 0)
 
     @app.context_processor
     def _globals():

@@ -110,6 +110,16 @@ def _word_imports(s) -> list:
     from flask import current_app
 
     return list((Path(current_app.config["UPLOAD_DIR"]) / "imports").rglob("*.json"))
+def _book_form(s):
+    return {"ditampilkan": [str(s.published.id)], "pilih": [str(s.published.id)], "judul": "Buku uji akses",
+            "pengantar": "", "ukuran": "A4", "aksi": "simpan"}
+
+
+def _book_saved(s) -> bool:
+    from portal.extensions import db
+    from portal.models.books import AnthologyBook
+
+    return db.session.scalar(db.select(AnthologyBook).where(AnthologyBook.title == "Buku uji akses")) is not None
 
 
 def _piece_form(s):
@@ -207,6 +217,17 @@ GETS = [
          allow("other_panel", KMWB)),
     _get("reports.bundle_status", lambda s: f"/laporan/paket/{s.job_id}", allow("kmw_dm")),
     _get("reports.bundle_download", lambda s: f"/laporan/paket/{s.job_id}/unduh", allow("kmw_dm")),
+    # the anthology book: national and KMW data managers (each KMW its provinces); the public list and downloads
+    _get("anthology.index", lambda s: "/antologi/", allow("kmw_dm", "other_kmw_dm", NAT)),
+    _get("anthology.edit", lambda s: "/antologi/2026/nasional", allow(NAT)),
+    _get("anthology.edit", lambda s: f"/antologi/2026/provinsi/{s.province.id}", allow(KMWA)),
+    _get("anthology.edit", lambda s: f"/antologi/2026/provinsi/{s.province_b.id}", allow(KMWB)),
+    _get("anthology.status", lambda s: f"/antologi/buku/{s.book.id}", allow(NAT)),
+    _get("anthology.status", lambda s: f"/antologi/buku/{s.province_book.id}", allow(KMWA)),
+    _get("elearning.books", lambda s: "/elearning/buku", PUBLIC),
+    _get("elearning.book_file", lambda s: f"/elearning/buku/{s.book.id}/pdf", PUBLIC),
+    _get("elearning.book_file", lambda s: f"/elearning/buku/{s.book.id}/sampul", PUBLIC),
+    _get("elearning.book_file", lambda s: f"/elearning/buku/{s.province_book.id}/pdf", allow(anon="deny")),
     # rubric versions
     _get("rubric_admin.index", lambda s: "/admin/rubrik/", allow("admin")),
     _get("rubric_admin.new", lambda s: "/admin/rubrik/baru", allow("admin")),
@@ -284,6 +305,11 @@ POSTS = [
           data=lambda s: {"cakupan": "national", "periode": PERIOD, "isi": "sent"}),
     _post("reports.start_bundle", lambda s: "/laporan/paket", allow(KMWB),
           data=lambda s: {"cakupan": "kmw", "simpul": str(s.kmw_b.id), "periode": PERIOD, "isi": "sent"}),
+    _post("anthology.edit", lambda s: "/antologi/2026/nasional", allow(NAT), data=_book_form, done=_book_saved),
+    _post("anthology.edit", lambda s: f"/antologi/2026/provinsi/{s.province.id}", allow(KMWA),
+          data=_book_form, done=_book_saved),
+    _post("anthology.build", lambda s: f"/antologi/buku/{s.book.id}/susun", allow(NAT)),
+    _post("anthology.build", lambda s: f"/antologi/buku/{s.province_book.id}/susun", allow(KMWA)),
     _post("reports.bundle_retry", lambda s: f"/laporan/paket/{s.failed_job_id}/ulang", allow("kmw_dm")),
     _post("accounts.create", lambda s: "/akun-pengguna/baru", allow(SMG),
           data=lambda s: {"email": "baru@uji.bp.id", "name": "Akun Baru", "phone": "", "position": "Faskel",

@@ -114,6 +114,14 @@ def build_scenario(make_tree, make_user, make_piece, *, with_files: bool = True)
     kp_pending = el.make_knowledge_product(u["expert"], kmw_a, year=2026, submitted=True)
     db.session.commit()
 
+    # The national book of 2026 (with the published piece), built; Jawa Tengah's book composed but never built.
+    from tests.builders_anthology import make_built_book
+
+    book = make_built_book(published)
+    province_book = make_built_book(published, province=tree.province["jateng"])
+    province_book.file_key = None
+    db.session.commit()
+
     mail_id = make_stored_mail(u["writer_a"])
     run_id = make_failed_run(semarang)
     from portal.models.mail import Notification
@@ -133,6 +141,7 @@ def build_scenario(make_tree, make_user, make_piece, *, with_files: bool = True)
         word_key=word_keys[0], word_key_cancel=word_keys[1],
         job_id=job_id, failed_job_id=failed_job_id, mail_id=mail_id, run_id=run_id, notification_id=notification_id,
         province=tree.province["jateng"], helper_a=helper_a, helper_b=helper_b,
+        book=book, province_book=province_book, province_b=tree.province["sulsel"],
     )
 
 

@@ -217,6 +217,19 @@ BAD_INPUTS: dict[str, list[Case]] = {
     "rebuild-search-index": [
         Case(lambda ctx: ["rebuild-search-index"], "db-upgrade", fresh_database=True),
     ],
+    "anthology": [
+        Case(lambda ctx: (ctx.make_tree(), ["anthology", "--year", "2031", "--out", str(ctx.tmp_path / "buku")])[1],
+             "Tidak ada best practice nasional yang terbit pada tahun 2031"),
+        Case(lambda ctx: ["anthology", "--year", "1999", "--out", str(ctx.tmp_path / "buku")],
+             "Tahun 1999 tidak dapat dipakai"),
+        Case(lambda ctx: ["anthology", "--year", "2026", "--province", "424242", "--out", str(ctx.tmp_path)],
+             "Provinsi dengan ID 424242 tidak ada"),
+        Case(lambda ctx: ["anthology", "--year", "2026", "--out", ctx.file("bukan-folder.txt", b"x")], "is a file"),
+        Case(lambda ctx: ["anthology", "--year", "2026", "--out", str(ctx.tmp_path), "--format", "B5"], "'B5'"),
+        Case(lambda ctx: ["anthology", "--out", str(ctx.tmp_path)], "Missing option '--year'"),
+        Case(lambda ctx: ["anthology", "--year", "2026", "--out", str(ctx.tmp_path / "b")], "db-upgrade",
+             fresh_database=True),
+    ],
     "worker": [
         Case(lambda ctx: ["worker"], "db-upgrade", fresh_database=True),
         Case(lambda ctx: ["worker", "--workers", "0"], "0 is not in the range"),

@@ -206,6 +206,17 @@ def test_knowledge_products_announce_publication_and_withdrawal(app, make_tree, 
     assert caught == [("knowledge-product-published", product, {}), ("knowledge-product-withdrawn", product, {})]
 
 
+def test_a_successful_anthology_build_announces_itself(app, make_tree, make_piece, caught):
+    from portal.anthology import operations as book_ops
+    from tests.builders_anthology import YEAR, national_year
+
+    tree, winners, _ = national_year(make_tree, make_piece, pieces=1, photos=1)
+    book = book_ops.save_book(None, YEAR, None, title="", foreword="", page_format="A5",
+                              piece_ids=[winners[0].id])
+    assert book_ops.build_book(book.id) == "built"
+    assert caught == [("anthology-built", book, {})]
+
+
 def test_tree_operations_announce_themselves(app, make_tree, caught):
     tree = make_tree()
     city = org_ops.create_node("kota", code="KUDUS", name="Kabupaten Kudus", parent=tree.province["jateng"])
@@ -235,7 +246,7 @@ def test_every_signal_is_covered_here():
                "panel-members-set", "entries-collected", "piece-returned", "sheet-submitted",
                "comment-moderated", "piece-confirmed", "award-recorded", "knowledge-product-published",
                "knowledge-product-withdrawn", "org-node-created", "org-node-renamed", "org-node-moved",
-               "org-node-deleted", "org-tree-imported"}
+               "org-node-deleted", "org-tree-imported", "anthology-built"}
     assert set(signals.all_signals()) == covered
 
 

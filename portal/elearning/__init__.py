@@ -3,4 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("elearning", __name__, url_prefix="/elearning")
 
-from portal.elearning import routes, routes_discussion, routes_manage  # noqa: F401
+from portal.elearning import routes, routes_books, routes_discussion, routes_manage  # noqa: F401

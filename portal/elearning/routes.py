@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from portal import ids
 from portal import search as search_module
+from portal.anthology.queries import public_books
 from portal.elearning import bp, queries, rules
 from portal.elearning.feeds import build_feed, summary_of
 from portal.elearning.forms import CommentForm, EmptyForm, ModerateForm, ReportForm
@@ -48,6 +49,7 @@ def index():
         provinces=queries.provinces_with_counts(),
         periods=queries.published_periods()[:12],
         products=queries.latest_knowledge_products(5),
+        books=public_books(),
     ))
 
 

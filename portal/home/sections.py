@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from portal import permissions as perm
+from portal.anthology.rules import may_use_anthology
 from portal.models.people import Role, RoleAssignment
 
 
@@ -44,6 +45,8 @@ def sections(user) -> list[Section]:
         found.append(Section("panels.my_panels", N_("Lembar nilai saya"), Role.PANEL_MEMBER))
     if perm.is_data_manager(user):
         found += [Section(endpoint, label, Role.DATA_MANAGER) for endpoint, label in _MANAGER_SECTIONS]
+    if may_use_anthology(user):
+        found.append(Section("anthology.index", N_("Buku antologi tahunan"), Role.DATA_MANAGER))
     if perm.is_admin(user):
         found += [Section(endpoint, label, Role.ADMIN) for endpoint, label in _ADMIN_SECTIONS]
     found.append(Section("elearning.index", N_("E-learning: best practice terpilih"), Role.READER))

@@ -1,4 +1,5 @@
 """The data model, one module per aggregate. Importing this package registers every table."""
+from portal.models.books import AnthologyBook, AnthologyPiece  # noqa: F401
 from portal.models.elearning import Award, Comment, CommentReport, Confirmation  # noqa: F401
 from portal.models.jobs import Job, JobState  # noqa: F401
 from portal.models.mail import (  # noqa: F401
