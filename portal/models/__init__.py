@@ -29,3 +29,4 @@ from portal.models.reviews import (  # noqa: F401
     SheetStatus,
     Tier,
 )
+from portal.models.rewards import Nomination, NominationRound  # noqa: F401
