@@ -23,6 +23,8 @@ SUBSCRIPTIONS = {
     signals.comment_moderated: (page_cache.mark_public_change,),
     signals.piece_confirmed: (page_cache.mark_public_change,),
     signals.award_recorded: (page_cache.mark_public_change,),
+    signals.award_corrected: (page_cache.mark_public_change,),  # the piece page, the honour roll, verification
+    signals.award_revoked: (page_cache.mark_public_change,),
     signals.knowledge_product_published: (page_cache.mark_public_change,),
     signals.knowledge_product_withdrawn: (page_cache.mark_public_change,),
     signals.org_node_created: (page_cache.mark_public_change,),
@@ -31,6 +33,7 @@ SUBSCRIPTIONS = {
     signals.org_node_deleted: (page_cache.mark_public_change,),
     signals.org_tree_imported: (page_cache.mark_public_change,),
     # piece_submitted and piece_withdrawn change nothing public; the notifications will subscribe to them.
+    # nomination_round_opened and nominations_confirmed change nothing public either.
 }
 
 

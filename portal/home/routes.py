@@ -6,6 +6,7 @@ from flask_login import current_user
 from portal import permissions as perm
 from portal.home import bp
 from portal.models.people import Role
+from portal.rewards import rules as rewards_rules
 
 
 @bp.route("/")
@@ -28,6 +29,8 @@ def role_tasks(user) -> list[dict]:
         tasks.append({"endpoint": "submissions.extensions", "label": "Perpanjangan batas waktu", "role": Role.DATA_MANAGER})
         tasks.append({"endpoint": "elearning.moderation", "label": "Moderasi komentar", "role": Role.DATA_MANAGER})
         tasks.append({"endpoint": "accounts.index", "label": "Akun pengguna", "role": Role.DATA_MANAGER})
+    if rewards_rules.can_see_rounds(user):
+        tasks.append({"endpoint": "rewards.rounds", "label": "Nominasi lokakarya penulisan", "role": Role.DATA_MANAGER})
     if perm.is_admin(user):
         tasks.append({"endpoint": "org.index", "label": "Struktur organisasi", "role": Role.ADMIN})
         tasks.append({"endpoint": "rubric_admin.index", "label": "Rubrik penilaian", "role": Role.ADMIN})
