@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -46,8 +47,8 @@ class AwardRevokeForm(FlaskForm):
 class RoundForm(FlaskForm):
     year = _IntegerField(_l("Tahun"), validators=[InputRequired(_l("Tuliskan tahunnya.")),
                                                  NumberRange(2000, 2100, _l("Tahun tidak masuk akal."))])
-    semester = SelectField(_l("Semester"), choices=[("1", _l("Semester 1 (Januari-Juni)")),
-                                                   ("2", _l("Semester 2 (Juli-Desember)"))],
+    semester = SelectField(_l("Semester"), choices=[SelectChoice("1", _l("Semester 1 (Januari-Juni)")),
+                                                   SelectChoice("2", _l("Semester 2 (Juli-Desember)"))],
                            validators=[DataRequired(_l("Pilih semester."))])
     quota = _IntegerField(_l("Kuota utusan per provinsi"), default=2, validators=[
         InputRequired(_l("Tuliskan kuota per provinsi.")),
