@@ -112,6 +112,21 @@ def build_scenario(make_tree, make_user, make_piece, *, with_files: bool = True)
     kp_pending = el.make_knowledge_product(u["expert"], kmw_a, year=2026, submitted=True)
     db.session.commit()
 
+    # Rewards: writer A wrote the national piece, which has an award; a nomination round is open (its months
+    # include the piece's).
+    from datetime import date
+
+    from portal.elearning import operations as el_ops
+    from portal.rewards import certificates
+    from portal.rewards import operations as reward_ops
+
+    published.created_by_id = u["writer_a"].id
+    db.session.commit()
+    award = el_ops.record_award(published, u["national_dm"], "Juara Nasional 2026", "Pemenang")
+    nomination_round = reward_ops.open_round(u["national_dm"], year=2026, semester=2, quota=2,
+                                             workshop_name="Lokakarya Penulisan", workshop_date=date(2027, 1, 20),
+                                             workshop_place="Jakarta")
+
     mail_id = make_stored_mail(u["writer_a"])
     job_id = make_done_job(u["kmw_dm"]) if with_files else "tidak-ada"
     failed_job_id = make_failed_job(u["kmw_dm"], kmw_a) if with_files else "tidak-ada"
@@ -122,7 +137,8 @@ def build_scenario(make_tree, make_user, make_piece, *, with_files: bool = True)
         city_panel=city_panel, city_panel_earlier=city_panel_earlier, city_entry_a=city_entry_a,
         city_entry_b=city_entry_b, kmw_panel=kmw_panel, kmw_entry_a=kmw_entry_a, other_panel=other_panel,
         other_entry=other_entry, draft=draft, photo=photo, kp_published=kp_published, kp_pending=kp_pending,
-        job_id=job_id, failed_job_id=failed_job_id, mail_id=mail_id, province=tree.province["jateng"], helper_a=helper_a, helper_b=helper_b,
+        job_id=job_id, failed_job_id=failed_job_id, mail_id=mail_id, award=award,
+        award_number=certificates.award_number(award), nomination_round=nomination_round, province=tree.province["jateng"], helper_a=helper_a, helper_b=helper_b,
     )
 
 

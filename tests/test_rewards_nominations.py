@@ -114,9 +114,8 @@ def test_only_data_managers_of_kmw_or_national_follow_rounds(client, login, nomi
 
 
 def _confirm(client, nomination_round, province, writers, reason=""):
-    prefix = f"p{province.id}"
     return client.post(f"/nominasi/{nomination_round.id}/provinsi/{province.id}",
-                       data={f"{prefix}-writers": [str(u.id) for u in writers], f"{prefix}-reason": reason})
+                       data={"writers": [str(u.id) for u in writers], "reason": reason})
 
 
 def test_the_provincial_data_manager_confirms_or_replaces_within_the_quota(client, login, nominees):

@@ -61,8 +61,16 @@ class RoundForm(FlaskForm):
         DataRequired(_l("Tuliskan tempat lokakarya.")), Length(max=200)])
 
 
+class _WriterChoices(SelectMultipleField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as exc:
+            raise ValueError(_l("Pilihan penulis tidak dikenali; muat ulang halaman lalu pilih lagi.")) from exc
+
+
 class ConfirmForm(FlaskForm):
-    writers = SelectMultipleField(_l("Utusan provinsi"), coerce=int, option_widget=CheckboxInput(),
+    writers = _WriterChoices(_l("Utusan provinsi"), coerce=int, option_widget=CheckboxInput(),
                                   widget=ListWidget(prefix_label=False), validate_choice=False)
     reason = TextAreaField(_l("Alasan penggantian (wajib jika pilihan berbeda dari usulan)"),
                            validators=[Optional(), Length(max=MAX_REASON_CHARS)])

@@ -65,7 +65,7 @@ def _round_page(nomination_round: NominationRound, forms: dict[int, ConfirmForm]
     forms = forms or {}
     for province in provinces:
         if province.id not in forms:  # a fresh form: what is confirmed, else the portal's proposal
-            form = ConfirmForm(formdata=None, prefix=f"p{province.id}")
+            form = ConfirmForm(formdata=None)
             form.writers.data = [n.user_id for n in confirmed.get(province.id, [])] or \
                 [c.user.id for c in candidates.get(province.id, []) if c.proposed]
             forms[province.id] = form
@@ -89,7 +89,7 @@ def confirm(round_id: int, province_id: int):
     province = db.session.get(Province, province_id) or abort(404)
     if not rules.can_confirm_for(current_user, province):
         abort(403)
-    form = ConfirmForm(prefix=f"p{province.id}")
+    form = ConfirmForm()
     if form.validate_on_submit():
         try:
             operations.confirm_province(nomination_round, province, current_user, form.writers.data or [],
