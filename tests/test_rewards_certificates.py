@@ -14,7 +14,7 @@ from portal.extensions import db
 from portal.models.elearning import Award
 from portal.models.people import AuditLog, Role
 from portal.rewards import certificates
-from portal.rewards.documents import qr_png
+from portal.rewards.certificate_pdf import qr_png
 
 PIECE_TITLE = "Bank sampah warga Semarang"
 

@@ -10,7 +10,7 @@ from portal.extensions import db
 from portal.mail.outbox import portal_url
 from portal.models.elearning import Award
 from portal.page_cache import public_page
-from portal.rewards import bp, certificates, documents, operations, queries, rules
+from portal.rewards import bp, certificate_pdf, certificates, operations, queries, rules
 from portal.rewards.forms import AwardCorrectionForm, AwardRevokeForm
 
 MAX_NUMBER_CHARS = 60
@@ -53,9 +53,9 @@ def certificate_download(number: str):
         abort(404)
     if not rules.can_download_certificates(current_user, certificate.piece):
         abort(403)
-    pdf = documents.certificate_pdf(certificate, verification_link(certificate.number))
+    pdf = certificate_pdf.certificate_pdf(certificate, verification_link(certificate.number))
     return current_app.response_class(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{documents.certificate_filename(certificate)}"',
+        "Content-Disposition": f'attachment; filename="{certificate_pdf.certificate_filename(certificate)}"',
         "Cache-Control": "private, no-store"})
 
 

@@ -10,7 +10,7 @@ from portal import ids
 from portal.extensions import db
 from portal.models.org import Province
 from portal.models.rewards import NominationRound
-from portal.rewards import bp, documents, operations, queries, rules
+from portal.rewards import bp, invitations, operations, queries, rules
 from portal.rewards.forms import ConfirmForm, RoundForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -121,9 +121,9 @@ def _scope(nomination_round: NominationRound) -> tuple[list, str | None]:
 def invitation_letter(round_id: int):
     nomination_round = _round_or_404(round_id)
     nominations, province_name = _scope(nomination_round)
-    pdf = documents.invitation_letter_pdf(nomination_round, nominations, province_name)
+    pdf = invitations.invitation_letter_pdf(nomination_round, nominations, province_name)
     return current_app.response_class(pdf, mimetype="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="{documents.letter_filename(nomination_round)}"',
+        "Content-Disposition": f'attachment; filename="{invitations.letter_filename(nomination_round)}"',
         "Cache-Control": "private, no-store"})
 
 
@@ -132,7 +132,7 @@ def invitation_letter(round_id: int):
 def participants(round_id: int):
     nomination_round = _round_or_404(round_id)
     nominations, _province = _scope(nomination_round)
-    data = documents.participants_xlsx(nomination_round, nominations)
+    data = invitations.participants_xlsx(nomination_round, nominations)
     return current_app.response_class(data, mimetype=XLSX, headers={
-        "Content-Disposition": f'attachment; filename="{documents.participants_filename(nomination_round)}"',
+        "Content-Disposition": f'attachment; filename="{invitations.participants_filename(nomination_round)}"',
         "Cache-Control": "private, no-store"})
