@@ -22,6 +22,7 @@ from sqlalchemy import select
 from portal import cycle
 from portal.cycle import current_period
 from portal.extensions import db
+from portal.models.people import Role, RoleAssignment
 from portal.models.pieces import Photo, Piece, PieceStatus
 from portal.models.reviews import EntryStatus, Panel, PanelMode, Tier
 from portal.panels import operations as ops
@@ -87,7 +88,11 @@ def _piece(team, period: str, n: int, submitted_at: datetime) -> Piece:
 
     rng = random.Random(f"{team.code}-{period}")
     title, theme = THEMES[n % len(THEMES)]
+    # Written by the team's demo writer account when it has one (the workshop nominations count per writer).
+    writer_id = db.session.scalar(select(RoleAssignment.user_id).where(
+        RoleAssignment.team_id == team.id, RoleAssignment.role == Role.WRITER).order_by(RoleAssignment.id).limit(1))
     piece = Piece(team=team, period=period, status=PieceStatus.SUBMITTED, title=f"{title} ({team.city.name})",
+                  created_by_id=writer_id,
                   theme=theme, body_md=_body(title, rng), facts="120 KK terlibat; swadaya Rp 18.500.000.",
                   institution_name="BKM Maju Bersama", institution_address=f"Jl. Kenanga 7, {team.city.name}",
                   institution_phone="024-7601234", author_name=f"Faskel {team.name}", author_position="Fasilitator",

@@ -51,7 +51,9 @@ def certificate_pdf(certificate: Certificate, link: str) -> bytes:
     if certificate.award is not None:
         pdf.para(f"atas {certificate.award.title}", bold=True, size=13, align="C")
         if certificate.award.description:
-            pdf.para(certificate.award.description, size=10, align="C")
+            description = certificate.award.description
+            # the page is one sheet: a long note is cut rather than pushed into the QR code
+            pdf.para(description if len(description) <= 240 else description[:239] + "\u2026", size=10, align="C")
         pdf.para("sebagai penulis best practice tingkat nasional dengan tulisan", size=11, align="C")
     else:
         pdf.para("sebagai Penulis Best Practice Tingkat Nasional dengan tulisan", size=11, align="C")
