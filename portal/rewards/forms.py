@@ -52,11 +52,11 @@ class RoundForm(FlaskForm):
                            validators=[DataRequired(_l("Pilih semester."))])
     quota = _IntegerField(_l("Kuota utusan per provinsi"), default=2, validators=[
         InputRequired(_l("Tuliskan kuota per provinsi.")),
-        NumberRange(1, MAX_QUOTA, _l("Kuota per provinsi harus antara 1 dan %(max)s.", max=MAX_QUOTA))])
+        NumberRange(1, MAX_QUOTA, _l("Kuota per provinsi harus antara 1 dan %(max)d.", max=MAX_QUOTA))])
     workshop_name = StringField(_l("Nama lokakarya"), default="Lokakarya Penulisan Best Practice Tingkat Pusat",
                                 validators=[DataRequired(_l("Tuliskan nama lokakarya.")), Length(max=200)])
     workshop_date = _DateField(_l("Tanggal lokakarya"), validators=[
-        InputRequired(_l("Tuliskan tanggal lokakarya (hari/bulan/tahun)."))])
+        InputRequired(_l("Tuliskan tanggal lokakarya."))])
     workshop_place = StringField(_l("Tempat lokakarya"), default="Jakarta", validators=[
         DataRequired(_l("Tuliskan tempat lokakarya.")), Length(max=200)])
 
