@@ -33,6 +33,7 @@ from portal.panels import bp as panels_bp
 from portal.period import PeriodConverter
 from portal.reports import bp as reports_bp
 from portal.reports import jobs as bundle_jobs
+from portal.rewards import bp as rewards_bp
 from portal.rubric_admin import bp as rubric_bp
 from portal.schedule.admin import bp as schedule_admin_bp
 from portal.security import install_security_headers
@@ -189,7 +190,7 @@ def register_task_queue(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     for bp in (home_bp, auth_bp, password_reset_bp, org_bp, accounts_bp, rubric_bp, audit_bp, submissions_bp,
                panels_bp, elearning_bp, reports_bp, mail_bp, outbox_admin_bp, schedule_admin_bp, notifications_bp,
-               anthology_bp):
+               anthology_bp, rewards_bp):
         app.register_blueprint(bp)
 
 

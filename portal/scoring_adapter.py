@@ -309,3 +309,34 @@ def panel_calibration(panel: Panel, scores: pd.DataFrame | None = None) -> pd.Da
     ``scores``: :func:`panel_scores`, when already read."""
     frame = _own_sheets(panel, scores)
     return scoring.reviewer_calibration(frame[["entry", "reviewer", "instrument", "score"]], panel_rubric(panel))
+
+
+# --- workshop nominations ----------------------------------------------------------------------------------
+
+def best_practice_frame(first: str, last: str, province_ids: Iterable[int] | None = None) -> pd.DataFrame:
+    """The published best practices (province or national tier) of the months ``first`` to ``last``, one row each:
+    ``writer`` (the account that wrote it), ``province``, ``piece`` and ``NA`` at the tier that made it a best
+    practice (the KMW panel's for a provincial one, the KMP panel's for a national one), in one query. Pieces whose
+    writer account is gone are left out: nobody could be invited."""
+    from portal.models.org import City
+    from portal.models.pieces import Piece
+
+    deciding = and_(Entry.piece_id == Piece.id,
+                    type_coerce(Panel.tier, String) == type_coerce(Piece.best_practice, String))
+    query = (select(Piece.created_by_id, City.province_id, Piece.id, Entry.na)
+             .join(Team, Team.id == Piece.team_id).join(City, City.id == Team.city_id)
+             .outerjoin(Panel.__table__.join(Entry.__table__, Entry.panel_id == Panel.id), deciding)
+             .where(Piece.published_at.is_not(None), Piece.best_practice.is_not(None),
+                    Piece.created_by_id.is_not(None), Piece.period >= first, Piece.period <= last))
+    if province_ids is not None:
+        query = query.where(City.province_id.in_(list(province_ids)))
+    rows = db.session.execute(query).all()
+    frame = pd.DataFrame(rows, columns=["writer", "province", "piece", "NA"])
+    return frame.astype({"writer": "int64", "province": "int64", "piece": "int64", "NA": "float64"})
+
+
+def nomination_proposal(first: str, last: str, quota: int, province_ids: Iterable[int] | None = None
+                        ) -> pd.DataFrame:
+    """Each province's writers ranked for the workshop (``scoring.rank_writers``: most best practices, ties by mean
+    NA), the first ``quota`` proposed."""
+    return scoring.rank_writers(best_practice_frame(first, last, province_ids), quota)

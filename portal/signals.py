@@ -48,6 +48,11 @@ A reader confirmed a published piece ("Saya konfirmasi") or took the confirmatio
 ``user``: the reader; ``confirmed``: the new state.""")
 award_recorded = _signals.signal("award-recorded", doc="""
 An award was recorded for a national winner. Sender: the award.""")
+award_corrected = _signals.signal("award-corrected", doc="""
+The national data manager corrected an award (its revision went up; earlier certificates verify as corrected).
+Sender: the award. ``previous``: the corrected fields' earlier values.""")
+award_revoked = _signals.signal("award-revoked", doc="""
+The national data manager revoked an award (its certificates verify as revoked). Sender: the award.""")
 knowledge_product_published = _signals.signal("knowledge-product-published", doc="""
 A knowledge product was put on the public pages. Sender: the product.""")
 knowledge_product_withdrawn = _signals.signal("knowledge-product-withdrawn", doc="""
@@ -55,6 +60,13 @@ A knowledge product was taken off the public pages. Sender: the product.""")
 anthology_built = _signals.signal("anthology-built", doc="""
 A build of a yearly anthology book succeeded: the book now points at its new files (listed on the public pages).
 Sender: the book.""")
+
+# --- workshop nominations --------------------------------------------------------------------------------
+nomination_round_opened = _signals.signal("nomination-round-opened", doc="""
+The national data manager opened a semester's round of workshop nominations. Sender: the round.""")
+nominations_confirmed = _signals.signal("nominations-confirmed", doc="""
+A provincial data manager confirmed (or changed) a province's delegates of a round. Sender: the round.
+``province``: the province; ``nominations``: its confirmed delegates.""")
 
 # --- organisation tree -----------------------------------------------------------------------------------
 org_node_created = _signals.signal("org-node-created", doc="""

@@ -34,6 +34,8 @@ SUBSCRIPTIONS = {
     signals.comment_moderated: (page_cache.mark_public_change,),
     signals.piece_confirmed: (page_cache.mark_public_change,),
     signals.award_recorded: (page_cache.mark_public_change, tell.on_award_recorded),
+    signals.award_corrected: (page_cache.mark_public_change,),  # the piece page, the honour roll, verification
+    signals.award_revoked: (page_cache.mark_public_change,),
     signals.knowledge_product_published: (page_cache.mark_public_change,),
     signals.knowledge_product_withdrawn: (page_cache.mark_public_change,),
     signals.anthology_built: (page_cache.mark_public_change,),
@@ -43,6 +45,7 @@ SUBSCRIPTIONS = {
     signals.org_node_deleted: (page_cache.mark_public_change,),
     signals.org_tree_imported: (page_cache.mark_public_change,),
     # piece_withdrawn changes nothing public and tells nobody (the writer did it).
+    # nomination_round_opened and nominations_confirmed change nothing public.
 }
 
 

@@ -8,6 +8,7 @@ function returns a new DataFrame and never changes its input.
 
 from scoring.analysis import DiscussionTables, disagreement, discussion_tables, reviewer_calibration
 from scoring.errors import Problem, RubricError, ScoringError, ScoringInputError
+from scoring.nominations import rank_writers
 from scoring.ranking import (
     city_quota,
     city_shortlist,
@@ -39,6 +40,7 @@ __all__ = [
     "national_shortlist",
     "province_shortlist",
     "rank_entries",
+    "rank_writers",
     "reviewer_calibration",
     "reviewer_totals",
     "rubric_from_mapping",

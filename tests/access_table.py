@@ -22,6 +22,7 @@ SMG = ["city_dm", "kmw_dm", "national_dm", "admin"]  # data managers covering Se
 KMWA = ["kmw_dm", "national_dm", "admin"]
 KMWB = ["other_kmw_dm", "national_dm", "admin"]
 NAT = ["national_dm", "admin"]
+KMW_DMS = ["kmw_dm", "other_kmw_dm", "national_dm", "admin"]  # who follows the workshop nominations
 
 
 def allow(*groups, anon: str = "login", others: str = "deny") -> dict[str, str]:
@@ -80,6 +81,20 @@ def _account_created(s) -> bool:
     from portal.models.people import User
 
     return db.session.scalar(db.select(User).where(User.email == "baru@uji.bp.id")) is not None
+
+
+def _award_corrected(s) -> bool:
+    from portal.extensions import db
+    from portal.models.elearning import Award
+
+    return db.session.get(Award, s.award.id).revision == 2
+
+
+def _award_revoked(s) -> bool:
+    from portal.extensions import db
+    from portal.models.elearning import Award
+
+    return db.session.get(Award, s.award.id).revoked_at is not None
 
 
 def _unsubscribe_path(s) -> str:
@@ -202,6 +217,18 @@ GETS = [
     _get("elearning.knowledge_pending", lambda s: "/elearning/produk-pengetahuan/menunggu",
          allow("kmw_dm", "other_kmw_dm", NAT)),
     _get("elearning.award_new", lambda s: f"/elearning/penghargaan/{s.published.id}/tambah", allow(NAT)),
+    # rewards: certificates (public verification; the team and the national data manager download), awards,
+    # workshop nominations (KMW and national data managers; the national one opens rounds)
+    _get("rewards.verify_form", lambda s: "/sertifikat/", PUBLIC),
+    _get("rewards.verify", lambda s: f"/sertifikat/{s.award_number}", PUBLIC),
+    _get("rewards.certificate_download", lambda s: f"/sertifikat/{s.award_number}/unduh", allow("writer_a", NAT)),
+    _get("rewards.award", lambda s: f"/penghargaan/{s.award.id}", allow(NAT)),
+    _get("rewards.rounds", lambda s: "/nominasi/", allow(KMW_DMS)),
+    _get("rewards.nomination_round", lambda s: f"/nominasi/{s.nomination_round.id}", allow(KMW_DMS)),
+    _get("rewards.invitation_letter", lambda s: f"/nominasi/{s.nomination_round.id}/undangan.pdf", allow(KMW_DMS)),
+    _get("rewards.invitation_letter",
+         lambda s: f"/nominasi/{s.nomination_round.id}/undangan.pdf?provinsi={s.province.id}", allow(KMWA)),
+    _get("rewards.participants", lambda s: f"/nominasi/{s.nomination_round.id}/peserta.xlsx", allow(KMW_DMS)),
     # reports
     _get("reports.index", lambda s: "/laporan/", allow(DMS)),
     _get("reports.obligations", lambda s: "/laporan/kepatuhan", allow(DMS)),
@@ -295,6 +322,16 @@ POSTS = [
           data=lambda s: {"mode_piece_outcome": "digest", "mode_discussion": "portal"}),
     _post("elearning.award_new", lambda s: f"/elearning/penghargaan/{s.published.id}/tambah", allow(NAT),
           data=lambda s: {"title": "Juara Nasional 2026", "description": "Pemenang"}),
+    _post("rewards.award_correct", lambda s: f"/penghargaan/{s.award.id}/koreksi", allow(NAT),
+          data=lambda s: {"title": "Juara Nasional 2026 (koreksi)", "recipient_name": "", "description": "Pemenang",
+                          "reason": "Salah ketik"}, done=_award_corrected),
+    _post("rewards.award_revoke", lambda s: f"/penghargaan/{s.award.id}/cabut", allow(NAT),
+          data=lambda s: {"revoke_reason": "Uji pencabutan"}, done=_award_revoked),
+    _post("rewards.rounds", lambda s: "/nominasi/", allow(NAT),
+          data=lambda s: {"year": "2027", "semester": "1", "quota": "2", "workshop_name": "Lokakarya 2027",
+                          "workshop_date": "2027-06-01", "workshop_place": "Jakarta"}),
+    _post("rewards.confirm", lambda s: f"/nominasi/{s.nomination_round.id}/provinsi/{s.province.id}", allow(KMWA),
+          data=lambda s: {"writers": [str(s.users["writer_a"].id)], "reason": ""}),
     _post("elearning.knowledge_publish", lambda s: f"/elearning/produk-pengetahuan/{s.kp_pending.id}/terbitkan",
           allow(KMWA)),
     _post("elearning.knowledge_withdraw", lambda s: f"/elearning/produk-pengetahuan/{s.kp_published.id}/tarik",

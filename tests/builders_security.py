@@ -121,6 +121,20 @@ def build_scenario(make_tree, make_user, make_piece, *, with_files: bool = True)
     province_book = make_built_book(published, province=tree.province["jateng"])
     province_book.file_key = None
     db.session.commit()
+    # Rewards: writer A wrote the national piece, which has an award; a nomination round is open (its months
+    # include the piece's).
+    from datetime import date
+
+    from portal.elearning import operations as el_ops
+    from portal.rewards import certificates
+    from portal.rewards import operations as reward_ops
+
+    published.created_by_id = u["writer_a"].id
+    db.session.commit()
+    award = el_ops.record_award(published, u["national_dm"], "Juara Nasional 2026", "Pemenang")
+    nomination_round = reward_ops.open_round(u["national_dm"], year=2026, semester=2, quota=2,
+                                             workshop_name="Lokakarya Penulisan", workshop_date=date(2027, 1, 20),
+                                             workshop_place="Jakarta")
 
     mail_id = make_stored_mail(u["writer_a"])
     run_id = make_failed_run(semarang)
@@ -142,6 +156,7 @@ def build_scenario(make_tree, make_user, make_piece, *, with_files: bool = True)
         job_id=job_id, failed_job_id=failed_job_id, mail_id=mail_id, run_id=run_id, notification_id=notification_id,
         province=tree.province["jateng"], helper_a=helper_a, helper_b=helper_b,
         book=book, province_book=province_book, province_b=tree.province["sulsel"],
+        award=award, award_number=certificates.award_number(award), nomination_round=nomination_round,
     )
 
 

@@ -217,6 +217,32 @@ def test_a_successful_anthology_build_announces_itself(app, make_tree, make_piec
     assert caught == [("anthology-built", book, {})]
 
 
+def test_reward_operations_announce_themselves(app, make_tree, make_user, make_piece, caught):
+    from datetime import date
+
+    from portal.rewards import operations as reward_ops
+
+    tree = make_tree()
+    writer = make_user(Role.WRITER, tree.team["semarang-TF01"])
+    piece = make_published(make_piece, tree.team["semarang-TF01"], "national", period="2026-10",
+                           created_by_id=writer.id)
+    manager = make_user(Role.DATA_MANAGER, None)
+    award = elearning_ops.record_award(piece, manager, "Lokakarya nasional")
+    reward_ops.correct_award(award, manager, title="Lokakarya nasional 2026", description="", recipient_name="",
+                             reason="Tahun tertinggal")
+    reward_ops.revoke_award(award, manager, "Dicabut untuk diuji")
+    nomination_round = reward_ops.open_round(manager, year=2026, semester=2, quota=1, workshop_name="Lokakarya",
+                                             workshop_date=date(2027, 1, 20), workshop_place="Jakarta")
+    province = tree.province["jateng"]
+    nominations = reward_ops.confirm_province(nomination_round, province, manager, [writer.id], "")
+    assert caught == [("award-recorded", award, {}),
+                      ("award-corrected", award, {"previous": {"title": "Lokakarya nasional", "description": "",
+                                                               "recipient_name": ""}}),
+                      ("award-revoked", award, {}),
+                      ("nomination-round-opened", nomination_round, {}),
+                      ("nominations-confirmed", nomination_round, {"province": province, "nominations": nominations})]
+
+
 def test_tree_operations_announce_themselves(app, make_tree, caught):
     tree = make_tree()
     city = org_ops.create_node("kota", code="KUDUS", name="Kabupaten Kudus", parent=tree.province["jateng"])
@@ -246,7 +272,8 @@ def test_every_signal_is_covered_here():
                "panel-members-set", "entries-collected", "piece-returned", "sheet-submitted",
                "comment-moderated", "piece-confirmed", "award-recorded", "knowledge-product-published",
                "knowledge-product-withdrawn", "org-node-created", "org-node-renamed", "org-node-moved",
-               "org-node-deleted", "org-tree-imported", "anthology-built"}
+               "org-node-deleted", "org-tree-imported", "anthology-built", "award-corrected", "award-revoked",
+               "nomination-round-opened", "nominations-confirmed"}
     assert set(signals.all_signals()) == covered
 
 

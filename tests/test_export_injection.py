@@ -56,11 +56,13 @@ NUMBER = re.compile(r"-?\d+([.,]\d+)?")
 # Every route that answers with a file. A spreadsheet export (or a zip holding one) is generated below;
 # the others are listed with the reason they hold no spreadsheet the portal writes.
 SPREADSHEET_ROUTES = {"reports.lampiran3", "reports.lampiran2", "reports.obligations",
-                      "reports.bundle_download", "org.export_tree"}
+                      "reports.bundle_download", "org.export_tree", "rewards.participants"}
 NOT_SPREADSHEETS = {
     "panels.letter": "the decision letter, a PDF",
     "submissions.knowledge_document": "the expert's own uploaded document, served as uploaded",
     "elearning.knowledge_document": "the same uploaded document on the public pages",
+    "rewards.certificate_download": "a certificate, a PDF",
+    "rewards.invitation_letter": "the workshop invitation letter, a PDF",
 }
 DOWNLOAD_WORDS = ("unduh", "ekspor", "export", "download", "dokumen", ".csv", ".xlsx", ".pdf", ".zip", ".ods")
 CLI_EXPORTS = {"export-tree"}
@@ -70,6 +72,7 @@ WRITERS = {
     "portal/reports/exports.py": "builds the recap workbook, saved through spreadsheet_safety.xlsx_bytes",
     "scoring/spreadsheet.py": "the rule",
     "scoring/cli.py": "the results, through quote_frame and protect_workbook",
+    "portal/rewards/invitations.py": "builds the workshop participant list, saved through spreadsheet_safety.xlsx_bytes",
 }
 WRITING = ("csv.writer", "DictWriter", "to_csv(", "to_excel(", "ExcelWriter", "Workbook", "openpyxl",
            "xlsxwriter", "odfpy")
@@ -212,7 +215,8 @@ def test_every_download_route_is_covered_or_not_a_spreadsheet(app):
         if "fmt" in rule.arguments or any(word in rule.rule.lower() for word in DOWNLOAD_WORDS)
     }
     assert downloads == SPREADSHEET_ROUTES | set(NOT_SPREADSHEETS)
-    assert set(RECAP_ROUTES) | {"reports.bundle_download", "org.export_tree"} == SPREADSHEET_ROUTES
+    assert set(RECAP_ROUTES) | {"reports.bundle_download", "org.export_tree", "rewards.participants"} == \
+        SPREADSHEET_ROUTES
     assert set(routes.FORMATS) == {"xlsx", "csv", "pdf"}  # a new format must be checked here
 
 
@@ -393,3 +397,29 @@ def test_account_import_reads_the_apostrophe_and_refuses_bare_formulas(app, make
     ani = db.session.scalar(db.select(User).where(User.email == "a@contoh.id"))
     assert (ani.name, ani.phone, ani.position) == ("-Ani", "+62 812", "=Ketua")
     assert db.session.scalar(db.select(User.phone).where(User.email == "b@contoh.id")) == "+62 813"
+
+
+def test_workshop_participant_list_is_neutralised(client, login, make_tree, make_user):
+    """The participant list of a nomination round: hostile names, positions, phones, provinces and reasons."""
+    from datetime import date
+
+    from portal.models.rewards import Nomination
+    from portal.rewards import operations as reward_ops
+
+    tree = hostile_tree(make_tree)
+    national_dm = make_user(Role.DATA_MANAGER, None, name=HYPERLINK)
+    nomination_round = reward_ops.open_round(national_dm, year=2026, semester=2, quota=3, workshop_name=CMD,
+                                             workshop_date=date(2027, 1, 20), workshop_place=AT)
+    writers = [make_user(Role.WRITER, tree.team["semarang-TF01"], name=name, position=MINUS, phone=PHONE)
+               for name in (HYPERLINK, TAB, QUOTED)]
+    for position, (writer, province, reason) in enumerate(zip(
+            writers, ("jateng", "sulsel", "papua"), (CR, AT, ""), strict=True), 1):
+        db.session.add(Nomination(round_id=nomination_round.id, province_id=tree.province[province].id,
+                                  user_id=writer.id, position=position, proposed=not reason, best_practices=2,
+                                  mean_na=812.5, reason=reason, confirmed_by_id=national_dm.id))
+    db.session.commit()
+    login(national_dm)
+    response = client.get(f"/nominasi/{nomination_round.id}/peserta.xlsx")
+    assert response.status_code == 200
+    check_file("peserta.xlsx", response.data, "rewards.participants",
+               [HYPERLINK, TAB, QUOTED, MINUS, PHONE, CR, AT])

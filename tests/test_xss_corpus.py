@@ -244,6 +244,35 @@ def test_payloads_through_every_form_and_page(app, make_tree, make_user, make_pi
                {"title": packed(150, 0), "description": ALL[:1990]})
     pages.look(None, "/elearning/penghargaan", must_show="&lt;script&gt;")
 
+    # --- rewards: an award corrected and revoked, its certificate's pages; a nomination round ----------------
+    from portal.rewards import certificates
+
+    old_number = certificates.award_number(s.award)
+    pages.post(u["national_dm"], f"/penghargaan/{s.award.id}/koreksi",
+               {"title": packed(150, 2), "recipient_name": packed(150, 4), "description": ALL[:1990],
+                "reason": ALL[:990]})
+    db.session.refresh(s.award)
+    assert s.award.revision == 2 and "<" in s.award.recipient_name
+    new_number = certificates.award_number(s.award)
+    pages.look(u["national_dm"], f"/penghargaan/{s.award.id}", must_show="&lt;script&gt;")
+    pages.look(None, f"/sertifikat/{old_number}", must_show="&lt;")
+    pages.look(None, f"/sertifikat/{new_number}", must_show="&lt;")
+    pages.look(writer_a, f"/elearning/tulisan/{s.published.id}")
+    pages.look(writer_a, f"/sertifikat/{new_number}/unduh", html=False)
+    pages.post(u["national_dm"], f"/penghargaan/{s.award.id}/cabut", {"revoke_reason": ALL[:990]})
+    pages.look(None, f"/sertifikat/{new_number}", must_show="&lt;script&gt;")
+    pages.look(u["national_dm"], f"/penghargaan/{s.award.id}")
+    pages.post(u["national_dm"], "/nominasi/", {"year": "2027", "semester": "1", "quota": "2",
+                                                "workshop_name": packed(190, 5), "workshop_date": "2027-06-01",
+                                                "workshop_place": packed(190, 6)})
+    pages.post(kmw_dm, f"/nominasi/{s.nomination_round.id}/provinsi/{s.province.id}",
+               {"writers": [str(writer_a.id)], "reason": ALL[:990]})
+    pages.look(u["national_dm"], "/nominasi/", must_show="&lt;")
+    for viewer in (kmw_dm, u["national_dm"]):
+        pages.look(viewer, f"/nominasi/{s.nomination_round.id}")
+    pages.look(kmw_dm, f"/nominasi/{s.nomination_round.id}/undangan.pdf", html=False)
+    pages.look(kmw_dm, f"/nominasi/{s.nomination_round.id}/peserta.xlsx", html=False)
+
     # --- knowledge product (expert writes, KMW data manager publishes) -----------------------------------
     pages.post(u["expert"], "/tulisan/produk-pengetahuan",
                {"year": "2026", "title": packed(240, 1), "summary": ALL, "body_md": ALL, "action": "submit"})

@@ -121,7 +121,9 @@ def record_award(piece: Piece, user: User, title: str, description: str = "") ->
     award = Award(piece_id=piece.id, title=title[:200], description=(description or "").strip(),
                   recorded_by_id=user.id)
     db.session.add(award)
-    audit.record("award_recorded", target=f"piece:{piece.id}", detail=title[:200], user_id=user.id)
+    db.session.flush()  # the award's id names its history in the audit log (its corrections and revocation follow)
+    audit.record("award_recorded", target=f"award:{award.id}", detail=f"piece:{piece.id}: {title[:200]}",
+                 user_id=user.id)
     signals.award_recorded.send(award)
     db.session.commit()
     return award

@@ -187,10 +187,12 @@ def confirmations_of(piece_id: int, user_id: int | None) -> tuple[int, bool]:
 
 
 def awards_of(piece_ids: list[int]) -> dict[int, list[Award]]:
+    """The standing awards of each piece (a revoked award is no longer shown; its page and certificate say why)."""
     out: dict[int, list[Award]] = {i: [] for i in piece_ids}
     if piece_ids:
         for award in db.session.scalars(
-            select(Award).where(Award.piece_id.in_(piece_ids)).order_by(Award.recorded_at, Award.id)
+            select(Award).where(Award.piece_id.in_(piece_ids), Award.revoked_at.is_(None))
+            .order_by(Award.recorded_at, Award.id)
         ):
             out[award.piece_id].append(award)
     return out

@@ -24,6 +24,7 @@ from portal.kept import Kept
 from portal.models.pieces import BestPractice
 from portal.page_cache import public_page
 from portal.period import Period
+from portal.rewards import certificates
 from portal.text import render_plain_with_links
 
 MAX_QUERY_CHARS = 200
@@ -136,7 +137,7 @@ def render_piece(piece, comment_form: CommentForm | None = None, status: int = 2
     body = render_template(
         "elearning/piece.html", piece=piece, article=piece_article(piece), comments=queries.comments_of(piece.id),
         confirmations=confirmations, confirmed=confirmed, can_moderate=rules.can_moderate(current_user, piece),
-        **forms,
+        certificates=certificates.downloadable(current_user, piece) if signed_in else [], **forms,
     )
     return cached(body, status)
 

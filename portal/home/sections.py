@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from portal import permissions as perm
 from portal.anthology.rules import may_use_anthology
 from portal.models.people import Role, RoleAssignment
+from portal.rewards import rules as rewards_rules
 
 
 def N_(message: str) -> str:
@@ -45,6 +46,8 @@ def sections(user) -> list[Section]:
         found.append(Section("panels.my_panels", N_("Lembar nilai saya"), Role.PANEL_MEMBER))
     if perm.is_data_manager(user):
         found += [Section(endpoint, label, Role.DATA_MANAGER) for endpoint, label in _MANAGER_SECTIONS]
+    if rewards_rules.can_see_rounds(user):
+        found.append(Section("rewards.rounds", N_("Nominasi lokakarya penulisan"), Role.DATA_MANAGER))
     if may_use_anthology(user):
         found.append(Section("anthology.index", N_("Buku antologi tahunan"), Role.DATA_MANAGER))
     if perm.is_admin(user):

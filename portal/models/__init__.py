@@ -37,4 +37,5 @@ from portal.models.reviews import (  # noqa: F401
     SheetStatus,
     Tier,
 )
+from portal.models.rewards import Nomination, NominationRound  # noqa: F401
 from portal.models.schedule import RunState, ScheduledRun  # noqa: F401

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
@@ -51,7 +51,11 @@ class Confirmation(db.Model):
 
 
 class Award(db.Model):
-    """An award recorded for a national winner (e.g. an invitation to the national writing workshop)."""
+    """An award recorded for a national winner (e.g. an invitation to the national writing workshop).
+
+    The national data manager may correct it (``revision`` goes up: a certificate of an earlier revision then
+    verifies as corrected) or revoke it (with a reason); each change is in the audit log (``award:<id>``).
+    """
 
     __tablename__ = "award"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -60,3 +64,12 @@ class Award(db.Model):
     description: Mapped[str] = mapped_column(Text, default="")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The name printed on the certificate; empty: the piece's writer (``Piece.author_name``).
+    recipient_name: Mapped[str] = mapped_column(String(160), default="", server_default="")
+    revision: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    corrected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    revoke_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    piece = relationship("Piece")
+

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from portal import cycle
 from portal.cycle import current_period
 from portal.extensions import db
+from portal.models.people import Role, RoleAssignment
 from portal.models.pieces import Piece, PieceStatus
 from portal.models.reviews import EntryStatus, Panel, PanelMode, Tier
 from portal.panels import operations as ops
@@ -37,6 +38,9 @@ def _piece(ctx, team, period: str, n: int, submitted_at: datetime) -> Piece:
     piece = db.session.scalar(select(Piece).where(Piece.team_id == team.id, Piece.period == period))
     if piece is not None:
         return piece
+    # Written by the team's demo writer account when it has one (the workshop nominations count per writer).
+    writer_id = db.session.scalar(select(RoleAssignment.user_id).where(
+        RoleAssignment.team_id == team.id, RoleAssignment.role == Role.WRITER).order_by(RoleAssignment.id).limit(1))
     index = ctx.take_text(period, n, len(TEXTS))
     title, theme, body = TEXTS[index]
     kelurahan = team.kelurahan[0].name.replace("Kelurahan ", "") if team.kelurahan else team.city.name
@@ -46,7 +50,8 @@ def _piece(ctx, team, period: str, n: int, submitted_at: datetime) -> Piece:
                   institution_name=f"BKM {kelurahan}", institution_address=f"Jl. Kenanga {n + 2}, {team.city.name}",
                   institution_phone=f"024-760{n:04d}", author_name=AUTHORS[(n + 7) % len(AUTHORS)],
                   author_position="Korkot" if team.code.endswith("KK") else "Fasilitator Kelurahan",
-                  author_place=team.city.name, author_phone=f"0812-2{n:03d}-3000", submitted_at=submitted_at)
+                  author_place=team.city.name, author_phone=f"0812-2{n:03d}-3000", submitted_at=submitted_at,
+                  created_by_id=writer_id)
     db.session.add(piece)
     db.session.flush()
     plan_photos(piece, index, kelurahan, count=2)

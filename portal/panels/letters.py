@@ -40,9 +40,11 @@ def next_letter_number(panel: Panel, day: date) -> str:
     return f"{seq:03d}/{issuer}/BP/{ROMAN[day.month - 1]}/{day.year}"
 
 
-class _Letter(FPDF):
-    def __init__(self) -> None:
-        super().__init__(format="A4")
+class LetterPdf(FPDF):
+    """An A4 page with the embedded DejaVu fonts (Indonesian text), for the letters of every feature."""
+
+    def __init__(self, orientation: str = "P") -> None:
+        super().__init__(orientation=orientation, format="A4")
         self.set_margins(20, 18, 20)
         self.set_auto_page_break(True, 18)
         if (DEJAVU / "DejaVuSans.ttf").exists():
@@ -76,7 +78,7 @@ class _Letter(FPDF):
         self.ln(3)
 
 
-def _na(value: float | None) -> str:
+def format_na(value: float | None) -> str:
     return "-" if value is None else f"{value:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".")
 
 
@@ -95,7 +97,7 @@ def _korkot_entries(panel: Panel) -> list[Entry]:
 
 def _piece_row(entry: Entry, n: int) -> list[str]:
     piece = entry.piece
-    return [str(n), piece.title, f"{piece.team.name}, {piece.team.city.name}", _na(entry.na)]
+    return [str(n), piece.title, f"{piece.team.name}, {piece.team.city.name}", format_na(entry.na)]
 
 
 def letter_pdf(panel: Panel) -> bytes:
@@ -103,7 +105,7 @@ def letter_pdf(panel: Panel) -> bytes:
     pieces it declares are the recorded decision (``Entry.passed``, ``Entry.selected``)."""
     rubric = scoring_adapter.panel_rubric(panel)
     passing_grade = rubric.passing_grade
-    pdf = _Letter()
+    pdf = LetterPdf()
     month = panel.period.label()
     policy = tiers.policy(panel.tier)
     node = rules.node_of(panel)

@@ -14,6 +14,7 @@ from portal.ids import int_arg
 from portal.models.org import Team
 from portal.models.pieces import Piece, PieceStatus
 from portal.panels.rules import receiving_panel_key
+from portal.rewards import certificates
 from portal.submissions import bp, operations, queries
 from portal.submissions.field_texts import field_texts
 from portal.submissions.forms import ActionForm, PieceForm
@@ -200,6 +201,7 @@ def view(piece_id: int):
     piece = load_piece(piece_id)
     editable = perm.can_edit_piece(current_user, piece)
     return render_template("submissions/view.html", piece=piece, editable=editable, action_form=ActionForm(),
+                           certificates=certificates.downloadable(current_user, piece),
                            writing_open=editable and operations.is_writing_open(piece),
                            reasons=queries.return_reasons(piece) if editable else "")
 
