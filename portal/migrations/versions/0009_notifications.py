@@ -8,13 +8,13 @@ portal); a category turned off becomes portal only.
 mail_digest: one row per user and local day on which a digest was made (unique), with its outbox message.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0007"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 

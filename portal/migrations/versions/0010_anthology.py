@@ -2,13 +2,13 @@
 anthology_piece (the chosen pieces in their order)
 
 Revision ID: 0010
-Revises: 0007
+Revises: 0009
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0010"
-down_revision = "0007"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 

@@ -7,13 +7,13 @@ the six months whose best practices count, the invitation letter's number). nomi
 delegates of a round.
 
 Revision ID: 0011
-Revises: 0007
+Revises: 0010
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0007"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
