@@ -173,6 +173,7 @@ GETS = [
     _get("submissions.view", lambda s: f"/tulisan/{s.draft.id}/lihat", allow("writer_a", SMG, anon="deny")),
     _get("submissions.view", lambda s: f"/tulisan/{s.sub_m.id}/lihat", allow("other_panel", KMWB, anon="deny")),
     _get("submissions.photo", lambda s: f"/tulisan/foto/{s.photo.id}/thumb", allow("writer_a", SMG, anon="deny")),
+    _get("submissions.photo_webp", lambda s: f"/tulisan/foto/{s.photo.id}/thumb.webp", allow("writer_a", SMG, anon="deny")),
     _get("submissions.word_review", lambda s: f"/tulisan/{s.draft.id}/impor-word/{s.word_key}", allow("writer_a")),
     _get("submissions.word_picture", lambda s: f"/tulisan/{s.draft.id}/impor-word/{s.word_key}/gambar/1",
          allow("writer_a")),

@@ -154,6 +154,8 @@ def test_panel_work_announces_members_entries_returns_and_sheets(app, make_tree,
     pool = make_pool(make_user, 3, tree.city["demak"])
     outsider = make_user(Role.PANEL_MEMBER, tree.city["semarang"])
     panel = panel_ops.open_panel(Tier.CITY, PERIOD, admin, city=tree.city["demak"])
+    assert caught == []  # opening collects nothing: the scheduled step does, at the end of the 15th
+    panel_ops.collect_city_entries(panel.id, admin)
     assert caught == [("entries-collected", panel, {"count": 2})]
     ids = [m.id for m in pool]
     with pytest.raises(panel_ops.PanelError):
