@@ -24,7 +24,7 @@ ROLES = ("anonymous", "admin", "writer_a", "expert", "city_panel", "national_dm"
 # Valid values for the arguments that are not ids.
 OTHER_ARGUMENTS = {"level": "kota", "period": "2026-11", "token": "tidak-ada", "lang": "id", "fmt": "xlsx",
                    "job_id": "tidak-ada", "variant": "thumb", "filename": "css/portal.css",
-                   "key": "tidak-ada", "kind": "pdf"}
+                   "key": "tidak-ada", "kind": "pdf", "number": "BPA-1-1-TIDAKASLI"}
 
 # Every query-string parameter the portal reads as a number.
 NUMERIC_QUERY = ("tim", "tahun", "hal", "halaman", "induk", "provinsi")
