@@ -163,6 +163,28 @@ def _fill_every_table() -> dict:
     db.session.add(Notification(user_id=users[2].id, category="reminder", title="Pengingat", body="",
                                 link="https://bp.contoh.id/tulisan/", delivery=DeliveryMode.DIGEST,
                                 digest_id=digest.id, created_at=now))
+    from datetime import date as calendar_day
+
+    from portal.models.books import AnthologyBook, AnthologyPiece
+    from portal.models.rewards import Nomination, NominationRound
+    from portal.models.schedule import RunState, ScheduledRun
+
+    db.session.add(ScheduledRun(step="collect_city", node_kind="city", node_id=team.city_id, period="2025-01",
+                                due_at=now, state=RunState.DONE, attempt=1, started_at=now, finished_at=now,
+                                counts_json='{"entries": 1}', error=""))
+    book = AnthologyBook(year=2025, scope_key="national", title="Antologi «2025»", foreword="Kata pengantar\r\n",
+                         page_format="A5", created_at=now, updated_at=now)
+    db.session.add(book)
+    db.session.flush()
+    db.session.add(AnthologyPiece(book_id=book.id, piece_id=piece.id, position=1))
+    nomination_round = NominationRound(year=2025, semester=1, quota=2, workshop_name="Lokakarya", opened_at=now,
+                                       workshop_date=calendar_day(2025, 7, 1), workshop_place="Jakarta",
+                                       first_period="2025-01", last_period="2025-06", letter_number="001/BP/2025")
+    db.session.add(nomination_round)
+    db.session.flush()
+    db.session.add(Nomination(round_id=nomination_round.id, province_id=team.city.province_id, user_id=users[1].id,
+                              position=1, proposed=False, best_practices=2, mean_na=801.5, reason="ganti",
+                              confirmed_at=now))
     from portal import audit
 
     audit.record("score_changed", target=f"sheet:{sheet.id}", detail="2: 6 -> 8", user_id=users[10].id)
