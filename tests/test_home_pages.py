@@ -115,7 +115,7 @@ def test_favicon_is_served_with_caching(client):
     assert "max-age=604800" in svg.headers["Cache-Control"]
     page = client.get("/akun/masuk").get_data(as_text=True)
     assert 'rel="icon" href="/favicon.svg" type="image/svg+xml"' in page and 'href="/favicon.ico"' in page
-    assert 'class="brand-mark"' in page  # the wordmark's mark, inline
+    assert 'class="brand-mark"' in page  # the wordmark's mark
 
 
 # --- the writer's month ----------------------------------------------------------------------------------------
