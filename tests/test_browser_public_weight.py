@@ -82,11 +82,12 @@ def visit(browser, url: str, viewport: dict, shot: str):
         crossed = request.sizes()["responseBodySize"] + request.sizes()["responseHeadersSize"]
         if request.resource_type == "image":
             sizes["image"] += crossed
-            types.append(response.headers.get("content-type", ""))
-            urls.append(request.url)
+            if "/tulisan/foto/" in request.url:  # the photos (not the header's wordmark)
+                types.append(response.headers.get("content-type", ""))
+                urls.append(request.url)
         else:
             sizes["other"] += crossed
-    in_page = page.locator("img").count()
+    in_page = page.locator("img[src*='/tulisan/foto/']").count()
     context.close()
     return sizes, types, in_page, urls
 
