@@ -104,7 +104,10 @@ def test_the_queue_is_made_when_first_used(app):
     assert set(queue.huey._registry._registry) == {"portal.jobs.run_job", "portal.jobs.reap_stale_jobs",
                                                    "portal.jobs.sweep_finished_jobs",
                                                    "portal.mail.delivery.deliver_mail",
-                                                   "portal.mail.delivery.deliver_due_mail"}
+                                                   "portal.mail.delivery.deliver_due_mail",
+                                                   "portal.notifications.operations.send_daily_digests",
+                                                   "portal.schedule.engine.schedule_tick",
+                                                   "portal.schedule.engine.schedule_tick_periodic"}
     assert os.path.exists(path)
 
 
