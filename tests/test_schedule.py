@@ -30,8 +30,12 @@ def at(moment: datetime) -> datetime:
     return moment
 
 
+SCHEDULED_CATEGORIES = ("reminder", "missed_month", "sheet_reminder", "deadline_passed")
+
+
 class Outbox:
-    """The messages queued since the last look: [(recipient, category)] (sorted), each seen once."""
+    """The messages the scheduled steps queued since the last look: [(recipient, category)] (sorted), each seen
+    once. (What the operations themselves tell, a receipt when a piece is submitted say, is not theirs.)"""
 
     def __init__(self):
         self.seen = 0
@@ -41,7 +45,7 @@ class Outbox:
                                   .where(OutboxMessage.id > self.seen).order_by(OutboxMessage.id)).all()
         if rows:
             self.seen = rows[-1].id
-        return sorted((r.recipient, r.category) for r in rows)
+        return sorted((r.recipient, r.category) for r in rows if r.category in SCHEDULED_CATEGORIES)
 
     def last(self, recipient: str, category: str) -> OutboxMessage:
         return db.session.scalars(db.select(OutboxMessage).where(OutboxMessage.recipient == recipient,
