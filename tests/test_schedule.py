@@ -11,7 +11,7 @@ import pytest
 from portal import clock
 from portal.extensions import db
 from portal.jobs import real_now
-from portal.models.mail import OutboxMessage
+from portal.models.mail import Notification, OutboxMessage
 from portal.models.people import Role
 from portal.models.reviews import Entry, PanelStatus, Tier
 from portal.models.schedule import RunState, ScheduledRun
@@ -83,6 +83,11 @@ def month(app, make_tree, make_user, make_piece):
     return tree, u, pieces, outbox
 
 
+def last_notification(user, category: str) -> Notification:
+    return db.session.scalars(db.select(Notification).where(
+        Notification.user_id == user.id, Notification.category == category).order_by(Notification.id.desc())).first()
+
+
 def test_a_month_in_wib_and_wit_tells_each_person_once(app, month, make_user, make_piece):
     tree, u, pieces, outbox = month
     e = {k: v.email for k, v in u.items()}
@@ -124,6 +129,9 @@ def test_a_month_in_wib_and_wit_tells_each_person_once(app, month, make_user, ma
     missed = outbox.last(e["dm_jay"], "missed_month")
     assert "TF 01 Kota Jayapura" in missed.text_body and "Tim Korkot Kota Jayapura" in missed.text_body
     assert "TF 02 Kota Jayapura" not in missed.text_body
+    # the notification in the portal says the same, not only its title
+    note = last_notification(u["dm_jay"], "missed_month")
+    assert "2 tim di Kota Jayapura tidak mengirim tulisan" in note.body and "TF 01 Kota Jayapura" in note.body
 
     # A Semarang piece submitted at 23.00 WIB is still on time, and collected with the others at midnight WIB.
     at(datetime(2026, 12, 15, 23, 0, tzinfo=WIB))
@@ -154,6 +162,7 @@ def test_a_month_in_wib_and_wit_tells_each_person_once(app, month, make_user, ma
     assert outbox.new() == sorted([(pool[1].email, "sheet_reminder"), (pool[2].email, "sheet_reminder")])
     sheet_mail = outbox.last(pool[1].email, "sheet_reminder")
     assert "3 lembar nilai" in sheet_mail.text_body and f"/penilaian/panel/{sem_panel.id}" in sheet_mail.text_body
+    assert "Anda belum mengirim 3 lembar nilai" in last_notification(pool[1], "sheet_reminder").body
 
     # The 20th has ended in both zones and neither panel decided: each data manager is told, once.
     at(datetime(2026, 12, 21, 0, 0, 30, tzinfo=WIB))
@@ -161,6 +170,7 @@ def test_a_month_in_wib_and_wit_tells_each_person_once(app, month, make_user, ma
     scheduled_tick()
     assert outbox.new() == sorted([(e["dm_sem"], "deadline_passed"), (e["dm_jay"], "deadline_passed")])
     assert runs("deadline_city")[f"city:{sem.id}"].counts == {"open_panels": 1, "messages": 1}
+    assert "sudah lewat, tetapi panel belum diputuskan" in last_notification(u["dm_sem"], "deadline_passed").body
     assert all(r.state == RunState.DONE for r in runs("deadline_city").values())
     # December's reminders, all told: one per reminder step to each writer whose team had nothing in.
     reminders = db.session.scalars(db.select(OutboxMessage.recipient).where(

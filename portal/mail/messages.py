@@ -72,7 +72,9 @@ def missed_month(user: User, *, city: str, month: str, teams: list[str], city_id
                  period: str) -> OutboxMessage | None:
     """A city data manager's list of the city's teams that submitted no piece for the month (after the 15th)."""
     return queue_message(user, "missed_month", "missed_month", _l("Tim yang tidak mengirim tulisan %(month)s: %(city)s"),
-                         city=city, month=month, teams=teams, count=len(teams),
+                         summary=_l("Batas waktu tulisan bulan %(month)s sudah lewat. %(count)s tim di %(city)s tidak "
+                                    "mengirim tulisan:"),
+                         details=list(teams), city=city, month=month, teams=teams, count=len(teams),
                          link=portal_url("reports.lampiran3", city_id=city_id, periode=period))
 
 
@@ -80,6 +82,8 @@ def sheet_reminder(user: User, *, panel: str, month: str, count: int, deadline: 
                    panel_id: int) -> OutboxMessage | None:
     """A panel member's reminder, two days before the panel's date, of the sheets not submitted yet."""
     return queue_message(user, "sheet_reminder", "sheet_reminder", _l("Pengingat: lembar nilai %(panel)s %(month)s"),
+                         summary=_l("Anda belum mengirim %(count)s lembar nilai di %(panel)s untuk bulan %(month)s. "
+                                    "Panel memutuskan paling lambat %(deadline)s."),
                          panel=panel, month=month, count=count, deadline=deadline,
                          link=portal_url("panels.panel", panel_id=panel_id))
 
@@ -90,6 +94,9 @@ def deadline_passed(user: User, *, panel: str, month: str, panel_id: int | None,
     link = portal_url("panels.panel", panel_id=panel_id) if panel_id else portal_url("panels.manage", bulan=period)
     return queue_message(user, "deadline_passed", "deadline_passed",
                          _l("Tenggat lewat: %(panel)s %(month)s belum diputuskan"),
+                         summary=_l("Tenggat %(panel)s untuk bulan %(month)s sudah lewat, tetapi panel belum "
+                                    "diputuskan. Lengkapi penilaian dan minta ketua menutup panel.") if panel_id else
+                         _l("Tenggat %(panel)s untuk bulan %(month)s sudah lewat, tetapi panelnya belum dibuka."),
                          panel=panel, month=month, opened=panel_id is not None, link=link)
 def piece_receipt(user: User, piece, *, receiver) -> OutboxMessage | None:
     """A writer's receipt: the team's piece was submitted (to whom, for which month)."""
