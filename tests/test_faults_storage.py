@@ -11,6 +11,7 @@ The upload endpoints (every place a request's file ends up on disk), each covere
   POST /tulisan/<id>  photo_1..photo_5    photos sent with the piece form (no JavaScript)
   POST /tulisan/<id>  media               the file of a media piece (audio, video, graphics)
   POST /tulisan/produk-pengetahuan        a knowledge product's document
+  POST /tulisan/<id>/impor-word           a Word document kept for the writer's review
 The CSV imports (organisation tree, accounts) read their file in memory and store nothing.
 """
 from __future__ import annotations
@@ -31,6 +32,7 @@ from portal.models.pieces import KnowledgeProduct, MediaFile, Photo, Piece
 from portal.submissions import knowledge
 from portal.timeutil import now_utc
 from tests.builders_submissions import complete_fields, jpeg, mp3_with_xing, pdf_document
+from tests.builders_word import word_document
 
 PORTAL = Path(__file__).resolve().parent.parent / "portal"
 FULL = "Penyimpanan penuh"
@@ -196,6 +198,23 @@ def test_replacing_a_document_on_a_refusing_disk_keeps_the_old_one(client, make_
     assert product.title == "Modul revisi" and product.document_key == kept
 
 
+def test_word_document_keeps_what_was_typed_and_the_piece(client, writer, fault):
+    """The document cannot be kept for review: the text typed with it is saved, nothing is imported or left."""
+    assert _form_post(client, writer.piece.id, {}, body_md="Teks yang sudah ada.").status_code == 302
+    fault.refuse()
+    data = dict(complete_fields(), version=str(_fresh(writer.piece.id).version), action="import_word",
+                title="Judul yang baru saya ketik", body_md="Teks yang sudah ada.")
+    data["word_file"] = (BytesIO(word_document()), "naskah.docx")
+    response = client.post(f"/tulisan/{writer.piece.id}/impor-word", data=data, content_type="multipart/form-data")
+    assert response.status_code == 303 and response.headers["Location"] == f"/tulisan/{writer.piece.id}"
+    assert response.headers["Retry-After"].isdigit()  # the form, not the POST-only import address
+    piece = _fresh(writer.piece.id)
+    assert piece.title == "Judul yang baru saya ketik" and piece.body_md == "Teks yang sudah ada."
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert fault.message in page and "Judul yang baru saya ketik" in page
+    _no_partial_files(fault.root)
+
+
 @pytest.mark.parametrize("fault", ["read-only"], indirect=True)  # the one fault that also refuses removals
 def test_deleting_a_photo_on_a_read_only_disk_still_deletes_it(client, writer, fault):
     """The row goes; the file the disk will not remove is left for cleanup-uploads (and logged)."""
@@ -228,8 +247,6 @@ def test_every_upload_endpoint_is_listed_here():
     """A new place that stores a request's file must be added to the tests above (and to the list at the top)."""
     readers = {f"{path.relative_to(PORTAL)}:{name}" for path in PORTAL.rglob("*.py")
                for name in _functions_reading(path, "request.files")}
-    # word_upload: its storage refusal goes through the same write_atomic and PortalError handler; a full-disk test
-    # of its own is still to be written (issue #19's note).
     assert readers == {"submissions/routes_files.py:upload_photo", "submissions/routes.py:_save_uploads",
                        "submissions/routes_manage.py:knowledge_product", "submissions/routes_word.py:word_upload"}
     writers = {f"{path.relative_to(PORTAL)}:{name}" for path in PORTAL.rglob("*.py")

@@ -13,6 +13,7 @@ from flask_login import current_user, login_required
 from portal.extensions import db
 from portal.failures import refused_back_to
 from portal.models.pieces import Piece, PieceStatus
+from portal.storage import StorageUnavailable
 from portal.submissions import bp, operations, word_import
 from portal.submissions.forms import ActionForm, PieceForm
 from portal.submissions.routes import _int, _render_edit, typed_fields
@@ -59,7 +60,11 @@ def word_upload(piece_id: int):
     except operations.VersionConflict as exc:
         db.session.rollback()
         return _render_edit(piece, form, conflict=str(exc), status=409)
-    pending = word_import.keep_for_review(current_user, piece, converted, upload.filename)
+    try:
+        pending = word_import.keep_for_review(current_user, piece, converted, upload.filename)
+    except StorageUnavailable as exc:  # the text typed is saved above; back to the form, not this POST-only address
+        flash(exc.message, "error")
+        return redirect(url_for("submissions.edit", piece_id=piece.id), code=303), {"Retry-After": "300"}
     return redirect(url_for("submissions.word_review", piece_id=piece.id, key=pending.key))
 
 
