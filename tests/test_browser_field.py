@@ -125,6 +125,11 @@ def test_text_typed_offline_is_offered_back_after_a_reload_and_saved_online(brow
     server_title = page.input_value("input[name=title]")
     captions = page.locator("#photo-list input[data-caption-id]")
     has_caption = captions.count() > 0
+    key = "bp-draft:" + page.get_attribute("#piece-form", "data-draft-key")
+    # A second tab of the portal: what it reads from localStorage is what the browser itself holds (a tab's own
+    # reads come from its renderer's copy), so it tells when the typed text would survive the first tab's crash.
+    other_tab = context.new_page()
+    other_tab.goto(demo_server + "/elearning/")
 
     context.set_offline(True)
     page.fill("input[name=title]", "Sumur resapan RW 05: ditulis tanpa sinyal")
@@ -136,17 +141,24 @@ def test_text_typed_offline_is_offered_back_after_a_reload_and_saved_online(brow
     assert status(page) == ON_DEVICE
     assert page.get_attribute("#autosave-status", "aria-live") == "polite"
     page.wait_for_function("() => Object.keys(localStorage).some(k => k.startsWith('bp-draft:'))")
+    other_tab.wait_for_function("key => (JSON.parse(localStorage.getItem(key) || '{}').author_place) === 'Kota Semarang'",
+                                arg=key)
     shot(page, f"offline-typing-{viewport['width']}", "textarea[name=body_md]")
-    page.close()  # the browser is killed without a signal (no unload handlers run): a crash
+    kept = local_drafts(page)[key]
+    page.close()  # the tab is killed without a signal (no unload handlers run): a crash
     context.set_offline(False)
-    page = context.new_page()
+    page = other_tab
     page.errors = []
     page.on("pageerror", lambda e: page.errors.append(str(e)))
     page.goto(url)
     captions = page.locator("#photo-list input[data-caption-id]")
 
     offer = page.locator("#draft-offer")
-    offer.wait_for()
+    try:
+        offer.wait_for(timeout=20_000)
+    except Exception as exc:  # say why: the copy gone, or kept on another version than the server's
+        raise AssertionError(f"no offer: kept {kept}; now on the device {local_drafts(page)}; the page's version "
+                             f"{page.input_value('input[name=version]')}; errors {page.errors}") from exc
     assert "Ada teks yang belum tersimpan dari" in offer.inner_text()
     assert page.input_value("input[name=title]") == server_title  # offered, not imposed
     shot(page, f"draft-offer-{viewport['width']}", "#draft-offer")
