@@ -1,4 +1,5 @@
 """The writer's cycle through the pages: start, save, submit, withdraw, late work, conflicts, wrong users."""
+import re
 from datetime import UTC, datetime
 from io import BytesIO
 from zoneinfo import ZoneInfo
@@ -145,6 +146,25 @@ def test_draft_after_deadline_moves_to_next_month(client, login, world, clock, m
     assert post_form(client, piece, action="submit").status_code == 302
     db.session.refresh(piece)
     assert piece.status == PieceStatus.SUBMITTED and piece.period == "2026-12"
+
+
+def test_opening_a_late_draft_directly_gives_the_form_the_moved_version(client, login, world, clock, make_piece):
+    """From a bookmark or a reminder's link, straight to the form: the draft moves on opening, and the form carries
+    the version after the move, so the writer's first save is not refused as someone else's change."""
+    _tree, team, writer, _ = world
+    piece = make_piece(team, period="2026-11", status="draft")
+    before = piece.version
+    clock(at("Asia/Jakarta", 2026, 11, 16, 8, 0))
+    login(writer)
+    body = client.get(f"/tulisan/{piece.id}").get_data(as_text=True)
+    db.session.refresh(piece)
+    assert piece.period == "2026-12" and piece.version != before
+    shown = re.search(r'name="version"[^>]*value="(\d+)"', body) or re.search(r'value="(\d+)"[^>]*name="version"', body)
+    assert shown and int(shown.group(1)) == piece.version
+    response = post_form(client, piece, title="Disimpan setelah dipindah")
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    db.session.refresh(piece)
+    assert piece.title == "Disimpan setelah dipindah"
 
 
 def test_late_submit_goes_to_next_month(client, login, world, clock, make_piece):

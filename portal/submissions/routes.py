@@ -84,12 +84,13 @@ def edit(piece_id: int):
     piece = load_piece(piece_id, edit=True)
     if piece.status == PieceStatus.SUBMITTED:
         return redirect(url_for("submissions.view", piece_id=piece.id))
-    form = PieceForm(obj=piece if request.method == "GET" else None)
     if request.method == "GET":
+        operations.roll_over_late_drafts(piece.team)  # first: a draft that moves gets a new version
+        form = PieceForm(obj=piece)
         form.form.data = piece.form.value
         form.version.data = piece.version
-        operations.roll_over_late_drafts(piece.team)
         return _render_edit(piece, form)
+    form = PieceForm()
     return _handle_post(piece, form)
 
 
