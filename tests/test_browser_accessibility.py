@@ -1,0 +1,382 @@
+"""Accessibility in a real browser: axe-core over every page type each role uses, at phone and desktop width.
+
+The demo is served by gunicorn (one server for the module) and opened in Debian's Chromium. For each role one
+browser context signs in with a demo account and crawls the real links of its pages, breadth first from its
+home (the header's menu is part of every page): one address per route pattern (numbers and months in the path
+count as the same page), leaving out downloads (PDF, xlsx, feeds, photos, documents), the language switch and
+whatever is not HTML. A few starting points that only forms or mail lead to are added by hand. axe-core
+(``axe-playwright-python``, which carries axe's script) checks each page at 1280x900 and again at 360x780, and
+any violation of any impact fails the test, listed by rule, impact, selectors and address.
+
+The keyboard test at the end does a writer's month with the keyboard alone: the skip link, the piece form,
+a photo, save, submit, the submitted state; the focused element always shows a visible focus indicator.
+Screenshots go to ``test-artifacts/`` (``a11y-*.png``).
+"""
+from __future__ import annotations
+
+import re
+import time
+from collections import deque
+from pathlib import Path
+from urllib.parse import urldefrag, urlsplit
+
+import pytest
+
+from tests.browser_support import (
+    chromium,
+    flask_cli,
+    live_server,
+    require_browser,
+    screenshot,
+    server_env,
+    throwaway_database,
+)
+
+pytestmark = pytest.mark.browser
+
+PASSWORD = "demo-portal-2026"
+PHONE = {"width": 360, "height": 780}
+DESKTOP = {"width": 1280, "height": 900}
+
+# role: (demo account or None for an anonymous visitor, extra starting points beside "/")
+ROLES = {
+    "anonymous": (None, ["/elearning/", "/elearning/nasional", "/elearning/provinsi", "/elearning/cari?q=air",
+                         "/elearning/produk-pengetahuan", "/elearning/buku", "/sertifikat/", "/akun/masuk",
+                         "/akun/daftar", "/akun/lupa-sandi"]),
+    "reader": ("pembaca@demo.bp.id", ["/elearning/nasional", "/elearning/cari?q=air", "/elearning/notifikasi"]),
+    "writer": ("tf01.semarang@demo.bp.id", ["/tulisan/", "/akun/kata-sandi", "/akun/pemberitahuan"]),
+    "writer_korkot": ("korkot.semarang@demo.bp.id", ["/tulisan/"]),
+    "expert": ("ta.jateng@demo.bp.id", ["/tulisan/produk-pengetahuan", "/elearning/produk-pengetahuan/menunggu"]),
+    "panel_city_chair": ("penilai1.semarang@demo.bp.id", ["/penilaian/"]),
+    "panel_city_member": ("penilai2.semarang@demo.bp.id", ["/penilaian/"]),
+    "panel_kmw": ("penilai2.jateng@demo.bp.id", ["/penilaian/"]),
+    "panel_kmp": ("penilai2.kmp@demo.bp.id", ["/penilaian/"]),
+    "dm_city": ("data.semarang@demo.bp.id", ["/laporan/", "/penilaian/kelola", "/akun-pengguna/"]),
+    "dm_kmw": ("data.jateng@demo.bp.id", ["/laporan/", "/laporan/kemajuan", "/penilaian/kelola",
+                                          "/elearning/produk-pengetahuan/menunggu"]),
+    "dm_kmp": ("data.kmp@demo.bp.id", ["/laporan/", "/laporan/kemajuan", "/nominasi/", "/antologi/",
+                                       "/antologi/2026/nasional", "/elearning/moderasi"]),
+    "admin": ("admin@demo.bp.id", ["/admin/struktur/", "/admin/surat-keluar/", "/admin/audit/",
+                                   "/admin/rubrik/", "/admin/langkah-terjadwal/", "/akun-pengguna/",
+                                   "/laporan/kemajuan", "/sertifikat/BP-0000-0000"]),
+}
+
+# Addresses not crawled: files, feeds, the language switch (it changes the session), sign-out.
+SKIP = re.compile(r"(\.(pdf|xlsx|csv|atom|epub|docx|zip|ico|svg|png|jpe?g|webp)$)|/unduh(/|$)|/dokumen$|"
+                  r"/tulisan/foto/|/static/|/akun/bahasa/|/keluar|/media$|/gambar/|/ekspor$|"
+                  r"/elearning/buku/\d+/")
+# Signed-in roles see the public e-learning pages too; the anonymous visitor, the reader and the national data
+# manager (who moderates comments and records awards there) follow their links, the others check the e-learning
+# home and what their own pages link to there.
+PUBLIC = re.compile(r"^/elearning/")
+PUBLIC_IN_DEPTH = {"anonymous", "reader", "dm_kmp"}
+MAX_PAGES = 60  # per role, a guard against a crawl that runs away
+
+
+def pattern(path: str, role: str = "admin") -> str:
+    """One route pattern per page type: numbers, months and certificate numbers in the path are placeholders.
+    The organisation tree's levels share their list and node pages: one level is checked; the administrator,
+    who manages the tree, also has each level's forms checked (their fields differ)."""
+    path = re.sub(r"/\d{4}-\d{2}(?=/|$)", "/<bulan>", path)
+    if role != "admin" or not re.search(r"/(baru|ubah)$", path):
+        path = re.sub(r"^/admin/struktur/(?!impor|ekspor)[a-z]+/", "/admin/struktur/<tingkat>/", path)
+    path = re.sub(r"/\d+(?=/|$)", "/<n>", path)
+    return re.sub(r"^/sertifikat/[^/]+$", "/sertifikat/<nomor>", path)
+
+
+def same_origin_links(page, base: str) -> list[str]:
+    hrefs = page.eval_on_selector_all("a[href]:not([download])", "els => els.map(e => e.href)")
+    links = []
+    for href in hrefs:
+        href = urldefrag(href).url
+        if href.startswith(base) and not SKIP.search(urlsplit(href).path):
+            links.append(href)
+    return links
+
+
+def check_page(axe, page) -> list[dict]:
+    """axe at desktop, then at phone width on the same page; each violation with the width it was seen at."""
+    found = []
+    page.evaluate(axe.axe_script)  # once per page; axe.run() of the package would inject it on every run
+    for viewport in (DESKTOP, PHONE):
+        page.set_viewport_size(viewport)
+        results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        for violation in results["violations"]:
+            found.append({"width": viewport["width"], **violation})
+    return found
+
+
+def describe(url: str, violations: list[dict]) -> str:
+    """One line per rule and element set, with the widths it was seen at."""
+    grouped: dict[tuple, list[int]] = {}
+    for v in violations:
+        targets = "; ".join(" ".join(map(str, node["target"])) for node in v["nodes"][:6])
+        more = f" (+{len(v['nodes']) - 6} more)" if len(v["nodes"]) > 6 else ""
+        grouped.setdefault((v["impact"], v["id"], v["help"], targets + more), []).append(v["width"])
+    lines = [f"  [{impact}] {rule} at {'/'.join(f'{w}px' for w in widths)}: {help_} -- {targets}\n      {url}"
+             for (impact, rule, help_, targets), widths in grouped.items()]
+    return "\n".join(lines)
+
+
+def sign_in(page, base: str, email: str) -> None:
+    page.goto(base + "/akun/masuk")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    with page.expect_navigation():
+        page.click("button[type=submit].primary")
+    assert "/akun/masuk" not in page.url, f"login failed for {email}"
+
+
+@pytest.fixture(scope="module")
+def demo_server(tmp_path_factory):
+    require_browser()
+    tmp = tmp_path_factory.mktemp("a11y")
+    instance = tmp / "instance"
+    instance.mkdir()
+    (instance / "config.py").write_text('LOGIN_RATE_LIMIT = "200 per minute"\n')  # every role signs in
+    with throwaway_database(tmp) as url:
+        env = server_env(url, instance)
+        flask_cli(env, "db-upgrade")
+        flask_cli(env, "load-demo")
+        with live_server(env) as base:
+            yield base
+
+
+@pytest.fixture(scope="module")
+def browser(demo_server):
+    with chromium() as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def axe():
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+CHECKED: dict[str, list[str]] = {}  # role -> patterns checked, for the summary at the end
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_every_page_of_the_role_has_no_axe_violation(demo_server, browser, axe, role):
+    email, starts = ROLES[role]
+    base = demo_server
+    context = browser.new_context(viewport=DESKTOP)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    started = time.monotonic()
+    try:
+        if email:
+            sign_in(page, base, email)
+        queue = deque((base + path, 0) for path in ["/", *starts])
+        seen: set[str] = set()
+        problems: list[str] = []
+        while queue and len(seen) < MAX_PAGES:
+            url, depth = queue.popleft()
+            path = urlsplit(url).path
+            key = pattern(path, role)
+            if key in seen:
+                continue
+            seen.add(key)
+            response = page.goto(url)
+            if response is None or "text/html" not in (response.headers.get("content-type") or ""):
+                continue
+            assert response.status < 500, f"{url}: {response.status}"
+            page.wait_for_load_state()
+            violations = check_page(axe, page)
+            if violations:
+                problems.append(describe(page.url, violations))
+            public_only = role not in PUBLIC_IN_DEPTH and PUBLIC.match(path)
+            if depth < 4 and not public_only:
+                for link in same_origin_links(page, base):
+                    if pattern(urlsplit(link).path, role) not in seen:
+                        queue.append((link, depth + 1))
+        CHECKED[role] = sorted(seen)
+        print(f"\n{role}: {len(seen)} page types in {time.monotonic() - started:.1f}s: {', '.join(sorted(seen))}")
+        assert not problems, f"axe violations for {role}:\n" + "\n".join(problems)
+    finally:
+        context.close()
+
+
+# --- the writer's month by keyboard alone ------------------------------------------------------------------
+
+FOCUS = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return null;
+  const s = getComputedStyle(e), r = e.getBoundingClientRect();
+  return {tag: e.tagName.toLowerCase(), id: e.id, name: e.getAttribute("name") || "", type: e.type || "",
+          text: (e.innerText || e.value || e.getAttribute("aria-label") || "").trim().slice(0, 60),
+          ring: (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) >= 2) || s.boxShadow !== "none",
+          shown: r.width > 0 && r.height > 0 && s.visibility !== "hidden"};
+}"""
+
+SENTENCES = [
+    "Warga Kemijen berkumpul di balai RW setiap Kamis malam untuk membahas saluran yang tersumbat.",
+    "Fasilitator mendampingi relawan memetakan rumah yang belum mendapat air bersih.",
+    "Badan Keswadayaan Masyarakat mengumumkan penggunaan dana di papan informasi dekat masjid.",
+    "Ibu-ibu kader mengajak tetangga ikut kerja bakti dan menyiapkan konsumsi secara bergiliran.",
+    "Setelah tiga bulan genangan berkurang dan anak-anak kembali bermain di gang tanpa takut sakit.",
+]
+
+
+def long_text() -> str:
+    """About 560 words of Markdown (the form asks for at least 500)."""
+    paragraphs = [" ".join(SENTENCES[(p + i) % len(SENTENCES)] for i in range(8)) for p in range(6)]
+    return "## Cerita dari Kemijen\n\n" + "\n\n".join(paragraphs)
+
+
+def focused(page) -> dict:
+    """What has the focus; it must show a visible ring (outline of 2px or more, or a box shadow)."""
+    state = page.evaluate(FOCUS)
+    assert state is not None, "the focus was lost (it is on the page body)"
+    assert state["shown"], f"the focused element is not on screen: {state}"
+    assert state["ring"], f"the focused element shows no focus indicator: {state}"
+    return state
+
+
+def tab_to(page, matches, *, backwards: bool = False, limit: int = 120) -> dict:
+    """Press Tab (Shift+Tab) until the focused element satisfies ``matches``; every stop shows its focus."""
+    state, outside = None, 0
+    for _ in range(limit):
+        page.keyboard.press("Shift+Tab" if backwards else "Tab")
+        if page.evaluate(FOCUS) is None and outside < 1:
+            outside += 1  # past the page's last (first) stop the focus leaves the document once, then wraps
+            continue
+        state = focused(page)
+        if matches(state):
+            return state
+    raise AssertionError(f"no element reached by {limit} presses of Tab; last: {state}")
+
+
+def named(name: str):
+    return lambda s: s["name"] == name
+
+
+def labelled(text: str):
+    return lambda s: s["text"] == text
+
+
+def make_photos(tmp: Path, count: int) -> list[str]:
+    from PIL import Image, ImageDraw
+
+    paths = []
+    for i in range(count):
+        image = Image.new("RGB", (1280, 960), (40 + 60 * i, 120, 160))
+        ImageDraw.Draw(image).rectangle((100, 300, 700, 800), fill=(240, 200, 60))
+        path = tmp / f"keyboard-foto-{i + 1}.jpg"
+        image.save(path, "JPEG", quality=85)
+        paths.append(str(path))
+    return paths
+
+
+FIELDS = [
+    ("title", "Saluran warga Kemijen yang dirawat bersama"),
+    ("theme", "Air bersih dan sanitasi"),
+    ("facts", "86 KK terlibat; swadaya Rp 12.400.000; saluran 420 meter."),
+    ("institution_name", "BKM Kemijen Sejahtera"),
+    ("institution_address", "Jl. Kakap No. 7, Kelurahan Kemijen, Kota Semarang"),
+    ("institution_phone", "024-3551234"),
+    ("author_name", "Faskel Kemijen"),
+    ("author_position", "Fasilitator Kelurahan"),
+    ("author_place", "Kota Semarang"),
+    ("author_phone", "0812-3456-7788"),
+]
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["360", "1280"])
+def test_writer_month_by_keyboard_alone(demo_server, browser, tmp_path, viewport):
+    """TF-01 (360 px) and the Korkot team (desktop) sign in, write, add photos, save and submit their piece for
+    the month with the keyboard only: no click, no fill; the one file dialog is answered by setting the files
+    of the file input the keyboard reached."""
+    email = {360: "tf01.semarang@demo.bp.id", 1280: "korkot.semarang@demo.bp.id"}[viewport["width"]]
+    width = viewport["width"]
+    context = browser.new_context(viewport=viewport)
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    keys = page.keyboard
+    try:
+        page.goto(demo_server + "/akun/masuk")
+        # The first Tab reaches the skip link, which shows itself and leads to the main content.
+        keys.press("Tab")
+        skip = focused(page)
+        assert skip["tag"] == "a" and skip["text"] == "Langsung ke isi", skip
+        assert page.evaluate("document.activeElement.getAttribute('href')") == "#isi"
+        screenshot(page, f"a11y-keyboard-skip-link-{width}")
+        keys.press("Enter")
+        tab_to(page, named("email"), limit=5)  # the next stop after the skip target is the form's first field
+        keys.type(email)
+        keys.press("Tab")
+        assert focused(page)["name"] == "password"
+        keys.type(PASSWORD)
+        with page.expect_navigation():
+            keys.press("Enter")
+        assert "/akun/masuk" not in page.url
+
+        # Home: the month's card offers to start writing (a form button) or to go on with a draft.
+        tab_to(page, lambda s: s["text"] in ("Mulai menulis", "Lanjutkan menulis"))
+        with page.expect_navigation():
+            keys.press("Enter")
+        page.wait_for_url(re.compile(r"/tulisan/\d+$"))
+        page.wait_for_load_state()
+
+        # The piece form, field by field in the order Tab gives.
+        tab_to(page, named("form"))
+        for _ in range(4):
+            if page.evaluate("document.activeElement.value") == "artikel":
+                break
+            keys.press("ArrowDown")
+        assert page.evaluate("document.activeElement.value") == "artikel"
+        values = dict(FIELDS)
+        for name in ("title", "theme"):
+            tab_to(page, named(name))
+            keys.press("Control+A")
+            keys.type(values[name])
+        tab_to(page, named("body_md"))
+        keys.press("Control+A")
+        keys.insert_text(long_text())  # typed as one input, as a paste from the keyboard would be
+        for name, value in FIELDS[2:]:
+            tab_to(page, named(name))
+            keys.press("Control+A")
+            keys.type(value)
+        screenshot(page, f"a11y-keyboard-form-{width}")
+
+        # Photos: Tab reaches the uploader's file input; the OS dialog is answered with the files.
+        tab_to(page, lambda s: s["id"] == "js-photo-input")
+        page.locator(":focus").set_input_files(make_photos(tmp_path, 2))
+        rows = page.locator("#upload-queue li")
+        for n in range(2):
+            rows.nth(n).filter(has_text="selesai").wait_for()
+        assert page.locator("#photo-list figure").count() == 2
+        # The uploader puts the focus on the newest photo's caption; the other is one photo back (Shift+Tab).
+        page.wait_for_function("document.activeElement && document.activeElement.hasAttribute('data-caption-id')")
+        last = focused(page)
+        keys.type("Kerja bakti warga Kemijen, foto 2")
+        tab_to(page, lambda s: s["name"].startswith("caption_") and s["name"] != last["name"], backwards=True)
+        keys.type("Kerja bakti warga Kemijen, foto 1")
+
+        # Save the draft with its button, then come back to the form and send it.
+        tab_to(page, labelled("Simpan draf"))
+        with page.expect_navigation():
+            keys.press("Enter")
+        page.wait_for_load_state()
+        assert "Draf tersimpan" in " ".join(page.locator(".flash").all_inner_texts()) or \
+            page.locator("input[name=title]").input_value() == values["title"]
+        assert page.locator("input[name=title]").input_value() == values["title"]
+        assert page.locator("#photo-list figure").count() == 2
+        send = tab_to(page, labelled("Kirim ke Korkot"))
+        assert send["tag"] == "button"
+        screenshot(page, f"a11y-keyboard-send-focused-{width}")
+        with page.expect_navigation():
+            keys.press("Enter")
+        page.wait_for_load_state()
+        flash = " ".join(page.locator(".flash").all_inner_texts())
+        assert "Tulisan terkirim" in flash, page.locator("main").inner_text()[:800]
+        assert page.evaluate("document.documentElement.scrollWidth") <= width + 1
+        screenshot(page, f"a11y-keyboard-submitted-{width}")
+        # The team's page shows the month's piece as sent, no longer as a form.
+        month = page.locator("main section.card").first.inner_text()
+        assert "Terkirim" in month and values["title"] in month, month
+        assert page.locator("textarea[name=body_md]").count() == 0
+    finally:
+        context.close()
