@@ -123,11 +123,19 @@ def same_origin_links(page, base: str) -> list[str]:
     return links
 
 
-def check_page(axe, page) -> list[dict]:
+# Page types whose fixes are looked at by people: a screenshot at each width (test-artifacts/a11y-<page>-<width>.png).
+SHOTS = {"/elearning/nasional": "elearning-national", "/laporan/kemajuan/<n>": "progress",
+         "/laporan/lampiran2/<n>": "lampiran2", "/elearning/produk-pengetahuan/menunggu": "knowledge-pending",
+         "/tulisan/": "writer-team"}
+
+
+def check_page(axe, page, shot: str | None = None) -> list[dict]:
     """axe at desktop, then at phone width on the same page; each violation with the width it was seen at."""
     found = []
     for viewport in (DESKTOP, PHONE):
         page.set_viewport_size(viewport)
+        if shot:
+            screenshot(page, f"a11y-{shot}-{viewport['width']}")
         results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
         for violation in results["violations"]:
             found.append({"width": viewport["width"], **violation})
@@ -256,7 +264,7 @@ def test_every_page_of_the_role_has_no_axe_violation(fuller_demo, browser, axe, 
             if response is None or "text/html" not in (response.headers.get("content-type") or ""):
                 continue
             assert response.status < 500, f"{url}: {response.status}"
-            violations = check_page(axe, page)
+            violations = check_page(axe, page, SHOTS.get(key))
             if violations:
                 problems.append(describe(page.url, violations))
             public_only = role not in PUBLIC_IN_DEPTH and PUBLIC.match(path)
