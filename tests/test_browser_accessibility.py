@@ -129,8 +129,7 @@ def same_origin_links(page, base: str) -> list[str]:
 
 # Page types whose fixes are looked at by people: a screenshot at each width (test-artifacts/a11y-<page>-<width>.png).
 SHOTS = {"/elearning/nasional": "elearning-national", "/laporan/kemajuan/<n>": "progress",
-         "/laporan/lampiran2/<n>": "lampiran2", "/elearning/produk-pengetahuan/menunggu": "knowledge-pending",
-         "/tulisan/": "writer-team"}
+         "/laporan/lampiran2/<n>": "lampiran2", "/tulisan/": "writer-team"}
 
 
 def check_page(axe, page, shot: str | None = None) -> list[dict]:
@@ -200,12 +199,14 @@ def flash_text(page) -> str:
 
 
 @pytest.fixture(scope="module")
-def fuller_demo(demo_server, browser):
+def fuller_demo(demo_server, browser, axe):
     """What the demo does not hold, made through the pages as its users would, so that its pages get checked
-    too: a published knowledge product, a nomination round and a national award (its page and certificate)."""
+    too: a published knowledge product, a nomination round and a national award (its page and certificate).
+    The list of products waiting to be published is checked here, the one moment it is not empty."""
     base = demo_server
     context = browser.new_context(viewport=DESKTOP)
     context.set_default_timeout(30_000)
+    context.add_init_script(axe.axe_script)
     page = context.new_page()
     try:
         sign_in(page, base, "ta.jateng@demo.bp.id")  # the KMW's expert writes the year's knowledge product
@@ -218,6 +219,9 @@ def fuller_demo(demo_server, browser):
         context.clear_cookies()
         sign_in(page, base, "data.jateng@demo.bp.id")  # the KMW's data manager publishes it
         page.goto(base + "/elearning/produk-pengetahuan/menunggu")
+        assert page.get_by_role("button", name="Terbitkan").count() == 1
+        violations = check_page(axe, page, "knowledge-pending")
+        assert not violations, "axe violations for dm_kmw:\n" + describe(page.url, violations)
         with page.expect_navigation():
             page.get_by_role("button", name="Terbitkan").first.click()
         context.clear_cookies()
