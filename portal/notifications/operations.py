@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from portal import tasks
 from portal.extensions import db
 from portal.mail import messages
+from portal.mail.outbox import UNREAD_KEPT
 from portal.models.mail import DeliveryMode, MailDigest, Notification
 from portal.models.people import User
 from portal.pagination import Page
@@ -35,14 +36,15 @@ log = logging.getLogger(__name__)
 
 PER_PAGE = 20
 DIGEST_TASK = "send_daily_digests"
-_KEPT = "portal.unread_notifications"
+_KEPT = UNREAD_KEPT
 
 
 # --- the centre ------------------------------------------------------------------------------------------
 
 def unread_count(user_id: int) -> int:
     """Unread notifications of a user: one indexed COUNT, once per request (kept in the request's environ: an
-    application context may outlive a request, a request never)."""
+    application context may outlive a request, a request never). The signed-in user's count comes with the
+    account itself (``portal.auth.sessions.load_user``), so the header sends no statement of its own."""
     kept = request.environ.get(_KEPT) if has_request_context() else None
     if kept is not None and kept[0] == user_id:
         return kept[1]
@@ -51,6 +53,11 @@ def unread_count(user_id: int) -> int:
     if has_request_context():
         request.environ[_KEPT] = (user_id, count)
     return count
+
+
+def keep_unread_count(user_id: int, count: int) -> None:
+    """The count read with the signed-in account, for :func:`unread_count` later in the same request."""
+    request.environ[_KEPT] = (user_id, count)
 
 
 def forget_unread_count() -> None:
