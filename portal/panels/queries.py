@@ -47,21 +47,27 @@ class EntryRow:
         return self.entry.status == EntryStatus.ELIGIBLE and self.expected > 0 and self.submitted >= self.expected
 
 
-def load_panel(panel_id: int, *, entries: bool = True, results: bool = False) -> Panel | None:
+def load_panel(panel_id: int, *, entries: bool = True, results: bool = False,
+               instruments: bool = False) -> Panel | None:
     """The panel with members and (``entries``) its entries with recusals, sheets and pieces.
 
     ``subqueryload`` (not ``selectinload``, which splits into a query per 500 parents) keeps the statement
     count fixed whatever the panel's size. The sheets' scores are not loaded: pages that show scores read them
     through :func:`portal.scoring_adapter.panel_scores`, one light query. Called again with ``entries`` for a
     panel first loaded without them, it fills in the entries of the same object. ``results`` (the results
-    page): the rubric and its instruments come with the panel, and the members' accounts without their roles
-    (the page shows members' names; it asks nothing of their roles), all in the panel's own query.
+    page): the rubric comes with the panel, and the members' accounts without their roles (the page shows
+    members' names; it asks nothing of their roles), all in the panel's own query. The rubric's instruments are
+    left out of it (members x instruments rows, 40 for a national panel, for a page that mostly shows a closed
+    panel's kept results and needs none): ``instruments`` joins them to the statement that fills in the
+    entries of an open panel; a closed panel's view, built once per worker, reads them when it is built.
     """
     if results:  # one statement: the panel, its members' names, its rubric (a handful of rows)
         options = [joinedload(Panel.members).joinedload(PanelMember.user).lazyload(User.roles),
-                   joinedload(Panel.rubric).joinedload(RubricVersion.instruments)]
+                   joinedload(Panel.rubric).lazyload(RubricVersion.instruments)]
     else:
         options = [selectinload(Panel.members)]
+    if instruments:
+        options.append(joinedload(Panel.rubric).joinedload(RubricVersion.instruments))
     if entries:
         loaded = subqueryload(Panel.entries)
         options += [loaded.subqueryload(Entry.recusals),

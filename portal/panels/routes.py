@@ -234,7 +234,8 @@ def results(panel_id: int):
         return render_template("panels/results.html", panel=panel, view=view, listing=view.listing, chair=chair,
                                member_of=member_of, problems=[], scorable=set(), tie_form=None,
                                action=None)  # nothing to decide
-    queries.load_panel(panel.id)  # the open panel's entries, sheets and recusals, into the same object
+    # the open panel's entries, sheets and recusals, and its rubric's instruments, into the same object
+    queries.load_panel(panel.id, instruments=True)
     view = queries.live_view(panel, current_user, show_calibration=show_calibration)
     scorable = {e.id for e in panel.entries if member_of and rules.may_score(current_user, e)} \
         if panel.mode == PanelMode.INDIVIDUAL or chair else set()
