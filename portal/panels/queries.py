@@ -1,13 +1,14 @@
 """Read models of the panel pages: what each page shows, computed in a few bulk queries."""
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from markupsafe import escape
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
 import scoring
@@ -61,6 +62,13 @@ def load_panel(panel_id: int, *, entries: bool = True, results: bool = False,
     panel's kept results and needs none): ``instruments`` joins them to the statement that fills in the
     entries of an open panel; a closed panel's view, built once per worker, reads them when it is built.
     """
+    statement = _load_panel_statement(entries, results, instruments)
+    return db.session.execute(statement, {"panel_id": panel_id}).unique().scalar()
+
+
+@functools.cache
+def _load_panel_statement(entries: bool, results: bool, instruments: bool):
+    """Built once per kind (SQLAlchemy then reuses its cache key instead of walking the options each time)."""
     if results:  # one statement: the panel, its members' names, its rubric (a handful of rows)
         options = [joinedload(Panel.members).joinedload(PanelMember.user).lazyload(User.roles),
                    joinedload(Panel.rubric).lazyload(RubricVersion.instruments)]
@@ -73,7 +81,7 @@ def load_panel(panel_id: int, *, entries: bool = True, results: bool = False,
         options += [loaded.subqueryload(Entry.recusals),
                     loaded.subqueryload(Entry.sheets).lazyload(ScoreSheet.scores),
                     loaded.subqueryload(Entry.piece).joinedload(Piece.team).joinedload(Team.city)]
-    return db.session.execute(select(Panel).where(Panel.id == panel_id).options(*options)).unique().scalar()
+    return select(Panel).where(Panel.id == bindparam("panel_id")).options(*options)
 
 
 def entry_rows(panel: Panel, user) -> list[EntryRow]:
