@@ -1,7 +1,8 @@
 """The notification centre's reads and writes, and the daily digest.
 
-The unread count in the header costs one indexed statement per signed-in page (``ix_notification_user_id_read_at``),
-counted once per request however many templates ask; anonymous pages never ask.
+The unread count in the header is read with the signed-in account itself (a scalar subquery of its statement, on
+``ix_notification_user_id_read_at``; ``portal.auth.sessions``), kept once per request however many templates ask;
+anonymous pages never ask.
 
 The daily digest: a periodic task (every 10 minutes, on every consumer) mails each user whose notifications wait
 for it (``delivery`` digest, no ``digest_id`` yet) one message once their local day (their province's time zone,
