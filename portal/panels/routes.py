@@ -51,12 +51,11 @@ def _panel_or_404(panel_id: int, *, entries: bool = True, results: bool = False)
 
 
 # What every entry page (check, score sheet, recusal) reads right away: the panel with its members (their roles
-# are not needed here) and rubric, the entry's recusals, and the piece with its team and city. Three statements:
-# the entry with everything joined, then the members with their names, then the rubric's instruments (joined to
-# the entry they repeated its row, piece text included, once per instrument: 8 times every column).
+# are not needed here) and rubric, the entry's recusals, and the piece with its team and city. Two statements:
+# the entry with everything joined, then the members with their names.
 ENTRY_PAGE = (
     joinedload(Entry.panel).selectinload(Panel.members).joinedload(PanelMember.user).lazyload(User.roles),
-    joinedload(Entry.panel).joinedload(Panel.rubric).selectinload(RubricVersion.instruments),
+    joinedload(Entry.panel).joinedload(Panel.rubric).joinedload(RubricVersion.instruments),
     joinedload(Entry.recusals),
     joinedload(Entry.piece).joinedload(Piece.team).joinedload(Team.city),
 )
