@@ -20,8 +20,11 @@ they never make it earlier.
 """
 from __future__ import annotations
 
+import functools
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+from sqlalchemy import bindparam
 
 from portal.extensions import db
 from portal.models.pieces import Extension
@@ -109,21 +112,31 @@ def latest_extensions(periods, stage: str, *, team_ids=(), city_ids=(), kmw_ids=
     ``"team"``, ``"city"`` or ``"kmw"``.
     """
 
-    scopes = [col.in_(list(ids)) for col, ids in ((Extension.team_id, team_ids), (Extension.city_id, city_ids),
-                                                   (Extension.kmw_id, kmw_ids)) if ids]
+    scopes = {name: list(ids) for name, ids in (("team_ids", team_ids), ("city_ids", city_ids),
+                                                ("kmw_ids", kmw_ids)) if ids}
     periods = list(periods)
     if not scopes or not periods:
         return {}
-    rows = db.session.scalars(
-        db.select(Extension).where(Extension.period.in_(periods), Extension.stage == stage, db.or_(*scopes))
-        .order_by(Extension.granted_at, Extension.id)
-    )
+    rows = db.session.scalars(_extensions_statement(tuple(scopes)), {"periods": periods, "stage": stage, **scopes})
     found: dict[tuple[str, int, str], datetime] = {}
     for ext in rows:  # later rows (the latest granted) overwrite earlier ones
         for kind, scope_id in (("team", ext.team_id), ("city", ext.city_id), ("kmw", ext.kmw_id)):
             if scope_id is not None:
                 found[(kind, scope_id, ext.period)] = ext.until
     return found
+
+
+_SCOPE_COLUMNS = {"team_ids": Extension.team_id, "city_ids": Extension.city_id, "kmw_ids": Extension.kmw_id}
+
+
+@functools.cache
+def _extensions_statement(scopes: tuple[str, ...]):
+    """The statement of :func:`latest_extensions` for these kinds of scope, built once (SQLAlchemy reuses its
+    cache key); the ids and periods are expanding parameters."""
+    return (db.select(Extension)
+            .where(Extension.period.in_(bindparam("periods", expanding=True)), Extension.stage == bindparam("stage"),
+                   db.or_(*[_SCOPE_COLUMNS[name].in_(bindparam(name, expanding=True)) for name in scopes]))
+            .order_by(Extension.granted_at, Extension.id))
 
 
 def effective_deadline_from(period: str, stage: str, tz_name: str, extensions: dict, *, team_id: int | None = None,

@@ -87,6 +87,9 @@ def commit_if_only_read(session: Session) -> bool:
         if (connection is None or connection.invalidated or not session.in_transaction()
                 or not connection.info.get(_ONLY_READS) or session.new or session.dirty or session.deleted):
             return False
+        # The session is closed right after: expiring every object it loaded (the default at a commit) would be
+        # work for nothing, a walk over the whole identity map at the end of each request.
+        session.expire_on_commit = False
         session.commit()
         return True
     except Exception:  # the response is already made; a failed COMMIT of a read must not turn it into an error

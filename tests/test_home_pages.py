@@ -11,6 +11,7 @@ from html import unescape
 from types import SimpleNamespace
 
 import pytest
+from flask import g
 
 from portal.extensions import db
 from portal.models.people import Role
@@ -102,6 +103,79 @@ def test_anonymous_header_offers_sign_in_and_no_menu(client):
     html = client.get("/elearning/").get_data(as_text=True)
     assert 'class="who"' not in html and "Masuk" in html
     assert client.get("/").status_code == 302
+
+
+def _logout_token(response) -> str:
+    """The CSRF token of the header's logout form."""
+    html = response.get_data(as_text=True)
+    form = html.split('<div class="who-account">', 1)[1]
+    return re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+
+
+def test_kept_header_is_never_another_persons_and_carries_each_sessions_csrf_token(world, make_user, login, app):
+    """The header's HTML is kept per worker (portal.home.header): two people alternating, and the same person in
+    two sessions, each get their own name, place and logout token, and the token signs them out."""
+    tree, _admin = world
+    siti = make_user(Role.WRITER, tree.team["semarang-TF01"], name="Siti Rahayu")
+    budi = make_user(Role.WRITER, tree.team["semarang-TF01"], name="Budi Santoso")  # same role and place
+    clients = {"siti": login(siti, c=app.test_client()), "budi": login(budi, c=app.test_client()),
+               "siti again": login(siti, c=app.test_client())}
+    app.config["WTF_CSRF_ENABLED"] = True  # signed in above without it; the logout below is checked with it
+    tokens = {}
+
+    def get(client, url="/"):
+        # the fixture's app context lasts the whole test, so its g (where flask_wtf keeps the request's token)
+        # would be shared by the requests; a worker's request has its own
+        g.pop("csrf_token", None)
+        return client.get(url)
+
+    for _round in range(2):
+        for who, client in clients.items():
+            response = get(client)
+            header = header_of(response)
+            mine, other = ("Siti Rahayu", "Budi Santoso") if who.startswith("siti") else ("Budi Santoso", "Siti Rahayu")
+            assert mine in header and other not in header, (who, header)
+            assert "Penulis · TF 01 Kota Semarang, Kota Semarang, Jawa Tengah" in header
+            token = _logout_token(response)
+            assert tokens.setdefault(who, token) == token  # the session's own token, at every page
+    assert len(set(tokens.values())) == 3
+    for who in ("siti again", "budi"):  # (signing out ends every session of the account)
+        client = clients[who]
+        assert client.post("/akun/keluar", data={"csrf_token": _logout_token(get(client))}).status_code == 302
+        assert client.get("/").status_code == 302  # signed out
+
+
+def test_kept_header_shows_a_role_change_a_rename_and_the_language_at_once(world, make_user, login):
+    from portal.models.people import RoleAssignment
+
+    tree, _admin = world
+    person = make_user(Role.WRITER, tree.team["semarang-TF01"], name="Siti Rahayu")
+    client = login(person)
+    header = header_of(client.get("/"))
+    assert "Rekap dan laporan" not in header and "+1 peran" not in header
+    db.session.add(RoleAssignment(user_id=person.id, role=Role.DATA_MANAGER, city_id=tree.city["semarang"].id))
+    db.session.commit()
+    header = header_of(client.get("/"))
+    assert "Pengelola data · Kota Semarang, Jawa Tengah" in header and "Rekap dan laporan" in header
+    assert "+1 peran" in header
+    tree.city["semarang"].name = "Kota Semarang Baru"
+    db.session.commit()
+    header = header_of(client.get("/"))
+    assert "TF 01 Kota Semarang, Kota Semarang Baru, Jawa Tengah" in header
+    assert "Pengelola data · Kota Semarang Baru, Jawa Tengah" in header
+    db.session.delete(db.session.scalar(db.select(RoleAssignment).where(RoleAssignment.user_id == person.id,
+                                                                        RoleAssignment.role == Role.DATA_MANAGER)))
+    db.session.commit()
+    header = header_of(client.get("/"))
+    assert "Rekap dan laporan" not in header and "Pengelola data" not in header and "+1 peran" not in header
+    person.name = "Siti Rahayu Putri"
+    db.session.commit()
+    assert "Siti Rahayu Putri" in header_of(client.get("/"))
+    client.get("/akun/bahasa/en")
+    header = header_of(client.get("/"))
+    assert "My home" in header and "Sign out" in header and "Beranda saya" not in header
+    client.get("/akun/bahasa/id")
+    assert "Beranda saya" in header_of(client.get("/"))
 
 
 # --- the favicon and the wordmark ------------------------------------------------------------------------------
@@ -305,8 +379,8 @@ def test_reader_home_has_no_month_cards(world, make_user, login):
 
 def test_the_header_sends_no_statement_of_its_own(world, make_user, login, app):
     """Name, role, place and menu come from the account the login loaded: a page shows them without asking the
-    database again (the change-password page sends only the account's statement, and the header's unread
-    notification count, one indexed COUNT)."""
+    database again (the change-password page sends only the account's statement, which also counts the header's
+    unread notifications, a scalar subquery on their index)."""
     from portal.extensions import db as _db
     from tests.querycount import count_queries
 
@@ -321,8 +395,8 @@ def test_the_header_sends_no_statement_of_its_own(world, make_user, login, app):
         with count_queries(_db.engine) as statements:
             page = client.get("/akun/kata-sandi")
         assert name in header_of(page)
-        assert len(statements) == 2, statements.summary()
-        assert "count(notification.id)" in statements[1].lower(), statements.summary()
+        assert len(statements) == 1, statements.summary()
+        assert "count(notification.id)" in statements[0].lower(), statements.summary()
 
 
 # --- the way back from admin and report pages ------------------------------------------------------------------

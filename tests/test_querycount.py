@@ -6,7 +6,10 @@ grown along the dimension the pages list:
 * ``months``: two small cities over many months: many published best practices (e-learning lists, search),
   and many earlier pieces of one team (the writer's home);
 * ``teams``: one city with many facilitator teams: a city panel with many entries, the city's recap;
-* ``cities``: one province with many cities: a KMW panel with many entries, the KMW's recap.
+* ``cities``: one province with many cities: a KMW panel with many entries, the KMW's recap;
+* ``provinces``: several provinces and KMWs (3) against all 33 provinces (22 KMWs), one city each: the national
+  panel (whose inputs' deadline is the latest of the KMWs' own), the national data manager's home and reports.
+  The other shapes have one province and one KMW, so a statement per KMW or per province cannot show there.
 
 Each page is requested once to warm up (first-request work such as a late-draft roll-over), then counted.
 """
@@ -31,6 +34,8 @@ SHAPES = {
     "months": (dict(cities=2, teams=4, months=4), dict(cities=2, teams=4, months=300)),
     "teams": (dict(cities=1, teams=11, months=1), dict(cities=1, teams=1000, months=1)),
     "cities": (dict(cities=4, teams=8, months=1), dict(cities=330, teams=660, months=1)),
+    # the first 3 provinces are 3 KMWs, the 33 are 22 (generate_dataset.KMW_GROUPS)
+    "provinces": (dict(provinces=3, cities=3, teams=6, months=1), dict(provinces=33, cities=33, teams=66, months=1)),
 }
 
 
@@ -43,8 +48,8 @@ def _wipe() -> None:
 
 def _generate(options: dict) -> None:
     _wipe()
-    gen.generate(db.engine, gen.Options(provinces=1, readers=5, end_period="2026-10", seed=3, **options),
-                 log=lambda *_: None)
+    options = {"provinces": 1, **options}
+    gen.generate(db.engine, gen.Options(readers=5, end_period="2026-10", seed=3, **options), log=lambda *_: None)
 
 
 def _first(model, *where):
@@ -115,6 +120,19 @@ PAGES = {
                                 lambda: f"/laporan/lampiran2/{_first(Kmw).id}?periode=2026-10"),
     "report dashboard": ("cities", lambda: "data.kmp@bench.bp.id", lambda: "/laporan/?periode=2026-10"),
     "report obligations": ("cities", lambda: "data.kmp@bench.bp.id", lambda: "/laporan/kepatuhan?periode=2026-10"),
+    # many KMWs and provinces
+    "national panel results (open)": ("provinces", lambda: "penilai1.kmp@bench.bp.id",
+                                      lambda: f"/penilaian/panel/{_reopened(Tier.NATIONAL).id}/hasil"),
+    "national panel page (open)": ("provinces", lambda: "penilai1.kmp@bench.bp.id",
+                                   lambda: f"/penilaian/panel/{_reopened(Tier.NATIONAL).id}"),
+    "home (national panel member, open panel)": ("provinces", lambda: "penilai1.kmp@bench.bp.id",
+                                                 lambda: _reopened(Tier.NATIONAL) and "/"),
+    "home (national data manager, many KMWs)": ("provinces", lambda: "data.kmp@bench.bp.id", lambda: "/"),
+    "report dashboard (many KMWs)": ("provinces", lambda: "data.kmp@bench.bp.id", lambda: "/laporan/?periode=2026-10"),
+    "report obligations (many KMWs)": ("provinces", lambda: "data.kmp@bench.bp.id",
+                                       lambda: "/laporan/kepatuhan?periode=2026-10"),
+    "report progress (many KMWs)": ("provinces", lambda: "data.kmp@bench.bp.id", lambda: "/laporan/kemajuan"),
+    "elearning index (many provinces)": ("provinces", None, lambda: "/elearning/"),
 }
 
 

@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import case, distinct, func, literal, select
+from sqlalchemy import bindparam, case, distinct, func, literal, select
 from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -125,13 +125,29 @@ def province(province_id: int) -> Province | None:
     return db.session.get(Province, province_id)
 
 
+# The statements of a piece's page, built once: SQLAlchemy reuses their cache keys instead of walking them (and
+# their eager-load options) at every rendering.
+_PUBLIC_PIECE = (_published(listed=False).where(Piece.id == bindparam("piece_id"))
+                 .options(joinedload(Piece.team).joinedload(Team.city).joinedload(City.province)))
+_TIER_RESULTS = (select(Panel.tier, Panel.period, Entry.na, Entry.rank, Entry.passed, Entry.selected, Panel.id)
+                 .join(Panel, Entry.panel_id == Panel.id)
+                 .where(Entry.piece_id == bindparam("piece_id"), Panel.status == PanelStatus.CLOSED))
+_COMMENTS = (select(Comment).where(Comment.piece_id == bindparam("piece_id"))
+             .order_by(Comment.created_at, Comment.id)
+             .options(joinedload(Comment.user).lazyload(User.roles)))  # authors' names, not their roles
+_CONFIRMATIONS = {
+    False: select(func.count(Confirmation.id), literal(0)).where(Confirmation.piece_id == bindparam("piece_id")),
+    True: select(func.count(Confirmation.id), func.count(case((Confirmation.user_id == bindparam("user_id"), 1))))
+    .where(Confirmation.piece_id == bindparam("piece_id")),
+}
+_AWARDS = (select(Award).where(Award.piece_id.in_(bindparam("piece_ids", expanding=True)), Award.revoked_at.is_(None))
+           .order_by(Award.recorded_at, Award.id))
+
+
 def public_piece(piece_id: int) -> Piece | None:
     """The piece (with its team, city and province) if it is published, else None (the caller answers 404).
     Its photos and media load when first used: the article that shows them is usually kept already."""
-    return db.session.scalars(
-        _published(listed=False).where(Piece.id == piece_id)
-        .options(joinedload(Piece.team).joinedload(Team.city).joinedload(City.province))
-    ).first()
+    return db.session.scalars(_PUBLIC_PIECE, {"piece_id": piece_id}).first()
 
 
 @dataclass
@@ -147,11 +163,7 @@ class TierResult:
 
 def tier_results(piece_id: int) -> list[TierResult]:
     """The piece's results at each tier whose panel has decided (closed). No reviewer's name or sheet."""
-    rows = db.session.execute(
-        select(Panel.tier, Panel.period, Entry.na, Entry.rank, Entry.passed, Entry.selected, Panel.id)
-        .join(Panel, Entry.panel_id == Panel.id)
-        .where(Entry.piece_id == piece_id, Panel.status == PanelStatus.CLOSED)
-    ).all()
+    rows = db.session.execute(_TIER_RESULTS, {"piece_id": piece_id}).all()
     order = {p.tier: p.order for p in tiers.POLICIES.values()}
     grades = scoring_adapter.passing_grades(row[-1] for row in rows)
     results = [TierResult(*row[:-1], passing_grade=grades[row[-1]]) for row in rows]
@@ -164,10 +176,7 @@ def comments_of(piece_id: int) -> list[Comment]:
     All of the piece's comments come in one indexed query and are put in their threads here. (Loading the replies
     by ``parent_id IN (...)`` let SQLite walk the whole comment table in date order: most comments have no parent,
     so that index looks unselective to it.)"""
-    comments = db.session.scalars(
-        select(Comment).where(Comment.piece_id == piece_id).order_by(Comment.created_at, Comment.id)
-        .options(joinedload(Comment.user).lazyload(User.roles))  # the page shows authors' names, not their roles
-    ).unique().all()
+    comments = db.session.scalars(_COMMENTS, {"piece_id": piece_id}).unique().all()
     replies: dict[int, list[Comment]] = defaultdict(list)
     for comment in comments:
         if comment.parent_id is not None:
@@ -179,10 +188,9 @@ def comments_of(piece_id: int) -> list[Comment]:
 
 def confirmations_of(piece_id: int, user_id: int | None) -> tuple[int, bool]:
     """How many readers confirmed the piece, and whether ``user_id`` is one of them, in one statement."""
-    mine = func.count(case((Confirmation.user_id == user_id, 1))) if user_id is not None else literal(0)
+    signed_in = user_id is not None
     count, confirmed = db.session.execute(
-        select(func.count(Confirmation.id), mine).where(Confirmation.piece_id == piece_id)
-    ).one()
+        _CONFIRMATIONS[signed_in], {"piece_id": piece_id, **({"user_id": user_id} if signed_in else {})}).one()
     return count or 0, bool(confirmed)
 
 
@@ -190,10 +198,7 @@ def awards_of(piece_ids: list[int]) -> dict[int, list[Award]]:
     """The standing awards of each piece (a revoked award is no longer shown; its page and certificate say why)."""
     out: dict[int, list[Award]] = {i: [] for i in piece_ids}
     if piece_ids:
-        for award in db.session.scalars(
-            select(Award).where(Award.piece_id.in_(piece_ids), Award.revoked_at.is_(None))
-            .order_by(Award.recorded_at, Award.id)
-        ):
+        for award in db.session.scalars(_AWARDS, {"piece_ids": list(piece_ids)}):
             out[award.piece_id].append(award)
     return out
 

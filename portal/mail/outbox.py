@@ -27,6 +27,9 @@ from portal.models.mail import DeliveryMode, MailPreference, MailState, Notifica
 from portal.models.people import User
 from portal.timeutil import now_utc
 
+# The request's unread notification count, kept by portal.notifications.operations.unread_count.
+UNREAD_KEPT = "portal.unread_notifications"
+
 log = logging.getLogger(__name__)
 
 DELIVER_TASK, CATCH_UP_TASK = "deliver_mail", "deliver_due_mail"
@@ -142,6 +145,8 @@ def queue_message(user: User, category_code: str, template: str, subject, *, sum
         return render_message(user, category_code, template, title, locale, context)
     mode = mode_of(user, category_code)
     mailed = mode == DeliveryMode.NOW and user.mail_failed_at is None
+    if has_request_context():  # a page rendered later in this request counts this notification too
+        request.environ.pop(UNREAD_KEPT, None)
     db.session.add(Notification(
         user_id=user.id, piece_id=piece_id, category=category_code, title=title[:300],
         body=" ".join([body, *details])[:1000],

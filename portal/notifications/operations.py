@@ -1,7 +1,8 @@
 """The notification centre's reads and writes, and the daily digest.
 
-The unread count in the header costs one indexed statement per signed-in page (``ix_notification_user_id_read_at``),
-counted once per request however many templates ask; anonymous pages never ask.
+The unread count in the header is read with the signed-in account itself (a scalar subquery of its statement, on
+``ix_notification_user_id_read_at``; ``portal.auth.sessions``), kept once per request however many templates ask;
+anonymous pages never ask.
 
 The daily digest: a periodic task (every 10 minutes, on every consumer) mails each user whose notifications wait
 for it (``delivery`` digest, no ``digest_id`` yet) one message once their local day (their province's time zone,
@@ -25,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from portal import tasks
 from portal.extensions import db
 from portal.mail import messages
+from portal.mail.outbox import UNREAD_KEPT
 from portal.models.mail import DeliveryMode, MailDigest, Notification
 from portal.models.people import User
 from portal.pagination import Page
@@ -35,14 +37,15 @@ log = logging.getLogger(__name__)
 
 PER_PAGE = 20
 DIGEST_TASK = "send_daily_digests"
-_KEPT = "portal.unread_notifications"
+_KEPT = UNREAD_KEPT
 
 
 # --- the centre ------------------------------------------------------------------------------------------
 
 def unread_count(user_id: int) -> int:
     """Unread notifications of a user: one indexed COUNT, once per request (kept in the request's environ: an
-    application context may outlive a request, a request never)."""
+    application context may outlive a request, a request never). The signed-in user's count comes with the
+    account itself (``portal.auth.sessions.load_user``), so the header sends no statement of its own."""
     kept = request.environ.get(_KEPT) if has_request_context() else None
     if kept is not None and kept[0] == user_id:
         return kept[1]
@@ -51,6 +54,11 @@ def unread_count(user_id: int) -> int:
     if has_request_context():
         request.environ[_KEPT] = (user_id, count)
     return count
+
+
+def keep_unread_count(user_id: int, count: int) -> None:
+    """The count read with the signed-in account, for :func:`unread_count` later in the same request."""
+    request.environ[_KEPT] = (user_id, count)
 
 
 def forget_unread_count() -> None:

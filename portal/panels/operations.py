@@ -13,7 +13,7 @@ from functools import wraps
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -374,13 +374,17 @@ def parse_scores(raw: dict[str, str], codes, low: int, high: int) -> tuple[dict[
     return values, errors
 
 
+# Built once (its cache key is reused); ``consensus`` is a literal of the statement (IS true / IS false).
+_SHEET_OF = {consensus: select(ScoreSheet).where(ScoreSheet.entry_id == bindparam("entry_id"),
+                                                 ScoreSheet.user_id == bindparam("user_id"),
+                                                 ScoreSheet.consensus.is_(consensus))
+             .options(joinedload(ScoreSheet.scores), selectinload(ScoreSheet.changes))
+             for consensus in (False, True)}
+
+
 def sheet_of(entry: Entry, user_id: int, consensus: bool = False) -> ScoreSheet | None:
     """The member's sheet with its scores (one statement; its change history loads in a second)."""
-    return db.session.scalars(
-        select(ScoreSheet).where(ScoreSheet.entry_id == entry.id, ScoreSheet.user_id == user_id,
-                                 ScoreSheet.consensus.is_(consensus))
-        .options(joinedload(ScoreSheet.scores), selectinload(ScoreSheet.changes))
-    ).unique().first()
+    return db.session.scalars(_SHEET_OF[bool(consensus)], {"entry_id": entry.id, "user_id": user_id}).unique().first()
 
 
 def save_sheet(entry_id: int, user, values: dict[int, int | None], *, version: int | None, submit: bool,

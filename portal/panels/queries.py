@@ -1,13 +1,14 @@
 """Read models of the panel pages: what each page shows, computed in a few bulk queries."""
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from markupsafe import escape
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
 import scoring
@@ -47,27 +48,40 @@ class EntryRow:
         return self.entry.status == EntryStatus.ELIGIBLE and self.expected > 0 and self.submitted >= self.expected
 
 
-def load_panel(panel_id: int, *, entries: bool = True, results: bool = False) -> Panel | None:
+def load_panel(panel_id: int, *, entries: bool = True, results: bool = False,
+               instruments: bool = False) -> Panel | None:
     """The panel with members and (``entries``) its entries with recusals, sheets and pieces.
 
     ``subqueryload`` (not ``selectinload``, which splits into a query per 500 parents) keeps the statement
     count fixed whatever the panel's size. The sheets' scores are not loaded: pages that show scores read them
     through :func:`portal.scoring_adapter.panel_scores`, one light query. Called again with ``entries`` for a
     panel first loaded without them, it fills in the entries of the same object. ``results`` (the results
-    page): the rubric and its instruments come with the panel, and the members' accounts without their roles
-    (the page shows members' names; it asks nothing of their roles), all in the panel's own query.
+    page): the rubric comes with the panel, and the members' accounts without their roles (the page shows
+    members' names; it asks nothing of their roles), all in the panel's own query. The rubric's instruments are
+    left out of it (members x instruments rows, 40 for a national panel, for a page that mostly shows a closed
+    panel's kept results and needs none): ``instruments`` joins them to the statement that fills in the
+    entries of an open panel; a closed panel's view, built once per worker, reads them when it is built.
     """
+    statement = _load_panel_statement(entries, results, instruments)
+    return db.session.execute(statement, {"panel_id": panel_id}).unique().scalar()
+
+
+@functools.cache
+def _load_panel_statement(entries: bool, results: bool, instruments: bool):
+    """Built once per kind (SQLAlchemy then reuses its cache key instead of walking the options each time)."""
     if results:  # one statement: the panel, its members' names, its rubric (a handful of rows)
         options = [joinedload(Panel.members).joinedload(PanelMember.user).lazyload(User.roles),
-                   joinedload(Panel.rubric).joinedload(RubricVersion.instruments)]
+                   joinedload(Panel.rubric).lazyload(RubricVersion.instruments)]
     else:
         options = [selectinload(Panel.members)]
+    if instruments:
+        options.append(joinedload(Panel.rubric).joinedload(RubricVersion.instruments))
     if entries:
         loaded = subqueryload(Panel.entries)
         options += [loaded.subqueryload(Entry.recusals),
                     loaded.subqueryload(Entry.sheets).lazyload(ScoreSheet.scores),
                     loaded.subqueryload(Entry.piece).joinedload(Piece.team).joinedload(Team.city)]
-    return db.session.execute(select(Panel).where(Panel.id == panel_id).options(*options)).unique().scalar()
+    return select(Panel).where(Panel.id == bindparam("panel_id")).options(*options)
 
 
 def entry_rows(panel: Panel, user) -> list[EntryRow]:

@@ -8,6 +8,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
@@ -60,8 +61,12 @@ ENTRY_PAGE = (
 )
 
 
+# Built once: SQLAlchemy reuses the statement's cache key instead of walking these options at every request.
+_ENTRY_PAGE_STATEMENT = select(Entry).options(*ENTRY_PAGE).where(Entry.id == bindparam("entry_id"))
+
+
 def _entry_or_404(entry_id: int) -> Entry:
-    entry = db.session.get(Entry, entry_id, options=ENTRY_PAGE)
+    entry = db.session.execute(_ENTRY_PAGE_STATEMENT, {"entry_id": entry_id}).unique().scalar_one_or_none()
     if entry is None or not rules.can_view_panel(current_user, entry.panel):
         abort(404)
     return entry
@@ -234,7 +239,8 @@ def results(panel_id: int):
         return render_template("panels/results.html", panel=panel, view=view, listing=view.listing, chair=chair,
                                member_of=member_of, problems=[], scorable=set(), tie_form=None,
                                action=None)  # nothing to decide
-    queries.load_panel(panel.id)  # the open panel's entries, sheets and recusals, into the same object
+    # the open panel's entries, sheets and recusals, and its rubric's instruments, into the same object
+    queries.load_panel(panel.id, instruments=True)
     view = queries.live_view(panel, current_user, show_calibration=show_calibration)
     scorable = {e.id for e in panel.entries if member_of and rules.may_score(current_user, e)} \
         if panel.mode == PanelMode.INDIVIDUAL or chair else set()

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from portal import cycle, permissions
 from portal.extensions import db
@@ -73,7 +74,8 @@ def inputs_due(panel: Panel) -> datetime:
                     for c, tz in cities),
                    default=cycle.effective_deadline_from(period, stage, panel_timezone(panel), found,
                                                          kmw_id=panel.kmw_id))
-    kmws = db.session.scalars(select(Kmw).where(Kmw.provinces.any())).all()
+    # with their provinces (their time zones): a lazy load per KMW was 22 statements on the national dataset
+    kmws = db.session.scalars(select(Kmw).where(Kmw.provinces.any()).options(selectinload(Kmw.provinces))).all()
     found = cycle.latest_extensions([period], stage, kmw_ids=[k.id for k in kmws])
     return max((cycle.effective_deadline_from(period, stage, node_timezone(k), found, kmw_id=k.id) for k in kmws),
                default=cycle.stage_deadline(period, stage, NATIONAL_TIMEZONE))

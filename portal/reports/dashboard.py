@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pandas as pd
 from flask_babel import gettext as _
 from markupsafe import Markup
+from sqlalchemy.orm import contains_eager, selectinload
 
 from portal import charts, scoring_adapter
 from portal.extensions import db
@@ -100,7 +101,8 @@ def provinces_in(scope: Scope) -> list[Province]:
 
 
 def cities_in(scope: Scope) -> list[City]:
-    query = db.select(City).join(Province).order_by(City.name)
+    # with their provinces (the dashboard names each city's): a lazy load per province otherwise
+    query = db.select(City).join(Province).options(contains_eager(City.province)).order_by(City.name)
     if scope.level == "kmw":
         query = query.where(Province.kmw_id.in_(scope.ids or {-1}))
     elif scope.level == "city":
@@ -110,10 +112,13 @@ def cities_in(scope: Scope) -> list[City]:
     return list(db.session.scalars(query))
 
 
-def kmws_in(scope: Scope) -> list[Kmw]:
+def kmws_in(scope: Scope, *, with_provinces: bool = False) -> list[Kmw]:
+    """The KMWs of ``scope``; ``with_provinces``: their provinces loaded with them (one statement, not one per KMW)."""
     if scope.level == "city":
         return []
     query = db.select(Kmw).order_by(Kmw.code)
+    if with_provinces:
+        query = query.options(selectinload(Kmw.provinces))
     if scope.level == "kmw":
         query = query.where(Kmw.id.in_(scope.ids or {-1}))
     return list(db.session.scalars(query))

@@ -237,7 +237,7 @@ def calibration(panel_id: int):
 
 @bp.route("/kemajuan")
 def progress_index():
-    return render_template("reports/progress_index.html", kmws=dashboard.kmws_in(Scope("national")))
+    return render_template("reports/progress_index.html", kmws=dashboard.kmws_in(Scope("national"), with_provinces=True))
 
 
 @bp.route("/kemajuan/<int:kmw_id>")

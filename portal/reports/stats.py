@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy.orm import joinedload
+
 from portal import scoring_adapter
 from portal.extensions import db
 from portal.models import City, Entry, Panel, Piece, PieceStatus, Province, Team, Tier
@@ -89,7 +91,9 @@ def panel_agreement(period: str, scope: Scope, tier: Tier) -> list[tuple[str, fl
     """Mean spread (highest minus lowest member total) over each panel's pieces, largest first."""
 
     panel_ids = {entry.panel_id for entry, _ in _entries(scope, tier, [period])}
-    panels = db.session.scalars(db.select(Panel).where(Panel.id.in_(panel_ids or {-1}))).all()
+    # with their city or KMW (the chart names each panel by its node): a lazy load per panel's node otherwise
+    panels = db.session.scalars(db.select(Panel).where(Panel.id.in_(panel_ids or {-1}))
+                                .options(joinedload(Panel.city), joinedload(Panel.kmw))).all()
     totals = scoring_adapter.member_totals_of_panels(panels)
     if totals.empty:
         return []

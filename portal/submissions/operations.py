@@ -10,6 +10,7 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import bindparam
 from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -102,13 +103,15 @@ class TeamMonths:
     extensions: dict
 
 
+# Built once (its cache key is reused). A list of titles: a year of texts is not needed.
+_TEAM_PIECES = (db.select(Piece).where(Piece.team_id == bindparam("team_id")).order_by(Piece.period.desc())
+                .options(defer(Piece.body_md), defer(Piece.facts)))
+
+
 def load_team_months(team: Team, now: datetime | None = None) -> TeamMonths:
     now = now or now_utc()
     current = cycle.current_period(node_timezone(team), now)
-    pieces = db.session.scalars(
-        db.select(Piece).where(Piece.team_id == team.id).order_by(Piece.period.desc())
-        .options(defer(Piece.body_md), defer(Piece.facts))  # a list of titles: a year of texts is not needed
-    ).all()
+    pieces = db.session.scalars(_TEAM_PIECES, {"team_id": team.id}).all()
     periods = {p.period for p in pieces if p.status == PieceStatus.DRAFT} | {current, current.next()}
     extensions = cycle.latest_extensions(periods, "writing", team_ids=[team.id], city_ids=[team.city_id])
     return TeamMonths(pieces=list(pieces), extensions=extensions)

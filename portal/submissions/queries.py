@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from sqlalchemy import bindparam
+
 from portal import cycle, tiers
 from portal.extensions import db
 from portal.models.org import Team, node_timezone
@@ -72,17 +74,19 @@ class Journey:
     steps: list[Step] = field(default_factory=list)
 
 
+# The values only: no Entry objects for a list of decisions. Built once (its cache key is reused).
+_DECISIONS = (db.select(Entry.piece_id, Panel.tier, Entry.na, Entry.passed, Entry.selected, Entry.status,
+                        Entry.return_reasons)
+              .join(Panel, Panel.id == Entry.panel_id)
+              .where(Entry.piece_id.in_(bindparam("piece_ids", expanding=True)), Panel.status == PanelStatus.CLOSED))
+
+
 def earlier_pieces(months: TeamMonths, exclude_period: str) -> list[Journey]:
     """The team's other pieces, newest first, each with the decisions of closed panels (NA at each tier)."""
     journeys = {p.id: Journey(p) for p in months.pieces if p.period != exclude_period}
     if not journeys:
         return []
-    rows = db.session.execute(  # the values only: no Entry objects for a list of decisions
-        db.select(Entry.piece_id, Panel.tier, Entry.na, Entry.passed, Entry.selected, Entry.status,
-                  Entry.return_reasons)
-        .join(Panel, Panel.id == Entry.panel_id)
-        .where(Entry.piece_id.in_(journeys), Panel.status == PanelStatus.CLOSED)
-    ).all()
+    rows = db.session.execute(_DECISIONS, {"piece_ids": list(journeys)}).all()
     for row in sorted(rows, key=lambda r: TIER_ORDER[r.tier]):
         journeys[row.piece_id].steps.append(Step(
             tier=row.tier.value, na=row.na, passed=row.passed, selected=row.selected,
