@@ -6,7 +6,6 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from portal import cycle, permissions, storage, timeutil
-from portal.home.header import who_header
 from portal.home.sections import places, sections
 from portal.i18n import current_locale
 from portal.period import Period
@@ -49,8 +48,7 @@ def install_template_helpers(app: Flask) -> None:
             else f"{value:,.2f}"
 
     # The header's "who and where" and its menu (templates/_who.html); the home page lists the same sections.
-    # who_header keeps its HTML per worker (portal/home/header.py)
-    app.jinja_env.globals.update(user_places=places, user_sections=sections, who_header=who_header)
+    app.jinja_env.globals.update(user_places=places, user_sections=sections)
 
     @app.template_filter("ukuran")
     def _size(value: int):
