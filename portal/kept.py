@@ -1,7 +1,8 @@
 """Per-worker copies of what closed months and published pieces show, the same for every reader who may see it.
 
 Kept here: a closed panel's results list, a closed KMW month's Lampiran 2, the article part of a published
-piece's page, and the months and provinces' counts the e-learning lists offer. A closed panel's scores are
+piece's page, the months and provinces' counts the e-learning lists offer, and the engine form of a rubric
+version (a version is never edited once saved: a change makes a new version). A closed panel's scores are
 locked and its decision recorded, and a published piece can no longer be edited by its writers, so what these
 show can only change if a panel is closed again (after a reopening: its ``closed_at`` moves, which the caller
 puts in its key) or by a change that also shows on a public page: a name, a title, an award, a publication or

@@ -33,7 +33,7 @@ from pathlib import Path
 
 import redis
 from cachelib import BaseCache, FileSystemCache, RedisCache, SimpleCache
-from flask import Flask, Response, current_app, has_app_context, request, session
+from flask import Flask, Response, current_app, g, has_app_context, has_request_context, request, session
 from redis.exceptions import RedisError
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
@@ -62,6 +62,7 @@ PRIVATE_MODELS = (AuditLog, Notification, PasswordToken, RoleAssignment, Extensi
 # Of a user, only the name and position show publicly (as a comment's author).
 USER_PUBLIC_ATTRIBUTES = ("name", "position")
 _FLAG = "page_cache_public_change"
+_GENERATION_READ = "_page_cache_generation"  # on flask.g: see content_generation
 
 
 class CacheUnavailable(Exception):
@@ -118,6 +119,8 @@ class PageCache:
 
     def invalidate(self) -> None:
         """Make every cached page stale (called after a commit that changed public content)."""
+        if has_app_context():
+            g.pop(_GENERATION_READ, None)  # this request's snapshot of the generation (content_generation)
         self._invalidation_pending = True
         self._store_invalidation()
 
@@ -161,6 +164,7 @@ def make_backend(app: Flask) -> BaseCache | None:
 def init_app(app: Flask) -> None:
     backend = make_backend(app)
     app.extensions[EXTENSION] = PageCache(backend, int(app.config["PUBLIC_CACHE_SECONDS"])) if backend else None
+    app.before_request(forget_generation_read)
 
 
 def page_cache() -> PageCache | None:
@@ -169,14 +173,30 @@ def page_cache() -> PageCache | None:
 
 def content_generation() -> str | None:
     """The current generation (it moves on with every committed public change), or None without a cache.
-    Other per-worker caches of what public pages show can key on it."""
+    Other per-worker caches of what public pages show can key on it.
+
+    Read once per request (a page asks for it for each kept part it shows: one file read, or one Redis round trip,
+    each time), as a snapshot taken when the request first needs it; a public change this request commits drops
+    it (:meth:`PageCache.invalidate`), so what the request shows after its own change is built anew."""
     cache = page_cache()
     if cache is None:
         return None
+    in_request = has_request_context()  # a command or a job may run long: it reads the generation each time
+    if in_request and (read := g.get(_GENERATION_READ)) is not None:
+        return read
     try:
-        return cache.generation()
+        generation = cache.generation()
     except CacheUnavailable:
         return uuid.uuid4().hex  # unknown: a value nothing was stored under, so nothing stale is used
+    if in_request:
+        g.setdefault(_GENERATION_READ, generation)
+    return generation
+
+
+def forget_generation_read() -> None:
+    """At the start of each request (see ``portal.auth.sessions.forget_cached_user``: a long-lived application
+    context must not carry one request's snapshot of the generation into the next)."""
+    g.pop(_GENERATION_READ, None)
 
 
 def _anonymous_request() -> bool:

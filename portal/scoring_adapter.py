@@ -27,6 +27,7 @@ from sqlalchemy import String, and_, bindparam, select, type_coerce
 import scoring
 from portal import tiers
 from portal.extensions import db
+from portal.kept import Kept
 from portal.models.org import Team, TeamKind
 from portal.models.reviews import (
     Entry,
@@ -129,10 +130,20 @@ def _rows(query, params: dict) -> list:
     return db.session.connection().execute(query, params).all()
 
 
+# A rubric version is created whole and never edited (portal/rubric_admin makes a new version instead), so its
+# engine form is kept per worker: a score sheet or a panel page then loads the version's row, not its instruments.
+# Kept keys on the content generation too, so a database emptied and refilled (ids used again) is never served
+# another database's rubric.
+_engine_rubrics: Kept[scoring.Rubric] = Kept(32)
+
+
 def panel_rubric(panel: Panel) -> scoring.Rubric:
     """The engine rubric of the panel (the active one when the panel has none recorded yet). A read: it never
     stores the default rubric (``shown_rubric``), so a page that only shows a grade writes nothing."""
-    return to_engine(panel.rubric or shown_rubric())
+    version = panel.rubric or shown_rubric()
+    if version.id is None:  # the unsaved copy of the engine's default
+        return to_engine(version)
+    return _engine_rubrics.get(("rubric", version.id, version.version), lambda: to_engine(version))
 
 
 def passing_grade(panel: Panel | None = None) -> int:

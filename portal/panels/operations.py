@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, lazyload
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import audit, cycle, signals, tiers
@@ -378,12 +378,13 @@ def parse_scores(raw: dict[str, str], codes, low: int, high: int) -> tuple[dict[
 _SHEET_OF = {consensus: select(ScoreSheet).where(ScoreSheet.entry_id == bindparam("entry_id"),
                                                  ScoreSheet.user_id == bindparam("user_id"),
                                                  ScoreSheet.consensus.is_(consensus))
-             .options(joinedload(ScoreSheet.scores), selectinload(ScoreSheet.changes))
+             .options(joinedload(ScoreSheet.scores), lazyload(ScoreSheet.changes))
              for consensus in (False, True)}
 
 
 def sheet_of(entry: Entry, user_id: int, consensus: bool = False) -> ScoreSheet | None:
-    """The member's sheet with its scores (one statement; its change history loads in a second)."""
+    """The member's sheet with its scores, in one statement. Its change history loads when first used: only a
+    submitted sheet has one (changes to a draft are not kept), and the sheet page asks only then."""
     return db.session.scalars(_SHEET_OF[bool(consensus)], {"entry_id": entry.id, "user_id": user_id}).unique().first()
 
 

@@ -16,7 +16,6 @@ from portal import cycle, permissions, scoring_adapter
 from portal.extensions import db
 from portal.failures import refused_back_to
 from portal.models.org import City, Kmw, Team
-from portal.models.people import User
 from portal.models.pieces import Piece
 from portal.models.reviews import (
     Entry,
@@ -50,12 +49,13 @@ def _panel_or_404(panel_id: int, *, entries: bool = True, results: bool = False)
     return panel
 
 
-# What every entry page (check, score sheet, recusal) reads right away: the panel with its members (their roles
-# are not needed here) and rubric, the entry's recusals, and the piece with its team and city. Two statements:
-# the entry with everything joined, then the members with their names.
+# What every entry page (check, score sheet, recusal) reads right away, in one statement: the panel with its
+# members (who they are, not their names) and rubric version, the entry's recusals, and the piece with its team
+# and city. The rubric's instruments are not joined (they would repeat every other column eight times): the
+# version's engine form is kept per worker (scoring_adapter.panel_rubric).
 ENTRY_PAGE = (
-    joinedload(Entry.panel).selectinload(Panel.members).joinedload(PanelMember.user).lazyload(User.roles),
-    joinedload(Entry.panel).joinedload(Panel.rubric).joinedload(RubricVersion.instruments),
+    joinedload(Entry.panel).joinedload(Panel.members).lazyload(PanelMember.user),
+    joinedload(Entry.panel).joinedload(Panel.rubric).lazyload(RubricVersion.instruments),
     joinedload(Entry.recusals),
     joinedload(Entry.piece).joinedload(Piece.team).joinedload(Team.city),
 )
@@ -139,7 +139,8 @@ def check(entry_id: int):
             return redirect(url_for("panels.panel", panel_id=panel.id))
     return render_template("panels/check.html", entry=entry, panel=panel, piece=entry.piece,
                            missing=check_requirements(entry.piece), form=form,
-                           checklist=queries.checklist(entry), instruments=panel.rubric.instruments)
+                           checklist=queries.checklist(entry),
+                           instruments=scoring_adapter.panel_rubric(panel).instruments)
 
 
 @bp.route("/entri/<int:entry_id>/mundur", methods=["POST"])
@@ -173,7 +174,7 @@ def sheet(entry_id: int):
         abort(403)
     if entry.status != EntryStatus.ELIGIBLE:
         abort(404)
-    rubric = panel.rubric
+    rubric = scoring_adapter.panel_rubric(panel)
     codes = [i.code for i in rubric.instruments]
     existing = operations.sheet_of(entry, current_user.id, consensus)
     form = SheetForm()
