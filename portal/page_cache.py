@@ -27,6 +27,8 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
+import os
+import struct
 import time
 import uuid
 from pathlib import Path
@@ -146,6 +148,55 @@ class PageCache:
         self.backend.set(key, page, timeout=self.timeout)
 
 
+class SweptFileSystemCache(FileSystemCache):
+    """cachelib's file-system cache with its size bound kept by a sweep now and then instead of at every store.
+
+    cachelib counts its entries in a shared count file that it reads and rewrites at every store: overwriting an
+    existing file (an ``os.replace`` over it) cost more than writing the page itself, about a twentieth of a
+    piece page's first rendering. Here nothing is counted (cachelib's ``threshold=0``); a worker that stores a page
+    sweeps the directory at most once every ``sweep_seconds``: expired entries are removed, then, if more than
+    ``threshold`` remain, those that expire soonest. Entries that never expire (the generation) are kept. Between
+    sweeps the directory may hold more than ``threshold`` entries (as many as the workers store in that time)."""
+
+    def __init__(self, cache_dir: str, threshold: int, mode: int, sweep_seconds: float = 60.0):
+        super().__init__(cache_dir, threshold=0, mode=mode)
+        self.limit = threshold
+        self.sweep_seconds = sweep_seconds
+        self._next_sweep = 0.0
+
+    def set(self, key, value, timeout=None, mgmt_element=False) -> bool:
+        now = time.monotonic()
+        if not mgmt_element and now >= self._next_sweep:
+            self._next_sweep = now + self.sweep_seconds
+            self.sweep()
+        return super().set(key, value, timeout=timeout, mgmt_element=mgmt_element)
+
+    def sweep(self) -> int:
+        """Remove what has expired, then the soonest to expire beyond ``threshold``; returns how many were removed."""
+        now, removed, kept = time.time(), 0, []
+        with os.scandir(self._path) as listing:
+            names = [entry.path for entry in listing
+                     if entry.is_file() and not entry.name.endswith(self._fs_transaction_suffix)]
+        for name in names:
+            try:
+                with open(name, "rb") as f:
+                    expires = struct.unpack("I", f.read(4))[0]
+                if expires != 0 and expires < now:
+                    os.remove(name)
+                    removed += 1
+                elif expires != 0:
+                    kept.append((expires, name))
+            except (OSError, struct.error):  # removed meanwhile by another worker, or being written
+                continue
+        for _, name in sorted(kept)[:max(0, len(kept) - self.limit)]:
+            try:
+                os.remove(name)
+                removed += 1
+            except OSError:
+                continue
+        return removed
+
+
 def make_backend(app: Flask) -> BaseCache | None:
     setting = str(app.config.get("PAGE_CACHE") or "filesystem")
     if setting == "none":
@@ -157,7 +208,7 @@ def make_backend(app: Flask) -> BaseCache | None:
         return RedisCache(host=client, key_prefix="bp-portal:")
     if setting == "filesystem":
         directory = app.config.get("PAGE_CACHE_DIR") or str(Path(app.instance_path) / "page_cache")
-        return FileSystemCache(directory, threshold=app.config["PAGE_CACHE_THRESHOLD"], mode=0o600)
+        return SweptFileSystemCache(directory, threshold=app.config["PAGE_CACHE_THRESHOLD"], mode=0o600)
     raise ValueError(f"PAGE_CACHE: unknown setting {setting!r} (filesystem, simple, none or a redis:// URL)")
 
 

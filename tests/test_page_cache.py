@@ -6,8 +6,10 @@ command) is seen at once through the shared generation; Redis works as shared st
 """
 from __future__ import annotations
 
+import time
 import uuid
 from contextlib import nullcontext
+from pathlib import Path
 
 import pytest
 from browser_support import redis_url
@@ -17,7 +19,14 @@ from portal import create_app
 from portal.extensions import db
 from portal.models.people import Role
 from portal.models.reviews import Score
-from portal.page_cache import GENERATION_KEY, HEADER, CacheUnavailable, PageCache, page_cache
+from portal.page_cache import (
+    GENERATION_KEY,
+    HEADER,
+    CacheUnavailable,
+    PageCache,
+    SweptFileSystemCache,
+    page_cache,
+)
 from tests.builders_elearning import add_comment, make_published
 
 PUBLIC_URLS = ["/elearning/", "/elearning/nasional", "/elearning/provinsi", "/elearning/penghargaan",
@@ -323,6 +332,26 @@ def test_an_invalidation_the_storage_missed_is_made_when_it_answers_again(clock)
     after = cache.generation()
     assert after != before
     assert cache.generation() == after  # made once, not at every call
+
+
+def test_the_file_storage_is_kept_to_its_size_by_a_sweep_now_and_then(tmp_path, clock, monkeypatch):
+    store = SweptFileSystemCache(str(tmp_path), threshold=3, mode=0o600, sweep_seconds=60)
+    store.set(GENERATION_KEY, "g1", timeout=0)  # never expires
+    store.set("short-lived", "x", timeout=1)
+    for i in range(5):
+        store.set(f"page{i}", i, timeout=100 + i)
+    # between sweeps a store writes the page and nothing else: no count file, nothing pruned yet
+    stored = [GENERATION_KEY, "short-lived"] + [f"page{i}" for i in range(5)]
+    assert sorted(tmp_path.iterdir()) == sorted(Path(store._get_filename(key)) for key in stored)
+    later = time.time() + 10
+    monkeypatch.setattr("portal.page_cache.time.time", lambda: later)
+    clock[0] += 60
+    store.set("page5", 5, timeout=200)  # sweeps first: the expired entry, then the two soonest to expire
+    assert store.get("short-lived") is None
+    assert [store.get(f"page{i}") for i in range(6)] == [None, None, 2, 3, 4, 5]
+    assert store.get(GENERATION_KEY) == "g1"
+    store.set("page6", 6, timeout=300)  # within the minute: no sweep
+    assert len(list(tmp_path.iterdir())) == 6
 
 
 def test_kept_copies_are_rebuilt_after_the_public_cache_lifetime(app, clock):
