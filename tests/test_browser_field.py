@@ -208,6 +208,51 @@ def test_autosave_resumes_when_the_link_returns(browser, demo_server, viewport):
     context.close()
 
 
+def test_text_typed_while_a_save_was_on_its_way_is_offered_back_when_the_tab_died_before_the_answer(
+        browser, demo_server):
+    page = signed_in(browser, demo_server, OFFLINE_WRITER, PHONE)
+    url = open_form(page, demo_server)
+    context = page.context
+    version = int(page.input_value("input[name=version]"))
+    key = "bp-draft:" + page.get_attribute("#piece-form", "data-draft-key")
+    other_tab = context.new_page()  # what the browser itself holds (see the offline test above)
+    other_tab.goto(demo_server + "/elearning/")
+    held = []  # the autosave, held on its way to the server
+    context.route("**/simpan", lambda route: held.append(route))
+
+    page.fill("input[name=title]", "Kebun gizi di lahan tidur")
+    while not held:
+        page.wait_for_timeout(100)
+    assert json.loads(held[0].request.post_data)["title"] == "Kebun gizi di lahan tidur"
+    page.fill("input[name=author_place]", "Kota Semarang, RW 07")  # typed while the save is on its way
+    other_tab.wait_for_function("key => (JSON.parse(localStorage.getItem(key) || '{}').author_place) "
+                                "=== 'Kota Semarang, RW 07'", arg=key)
+    # The save arrives, but the tab dies before its answer does: nothing else it would send reaches the server.
+    arrived = held[0].fetch()
+    assert arrived.status == 200 and arrived.json()["version"] == version + 1
+    page.evaluate("() => { XMLHttpRequest.prototype.send = function () {}; }")
+    page.close()
+    context.unroute("**/simpan")
+
+    page = other_tab
+    page.goto(url)
+    assert page.input_value("input[name=version]") == str(version + 1)
+    assert page.input_value("input[name=title]") == "Kebun gizi di lahan tidur"  # what the save carried
+    offer = page.locator("#draft-offer")
+    offer.wait_for(timeout=20_000)  # the place typed after it is on the device only, and offered
+    with page.expect_response(lambda r: r.url.endswith("/simpan")) as answer:
+        offer.get_by_role("button", name="Pulihkan").click()
+    assert answer.value.status == 200
+    sent = json.loads(answer.value.request.post_data)
+    assert sent["version"] == version + 1 and sent["author_place"] == "Kota Semarang, RW 07"
+    page.wait_for_function("() => document.getElementById('autosave-status').textContent.startsWith('Tersimpan')")
+    assert local_drafts(page) == {}
+    page.reload()
+    assert page.locator("#draft-offer").count() == 0
+    assert page.input_value("input[name=author_place]") == "Kota Semarang, RW 07"
+    context.close()
+
+
 def test_a_copy_older_than_the_server_is_not_offered_and_buang_forgets_it(browser, demo_server):
     page = signed_in(browser, demo_server, DRAFT_WRITER, PHONE)
     open_form(page, demo_server)

@@ -55,7 +55,9 @@
 
   /* --- the copy kept on this device ----------------------------------------------------------- */
   /* One key per user and piece. The copy carries the version it was typed on: a copy older than the server's
-     version (saved since, from here or elsewhere) is never offered. Cleared as soon as the server has the text. */
+     version (saved since, from here or elsewhere) is never offered, except when that save is the one this page
+     had in flight (the copy notes a digest of what it sent: the server's text is exactly that). Cleared as soon
+     as the server has the text. */
   var KEY = "bp-draft:" + form.getAttribute("data-draft-key");
   var store = null;
   try {
@@ -76,11 +78,24 @@
     });
     return data;
   }
+  function digest(data) {  /* FNV-1a of the text fields and captions: "is the server's text what was sent?" */
+    var parts = FIELDS.map(function (n) { return data[n] === undefined ? "" : data[n]; });
+    Object.keys(data.captions || {}).sort().forEach(function (id) { parts.push(id + "=" + data.captions[id]); });
+    var text = JSON.stringify(parts), hash = 0x811c9dc5;
+    for (var i = 0; i < text.length; i++) {
+      hash ^= text.charCodeAt(i);
+      hash = Math.imul(hash, 0x01000193) >>> 0;
+    }
+    return hash.toString(16);
+  }
+  /* The digest of the save on its way while it is, and of one whose answer never came (the server may have it). */
+  var inFlight = null, unheard = null;
   function keepLocal() {
     window.clearTimeout(localTimer);
     if (!store) { return false; }
     var data = collect();
     data.at = Date.now();
+    if (inFlight || unheard) { data.sent = inFlight || unheard; }
     try { store.setItem(KEY, JSON.stringify(data)); return true; } catch (e) { return false; }
   }
   function dropLocal() {
@@ -184,8 +199,12 @@
     dirty = false;
     firstChange = 0;
     show("saving", t("saving"));
-    post(form.getAttribute("data-autosave-url"), JSON.stringify(collect()), "application/json", function (status, data) {
+    var sent = collect();
+    inFlight = digest(sent);
+    post(form.getAttribute("data-autosave-url"), JSON.stringify(sent), "application/json", function (status, data) {
       saving = false;
+      unheard = status === 0 ? inFlight : (status === 200 ? null : unheard);
+      inFlight = null;
       window.setTimeout(releaseSubmit, 0);
       if (status === 200 && data) {
         failures = 0;
@@ -255,8 +274,11 @@
   });
 
   if (store) {
-    var copy = readLocal();
-    if (copy && (copy.version !== parseInt(versionInput.value, 10) || sameAsPage(copy))) {
+    var copy = readLocal(), pageVersion = parseInt(versionInput.value, 10);
+    if (copy && copy.sent && pageVersion === copy.version + 1 && copy.sent === digest(collect())) {
+      copy.version = pageVersion;  /* the page went before hearing that its save arrived: typed after it */
+    }
+    if (copy && (copy.version !== pageVersion || sameAsPage(copy))) {
       dropLocal();  /* older than the server's text, or the same */
     } else if (copy) {
       offer(copy);
