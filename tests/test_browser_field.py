@@ -221,8 +221,11 @@ def test_text_typed_while_a_save_was_on_its_way_is_offered_back_when_the_tab_die
     context.route("**/simpan", lambda route: held.append(route))
 
     page.fill("input[name=title]", "Kebun gizi di lahan tidur")
-    while not held:
+    for _ in range(300):  # the autosave leaves within 4 s of the change
+        if held:
+            break
         page.wait_for_timeout(100)
+    assert held, "no autosave within 30 s of typing"
     assert json.loads(held[0].request.post_data)["title"] == "Kebun gizi di lahan tidur"
     page.fill("input[name=author_place]", "Kota Semarang, RW 07")  # typed while the save is on its way
     other_tab.wait_for_function("key => (JSON.parse(localStorage.getItem(key) || '{}').author_place) "
