@@ -105,6 +105,14 @@ def jpeg(width: int, height: int, name: str) -> dict:
     return {"name": name, "mimeType": "image/jpeg", "buffer": buf.getvalue()}
 
 
+def tab_dies(page) -> None:
+    """The tab is gone without a word: nothing it would still send reaches the server. (Closing it alone is not that
+    in a test: Playwright lifts the tab's offline emulation as it closes it, an "online" event can fire in the dying
+    page and its save get through, and the copy on the device is then rightly older than the server's.)"""
+    page.evaluate("() => { XMLHttpRequest.prototype.send = function () {}; }")  # submission.js sends with XHR only
+    page.close()
+
+
 def shot(page, name: str, near: str | None = None) -> None:
     """What the writer sees: the screen around ``near`` (the sticky save indicator stays in view)."""
     if near:
@@ -145,12 +153,7 @@ def test_text_typed_offline_is_offered_back_after_a_reload_and_saved_online(brow
                                 arg=key)
     shot(page, f"offline-typing-{viewport['width']}", "textarea[name=body_md]")
     kept = local_drafts(page)[key]
-    # The tab dies while the link is down: nothing it would still send reaches the server. (Closing the tab alone
-    # is not that in a test: Playwright lifts the tab's offline emulation as it closes it, an "online" event can
-    # fire in the dying page and its save get through, and the copy on the device is then rightly older than the
-    # server's and not offered.)
-    page.evaluate("() => { XMLHttpRequest.prototype.send = function () {}; }")
-    page.close()
+    tab_dies(page)  # while the link is down
     context.set_offline(False)
     page = other_tab
     page.errors = []
@@ -233,8 +236,7 @@ def test_text_typed_while_a_save_was_on_its_way_is_offered_back_when_the_tab_die
     # The save arrives, but the tab dies before its answer does: nothing else it would send reaches the server.
     arrived = held[0].fetch()
     assert arrived.status == 200 and arrived.json()["version"] == version + 1
-    page.evaluate("() => { XMLHttpRequest.prototype.send = function () {}; }")
-    page.close()
+    tab_dies(page)
     context.unroute("**/simpan")
 
     page = other_tab
