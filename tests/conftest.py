@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import uuid
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
@@ -16,7 +17,10 @@ from sqlalchemy.engine import make_url
 
 from portal import clock, create_app, normalise_database_url
 from portal.extensions import db as _db
+from tests import compiled_once
 from tests.support import PASSWORD, TEST_DATABASE_URL, on_postgres, requires_postgres, suite_clock_shift  # noqa: F401
+
+compiled_once.install()
 
 
 def _admin_url(url: str):
@@ -86,11 +90,17 @@ def app_config(tmp_path, database_url) -> dict:
 
 @pytest.fixture
 def app(tmp_path, app_config):
+    database = make_url(app_config["SQLALCHEMY_DATABASE_URI"])
+    copied = database.get_backend_name() == "sqlite" and bool(database.database) \
+        and not Path(database.database).exists()
+    if copied:
+        compiled_once.sqlite_schema_copy(Path(database.database))  # what db.create_all() builds, copied
     app = create_app(dict(app_config), instance_path=str(tmp_path / "instance"))
+    compiled_once.share(app)
     with app.app_context():
         if on_postgres():
             _truncate_all()
-        else:
+        elif not copied:
             _db.create_all()
         yield app
         _db.session.remove()
