@@ -6,11 +6,13 @@ Screenshots go to ``test-artifacts/`` (not committed).
 """
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from contextlib import contextmanager
@@ -69,6 +71,65 @@ def throwaway_database(tmp_path: Path):
             conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
         admin.dispose()
+
+
+_demo_template: tuple[str, Path] | None = None  # (database URL, uploads folder) of this process's loaded demo
+
+
+def _loaded_demo() -> tuple[str, Path]:
+    """The demo loaded once per test process, as an operator loads it (``db-upgrade``, then ``load-demo``, each
+    in its own process), kept as a template: a SQLite file, or a PostgreSQL database the copies are made from.
+    Loading it took 10-15 s per browser module; copying it takes well under one."""
+    global _demo_template
+    if _demo_template is None:
+        folder = Path(tempfile.mkdtemp(prefix="bp-demo-"))
+        atexit.register(shutil.rmtree, folder, True)
+        base_url = os.environ.get("TEST_DATABASE_URL")
+        if base_url:
+            base = make_url(normalise_database_url(base_url))
+            name = f"bp_live_demo_{uuid.uuid4().hex[:10]}"
+            _run_on_server(base, f'CREATE DATABASE "{name}"')
+            atexit.register(_run_on_server, base, f'DROP DATABASE IF EXISTS "{name}"')
+            url = base.set(database=name).render_as_string(hide_password=False)
+        else:
+            url = f"sqlite:///{folder / 'demo.db'}"
+        env = server_env(url, folder / "instance")
+        flask_cli(env, "db-upgrade")
+        flask_cli(env, "load-demo")
+        _demo_template = url, folder / "instance" / "uploads"
+    return _demo_template
+
+
+def _run_on_server(base, statement: str) -> None:
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(statement))
+    finally:
+        admin.dispose()
+
+
+@contextmanager
+def demo_database(tmp_path: Path, instance: Path):
+    """Yield the URL of a database of its own holding the demo (SQLite file or PostgreSQL database, as
+    ``throwaway_database``), with the demo's photos in ``instance/uploads``: a copy of the process's loaded demo."""
+    template, uploads = _loaded_demo()
+    shutil.copytree(uploads, instance / "uploads", dirs_exist_ok=True)
+    if not os.environ.get("TEST_DATABASE_URL"):
+        source = Path(make_url(template).database)
+        for suffix in ("", "-wal"):
+            if Path(f"{source}{suffix}").exists():
+                shutil.copyfile(f"{source}{suffix}", tmp_path / f"live.db{suffix}")
+        yield f"sqlite:///{tmp_path / 'live.db'}"
+        return
+    server = make_url(normalise_database_url(os.environ["TEST_DATABASE_URL"]))
+    name = f"bp_live_{uuid.uuid4().hex[:10]}"
+    _run_on_server(server, f'CREATE DATABASE "{name}" TEMPLATE "{make_url(template).database}"')
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        _run_on_server(server, f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
+        _run_on_server(server, f'DROP DATABASE IF EXISTS "{name}"')
 
 
 def server_env(database_url: str, instance: Path, **extra: str) -> dict:

@@ -27,12 +27,11 @@ import pytest
 
 from tests.browser_support import (
     chromium,
-    flask_cli,
+    demo_database,
     live_server,
     require_browser,
     screenshot,
     server_env,
-    throwaway_database,
 )
 
 pytestmark = pytest.mark.browser
@@ -173,10 +172,8 @@ def demo_server(tmp_path_factory):
     instance = tmp / "instance"
     instance.mkdir()
     (instance / "config.py").write_text('LOGIN_RATE_LIMIT = "200 per minute"\n')  # every role signs in
-    with throwaway_database(tmp) as url:
+    with demo_database(tmp, instance) as url:
         env = server_env(url, instance)
-        flask_cli(env, "db-upgrade")
-        flask_cli(env, "load-demo")
         with live_server(env) as base:
             yield base
 

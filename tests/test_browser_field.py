@@ -23,11 +23,10 @@ from benchmarks.bench_upload import phone_jpeg
 from tests.browser_support import (
     ARTIFACTS,
     chromium,
-    flask_cli,
+    demo_database,
     live_server,
     require_browser,
     server_env,
-    throwaway_database,
 )
 
 pytestmark = pytest.mark.browser
@@ -48,10 +47,8 @@ ON_DEVICE = "Belum tersimpan — disimpan di perangkat ini"
 def demo_server(tmp_path_factory):
     require_browser()
     tmp = tmp_path_factory.mktemp("field")
-    with throwaway_database(tmp) as url:
+    with demo_database(tmp, tmp / "instance") as url:
         env = server_env(url, tmp / "instance")
-        flask_cli(env, "db-upgrade")
-        flask_cli(env, "load-demo")
         with live_server(env) as base:
             yield base
 

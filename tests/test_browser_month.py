@@ -33,12 +33,11 @@ from sqlalchemy import create_engine, text
 from tests.browser_support import (
     ROOT,
     chromium,
-    flask_cli,
+    demo_database,
     require_browser,
     running_server,
     screenshot,
     server_env,
-    throwaway_database,
 )
 
 pytestmark = pytest.mark.browser
@@ -390,10 +389,8 @@ def month_server(tmp_path_factory):
     instance.mkdir()
     # The operator's instance config: every user of this test signs in from 127.0.0.1 within a few minutes.
     (instance / "config.py").write_text('LOGIN_RATE_LIMIT = "200 per minute"\n')
-    with throwaway_database(tmp) as url:
+    with demo_database(tmp, instance) as url:
         env = server_env(url, instance)
-        flask_cli(env, "db-upgrade")
-        flask_cli(env, "load-demo")
         with running_server(env) as server:
             server.database_url = url
             yield server, tmp

@@ -12,12 +12,11 @@ import pytest
 from tests.browser_support import (
     ROOT,
     chromium,
-    flask_cli,
+    demo_database,
     live_server,
     require_browser,
     screenshot,
     server_env,
-    throwaway_database,
 )
 
 pytestmark = pytest.mark.browser
@@ -57,10 +56,8 @@ with app.app_context():
 def demo(tmp_path_factory):
     require_browser()
     tmp = tmp_path_factory.mktemp("rewards")
-    with throwaway_database(tmp) as url:
+    with demo_database(tmp, tmp / "instance") as url:
         env = server_env(url, tmp / "instance")
-        flask_cli(env, "db-upgrade")
-        flask_cli(env, "load-demo")
         seeded = subprocess.run([sys.executable, "-c", SEED], env=env, cwd=ROOT, capture_output=True, text=True,
                                 timeout=120, check=True)
         facts = json.loads(seeded.stdout.strip().splitlines()[-1])

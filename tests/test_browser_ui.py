@@ -19,12 +19,11 @@ from PIL import Image
 from portal.text import word_count
 from tests.browser_support import (
     chromium,
-    flask_cli,
+    demo_database,
     live_server,
     require_browser,
     screenshot,
     server_env,
-    throwaway_database,
 )
 
 pytestmark = pytest.mark.browser
@@ -50,10 +49,8 @@ TRICKY = [
 def demo_server(tmp_path_factory):
     require_browser()
     tmp = tmp_path_factory.mktemp("ui")
-    with throwaway_database(tmp) as url:
+    with demo_database(tmp, tmp / "instance") as url:
         env = server_env(url, tmp / "instance")
-        flask_cli(env, "db-upgrade")
-        flask_cli(env, "load-demo")
         with live_server(env) as base:
             yield base
 
