@@ -13,11 +13,12 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Iterable
-from typing import Any
-
-from openpyxl import Workbook
+from typing import TYPE_CHECKING, Any
 
 from scoring.spreadsheet import looks_like_formula, protect_workbook, quote_text, unquote_text
+
+if TYPE_CHECKING:  # openpyxl is loaded by the code that writes a workbook, not at start-up
+    from openpyxl import Workbook
 
 __all__ = ["csv_bytes", "looks_like_formula", "quote_text", "unquote_text", "xlsx_bytes"]
 

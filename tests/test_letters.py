@@ -10,6 +10,7 @@ import pytest
 from builders_panels import check_all, city_panel, make_pool, score_all
 from sqlalchemy.exc import IntegrityError
 
+from portal import letter_page
 from portal.extensions import db
 from portal.models.people import Role
 from portal.models.reviews import Panel, Tier
@@ -77,7 +78,7 @@ def test_city_berita_acara_reads_back(closed_city_panel):
 
 def test_core_font_fallback_still_writes_a_pdf(closed_city_panel, monkeypatch):
     panel, pool = closed_city_panel
-    monkeypatch.setattr(letters, "DEJAVU", Path("/nonexistent"))
+    monkeypatch.setattr(letter_page, "DEJAVU", Path("/nonexistent"))
     pool[1].name = "Nur’aini “Ani”"  # characters outside latin-1 are replaced, not fatal
     pdf = letters.letter_pdf(panel)
     assert pdf.startswith(b"%PDF")

@@ -10,9 +10,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from portal.anthology.content import BookContent
-from portal.anthology.cover import cover_jpeg
-from portal.anthology.epub import write_epub
-from portal.anthology.pdf import write_pdf
 
 
 @dataclass
@@ -32,6 +29,11 @@ def build_files(content: BookContent, pdf: Path, epub: Path, cover: Path, identi
                 progress: Callable[[int, int], None] = lambda done, total: None) -> BuiltFiles:
     """Write the three files; on any failure none of them is replaced and no temporary file stays.
     ``progress(done, total)``: a step is a piece in the PDF, then a piece in the EPUB."""
+    # The writers (fpdf2, ebooklib) are loaded here, where a book is built, not by every process at start-up.
+    from portal.anthology.cover import cover_jpeg
+    from portal.anthology.epub import write_epub
+    from portal.anthology.pdf import write_pdf
+
     total = 2 * len(content.pieces)
     progress(0, total)
     temporary = {final: _temporary(final) for final in (pdf, epub, cover)}

@@ -9,9 +9,7 @@ Numbers look like ``012/KMW-JTG/BP/XI/2026``: a sequence per issuer per calendar
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
-from fpdf import FPDF
 from sqlalchemy import select
 
 from portal import scoring_adapter, tiers
@@ -23,7 +21,6 @@ from portal.panels import rules
 from portal.timeutil import format_date
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
-DEJAVU = Path("/usr/share/fonts/truetype/dejavu")
 
 
 def issuer_code(panel: Panel) -> str:
@@ -38,44 +35,6 @@ def next_letter_number(panel: Panel, day: date) -> str:
     used = db.session.scalars(select(Panel.letter_number).where(Panel.letter_number.like(pattern))).all()
     seq = 1 + max((int(n.split("/", 1)[0]) for n in used if n and n.split("/", 1)[0].isdigit()), default=0)
     return f"{seq:03d}/{issuer}/BP/{ROMAN[day.month - 1]}/{day.year}"
-
-
-class LetterPdf(FPDF):
-    """An A4 page with the embedded DejaVu fonts (Indonesian text), for the letters of every feature."""
-
-    def __init__(self, orientation: str = "P") -> None:
-        super().__init__(orientation=orientation, format="A4")
-        self.set_margins(20, 18, 20)
-        self.set_auto_page_break(True, 18)
-        if (DEJAVU / "DejaVuSans.ttf").exists():
-            self.add_font("Body", "", str(DEJAVU / "DejaVuSans.ttf"))
-            self.add_font("Body", "B", str(DEJAVU / "DejaVuSans-Bold.ttf"))
-            self.family = "Body"
-            self.unicode = True
-        else:  # core font: latin-1 only
-            self.family = "Helvetica"
-            self.unicode = False
-        self.add_page()
-
-    def text_(self, value: str) -> str:
-        return value if self.unicode else value.encode("latin-1", "replace").decode("latin-1")
-
-    def para(self, value: str, *, bold: bool = False, size: int = 10, align: str = "L") -> None:
-        self.set_font(self.family, "B" if bold else "", size)
-        self.multi_cell(0, size * 0.55, self.text_(value), align=align, new_x="LMARGIN", new_y="NEXT")
-        self.ln(1.5)
-
-    def table_(self, header: list[str], rows: list[list[str]], widths: tuple[int, ...]) -> None:
-        self.set_font(self.family, "", 9)
-        with self.table(col_widths=widths, text_align="LEFT", line_height=5) as table:
-            row = table.row()
-            for cell in header:
-                row.cell(self.text_(cell))
-            for values in rows:
-                row = table.row()
-                for cell in values:
-                    row.cell(self.text_(cell))
-        self.ln(3)
 
 
 def format_na(value: float | None) -> str:
@@ -103,6 +62,8 @@ def _piece_row(entry: Entry, n: int) -> list[str]:
 def letter_pdf(panel: Panel) -> bytes:
     """The letter of a closed panel, as PDF bytes: the rule it states is the panel's rubric version's, the
     pieces it declares are the recorded decision (``Entry.passed``, ``Entry.selected``)."""
+    from portal.letter_page import LetterPdf  # fpdf2 is loaded where a PDF is written (portal.letter_page)
+
     rubric = scoring_adapter.panel_rubric(panel)
     passing_grade = rubric.passing_grade
     pdf = LetterPdf()

@@ -7,7 +7,6 @@ from markupsafe import escape
 
 from portal.models import Piece
 from portal.period import Period
-from portal.reports.exports import ReportPdf
 from portal.text import render_markdown
 
 PAGE = """<!doctype html>
@@ -69,6 +68,8 @@ def piece_html(piece: Piece, photo_files: list[tuple[str | None, str]]) -> str:
 
 def piece_pdf(piece: Piece, photo_captions: list[str]) -> bytes:
     """The piece's text as a portrait PDF (Markdown shown as plain text; photos travel as separate files)."""
+    from portal.reports.report_page import ReportPdf  # fpdf2 is loaded where a PDF is written
+
     pdf = ReportPdf(piece.title)
     pdf.set_auto_page_break(True, margin=16)
     pdf.add_page(orientation="P")

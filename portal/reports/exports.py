@@ -14,23 +14,23 @@ Indonesian Excel gives proper columns, names with é/ñ intact and numbers that 
 from __future__ import annotations
 
 import math
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from flask_babel import gettext as _
-from fpdf import FPDF
-from fpdf.fonts import FontFace
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from portal.reports.recaps import Recap, Section
 from portal.spreadsheet_safety import csv_bytes, xlsx_bytes
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MIME = {"xlsx": XLSX_TYPE, "csv": "text/csv; charset=utf-8", "pdf": "application/pdf"}
-FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
-HEADER_FILL = PatternFill("solid", fgColor="DDE3EA")
+HEADER_FILL = "DDE3EA"
+
+if TYPE_CHECKING:
+    from portal.reports.report_page import ReportPdf
+
+# openpyxl and fpdf2 (half a second of imports together) are loaded by the functions that write a file, not by
+# every worker and command at start-up.
 
 
 def _is_blank(value) -> bool:
@@ -72,6 +72,10 @@ def _sheet_title(text: str, used: set[str]) -> str:
 
 def to_xlsx(recap: Recap) -> bytes:
     """One worksheet per section: title block, a frozen bold header row, data, a "Jumlah" row."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+
+    header_fill = PatternFill("solid", fgColor=HEADER_FILL)
     book = Workbook()
     book.remove(book.active)
     used: set[str] = set()
@@ -91,7 +95,7 @@ def to_xlsx(recap: Recap) -> bytes:
         header_row = sheet.max_row
         for cell in sheet[header_row]:
             cell.font = Font(bold=True)
-            cell.fill = HEADER_FILL
+            cell.fill = header_fill
             cell.alignment = Alignment(wrap_text=True, vertical="top")
         for row in _rows(section):
             sheet.append(row)
@@ -104,6 +108,9 @@ def to_xlsx(recap: Recap) -> bytes:
 
 
 def _format_columns(sheet, section: Section, header_row: int) -> None:
+    from openpyxl.styles import Alignment
+    from openpyxl.utils import get_column_letter
+
     for i, column in enumerate(section.frame.columns, 1):
         values = [str(column)] + [str(v) for v in section.frame[column] if not _is_blank(v)]
         width = min(50, max(6, max(len(v) for v in values) + 2))
@@ -139,29 +146,10 @@ def to_csv(recap: Recap) -> bytes:
     return csv_bytes(rows, show=cell_text)
 
 
-class ReportPdf(FPDF):
-    def __init__(self, footer_text: str):
-        super().__init__(orientation="L", unit="mm", format="A4")
-        self.footer_text = footer_text
-        self.unicode = (FONT_DIR / "DejaVuSans.ttf").exists() and (FONT_DIR / "DejaVuSans-Bold.ttf").exists()
-        if self.unicode:
-            self.add_font("DejaVu", "", str(FONT_DIR / "DejaVuSans.ttf"))
-            self.add_font("DejaVu", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
-        self.family = "DejaVu" if self.unicode else "Helvetica"
-        self.set_auto_page_break(True, margin=14)
-
-    def text_of(self, value) -> str:
-        text = cell_text(value)
-        return text if self.unicode else text.encode("latin-1", "replace").decode("latin-1")
-
-    def footer(self):
-        self.set_y(-10)
-        self.set_font(self.family, "", 8)
-        self.cell(0, 5, self.text_of(f"{self.footer_text} · {self.page_no()}"), align="R")
-
-
 def to_pdf(recap: Recap) -> bytes:
     """A landscape A4 PDF with the title block and one table per section (DejaVu Sans when installed)."""
+    from portal.reports.report_page import ReportPdf
+
     pdf = ReportPdf(recap.title)
     pdf.add_page()
     pdf.set_font(pdf.family, "B", 13)
@@ -175,6 +163,8 @@ def to_pdf(recap: Recap) -> bytes:
 
 
 def _pdf_section(pdf: ReportPdf, section: Section) -> None:
+    from fpdf.fonts import FontFace
+
     pdf.ln(4)
     pdf.set_font(pdf.family, "B", 11)
     pdf.cell(0, 6, pdf.text_of(section.heading), new_x="LMARGIN", new_y="NEXT")

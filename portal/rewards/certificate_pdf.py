@@ -8,7 +8,6 @@ import io
 
 import segno
 
-from portal.panels.letters import LetterPdf
 from portal.rewards.certificates import Certificate
 from portal.timeutil import format_date
 
@@ -30,6 +29,8 @@ def qr_png(link: str) -> bytes:
 
 def certificate_pdf(certificate: Certificate, link: str) -> bytes:
     """The certificate as PDF bytes: A4 landscape, the program's wording, the number, the link and its QR code."""
+    from portal.letter_page import LetterPdf  # fpdf2 is loaded where a PDF is written (portal.letter_page)
+
     piece = certificate.piece
     pdf = LetterPdf("L")
     pdf.set_auto_page_break(False)

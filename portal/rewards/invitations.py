@@ -2,11 +2,8 @@
 list (xlsx, saved through ``portal.spreadsheet_safety``: a name or a reason a user typed never runs as a formula)."""
 from __future__ import annotations
 
-from openpyxl import Workbook
-from openpyxl.styles import Font
-
 from portal.models.rewards import Nomination, NominationRound
-from portal.panels.letters import LetterPdf, format_na
+from portal.panels.letters import format_na
 from portal.rewards.certificate_pdf import ISSUER, PROGRAM
 from portal.spreadsheet_safety import xlsx_bytes
 from portal.timeutil import format_date
@@ -19,6 +16,8 @@ def _tier_na(nomination: Nomination) -> str:
 def invitation_letter_pdf(nomination_round: NominationRound, nominations: list[Nomination],
                           province_name: str | None = None) -> bytes:
     """The invitation to the workshop, listing the confirmed delegates (of one province, or of all)."""
+    from portal.letter_page import LetterPdf  # fpdf2 is loaded where a PDF is written (portal.letter_page)
+
     pdf = LetterPdf()
     pdf.para(PROGRAM, bold=True, size=11, align="C")
     pdf.para(ISSUER, bold=True, size=11, align="C")
@@ -57,6 +56,9 @@ PARTICIPANT_COLUMNS = ["No", "Provinsi", "Nama", "Jabatan", "Email", "Telepon", 
 
 def participants_xlsx(nomination_round: NominationRound, nominations: list[Nomination]) -> bytes:
     """The participant list of the workshop: one row per confirmed delegate (safe cells)."""
+    from openpyxl import Workbook  # loaded where a workbook is written, not at start-up
+    from openpyxl.styles import Font
+
     book = Workbook()
     sheet = book.active
     sheet.title = "Peserta"
