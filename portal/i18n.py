@@ -4,6 +4,9 @@ from __future__ import annotations
 from flask import Flask, current_app, g, has_request_context, session
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
+from jinja2 import pass_context
+from jinja2.runtime import Context
+from markupsafe import Markup
 
 
 def select_locale() -> str:
@@ -74,15 +77,48 @@ def _keep_for_locale(name: str, value) -> None:
 
 
 def install_template_gettext(app: Flask) -> None:
-    """Jinja's ``_()``/``gettext``/``ngettext`` read :func:`request_translations` (call after ``babel.init_app``,
-    which installs Flask-Babel's slower callables; same behaviour, newstyle formatting and autoescaping)."""
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: request_translations().ugettext(s),
-        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
-        newstyle=True,
-        pgettext=lambda c, s: request_translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
-    )
+    """Jinja's ``_()``/``gettext``/``ngettext``/``pgettext``/``npgettext`` read :func:`request_translations` (call
+    after ``babel.init_app``, which installs Flask-Babel's slower callables).
+
+    Same behaviour as Jinja's newstyle callables (the message is a format string for the keyword arguments, marked
+    safe where the template autoescapes, so that the arguments are escaped), in one call instead of three: Jinja's
+    ``_`` looks ``gettext`` up in the context and calls it through the context, and its newstyle ``gettext`` calls
+    the catalogue function through the context again. A page says ``_()`` 40 to 100 times."""
+    app.jinja_env.newstyle_gettext = True  # {% trans %} blocks pass their variables as keyword arguments
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext, ngettext=_template_ngettext,
+                                 pgettext=_template_pgettext, npgettext=_template_npgettext)
+
+
+def _formatted(context: Context, message: str, variables: dict) -> str:
+    if context.eval_ctx.autoescape:
+        message = Markup(message)
+    return message % variables  # always a format string, as in Jinja's newstyle gettext
+
+
+@pass_context
+def _template_gettext(__context: Context, __string: str, **variables) -> str:
+    return _formatted(__context, request_translations().ugettext(__string), variables)
+
+
+@pass_context
+def _template_ngettext(__context: Context, __singular: str, __plural: str, __num: int, **variables) -> str:
+    variables.setdefault("num", __num)
+    return _formatted(__context, request_translations().ungettext(__singular, __plural, __num), variables)
+
+
+@pass_context
+def _template_pgettext(__context: Context, __string_ctx: str, __string: str, **variables) -> str:
+    variables.setdefault("context", __string_ctx)
+    return _formatted(__context, request_translations().upgettext(__string_ctx, __string), variables)
+
+
+@pass_context
+def _template_npgettext(__context: Context, __string_ctx: str, __singular: str, __plural: str, __num: int,
+                        **variables) -> str:
+    variables.setdefault("context", __string_ctx)
+    variables.setdefault("num", __num)
+    return _formatted(__context, request_translations().unpgettext(__string_ctx, __singular, __plural, __num),
+                      variables)
 
 
 def forget_cached_locale() -> None:

@@ -143,6 +143,39 @@ def test_templates_follow_the_locale_within_one_request(app):
         assert render_template_string(template) == "Selamat datang, &lt;b&gt;|3 tulisan"
 
 
+def test_template_gettext_keeps_jinja_newstyle_semantics(app):
+    """portal.i18n installs its own template callables (one call per ``_()`` instead of three): every form renders
+    as Jinja's own newstyle callables render it over the same catalogue, escaped where the template autoescapes
+    and not in plain text (mail)."""
+    from jinja2 import Environment
+
+    from portal.i18n import request_translations
+
+    sources = [
+        '{{ _("Selamat datang, %(name)s", name="<b>") }}',
+        '{{ gettext("Selamat datang, %(name)s", name="Siti & Ani") }}',
+        '{{ ngettext("%(num)d tulisan", "%(num)d tulisan", 1) }}|{{ ngettext("%(num)d tulisan", "%(num)d tulisan", n) }}',
+        '{% trans name="<i>" %}Selamat datang, {{ name }}{% endtrans %}',
+        "{% trans count=n %}{{ count }} tulisan{% pluralize %}{{ count }} tulisan <{% endtrans %}",
+        '{{ pgettext("menu", "Beranda") }}|{{ npgettext("x", "%(num)d buah", "%(num)d buah", n) }}',
+    ]
+    with app.test_request_context("/"):
+        session["lang"] = "en"
+        refresh()
+        for autoescape in (True, False):
+            reference = Environment(extensions=["jinja2.ext.i18n"], autoescape=autoescape)
+            translations = request_translations()
+            reference.install_gettext_callables(  # type: ignore[attr-defined]
+                translations.ugettext, translations.ungettext, newstyle=True,
+                pgettext=translations.upgettext, npgettext=translations.unpgettext)
+            portal_env = app.jinja_env.overlay(autoescape=autoescape)
+            for source in sources:
+                assert portal_env.from_string(source).render(n=3) == reference.from_string(source).render(n=3), source
+        assert app.jinja_env.from_string(sources[0]).render() == "Welcome, &lt;b&gt;"
+        assert app.jinja_env.overlay(autoescape=False).from_string(sources[0]).render() == "Welcome, <b>"
+    assert app.jinja_env.globals["_"].__module__ == "portal.i18n"  # not replaced by an extension set up later
+
+
 # --- the catalogue -----------------------------------------------------------------------------------------------
 
 def test_every_message_has_an_english_translation_with_the_same_placeholders():

@@ -258,3 +258,33 @@ def test_score_fields_open_the_numeric_keypad_and_keep_any_text(app, login, worl
         tag = score_input(html, code)
         assert 'type="text"' in tag and 'inputmode="numeric"' in tag
         assert 'data-min="1"' in tag and 'data-max="10"' in tag
+
+
+def test_sheet_shows_the_photos_in_order_and_the_history_of_a_submitted_sheet_only(app, login, world):
+    """The score sheet reads the piece's photos and the sheet's changes as rows (panels.queries): both must
+    still be on the page, the photos in their order with their captions and addresses, the history only once
+    the sheet was submitted (a draft's changes are not kept), oldest first."""
+    users, _, entries = world
+    entry = entries["eligible"]
+    photos = sorted(entry.piece.photos, key=lambda p: p.position)
+    c = as_user(app, login, users["member"])
+    url = f"/penilaian/entri/{entry.id}/nilai"
+    html = main_of(c.get(url).get_data(as_text=True))
+    shown = re.findall(r'<a href="/tulisan/foto/(\d+)/display"><img [^>]*alt="([^"]*)"', html)
+    assert shown == [(str(p.id), p.caption) for p in photos]
+    assert "Riwayat perubahan" not in html
+
+    def save(values: dict[int, int], button: str) -> None:
+        version = re.search(r'name="version" type="hidden" value="(\d*)"', c.get(url).get_data(as_text=True)).group(1)
+        assert c.post(url, data=form_scores(values, version=version, **{button: "1"})).status_code == 302
+
+    save(scores_for(6), "save")
+    save({**scores_for(6), 2: 9}, "save")
+    assert "Riwayat perubahan" not in c.get(url).get_data(as_text=True)  # a draft keeps no history
+    save(scores_for(6), "submit")
+    save({**scores_for(6), 3: 8}, "submit")
+    save({**scores_for(6), 3: 8, 5: 4}, "submit")
+    html = main_of(c.get(url).get_data(as_text=True))
+    assert "Riwayat perubahan (2)" in html
+    items = re.findall(r"<li>[^<]*: instrumen (\d): (\d+) → (\d+)</li>", html)
+    assert items == [("3", "6", "8"), ("5", "6", "4")]
