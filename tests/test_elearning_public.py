@@ -231,9 +231,23 @@ def test_opengraph_and_twitter_tags(client, world):
     assert re.search(r'<meta property="og:title" content="Bank sampah Semarang">', body)
     assert '<meta property="og:description"' in body
     assert '<meta name="twitter:card" content="summary_large_image">' in body
+    first = min(world["national"].photos, key=lambda p: p.position)
     image = re.search(r'<meta property="og:image" content="([^"]+)">', body)
-    if image:  # present once the photo view exists: an absolute URL of the display variant
-        assert image.group(1).startswith("http://localhost/") and "display" in image.group(1)
+    assert image, "a piece with photos has a link-preview image"  # an absolute URL of the first photo's display
+    assert image.group(1) == f"http://localhost/tulisan/foto/{first.id}/display"
+    assert f'<meta property="og:image:alt" content="{first.caption}">' in body
+
+
+def test_article_shows_the_first_photo_large_and_the_others_in_order(client, world):
+    """The article reads the photos as rows (submissions.queries.photo_rows): the first in the hero figure, the
+    others below the text, in their positions, each with its caption."""
+    photos = sorted(world["national"].photos, key=lambda p: p.position)
+    body = text_of(client.get(f"/elearning/tulisan/{world['national'].id}"))
+    hero = body.split('<figure class="el-hero">', 1)[1].split("</figure>", 1)[0]
+    assert f"/tulisan/foto/{photos[0].id}/display" in hero and f"<figcaption>{photos[0].caption}</figcaption>" in hero
+    rest = body.split('<div class="el-photos">', 1)[1].split("</div>", 1)[0]
+    assert re.findall(r"<figcaption>([^<]+)</figcaption>", rest) == [p.caption for p in photos[1:]]
+    assert [int(i) for i in re.findall(r'<img src="/tulisan/foto/(\d+)/phone"', rest)] == [p.id for p in photos[1:]]
 
 
 def test_photos_are_responsive_and_lazy(app, client, world):

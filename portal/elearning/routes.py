@@ -25,6 +25,7 @@ from portal.models.pieces import BestPractice
 from portal.page_cache import public_page
 from portal.period import Period
 from portal.rewards import certificates
+from portal.submissions import queries as piece_queries
 from portal.text import render_plain_with_links
 
 MAX_QUERY_CHARS = 200
@@ -114,13 +115,14 @@ def piece_article(piece) -> PieceArticle:
 
 
 def _build_article(piece) -> PieceArticle:
-    display = piece.photos[0] if piece.photos else None
-    og_image = photo_url(display, "display", external=True) if display else ""
+    photos = piece_queries.photo_rows(piece.id)  # rows: the article only shows them
+    og_image = photo_url(photos[0], "display", external=True) if photos else ""
     description = summary_of(piece.body_md, 200)
     return PieceArticle(
         meta=Markup(render_template("elearning/_piece_meta.html", piece=piece, description=description,
-                                    og_image=og_image)),
-        html=Markup(render_template("elearning/_piece_article.html", piece=piece,
+                                    og_image=og_image, photos=photos)),
+        html=Markup(render_template("elearning/_piece_article.html", piece=piece, photos=photos,
+                                    media=piece_queries.media_row(piece.id),
                                     results=queries.tier_results(piece.id),
                                     awards=queries.awards_of([piece.id])[piece.id])),
     )

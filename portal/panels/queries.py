@@ -17,7 +17,7 @@ from portal.extensions import db
 from portal.kept import Kept
 from portal.models.org import City, Kmw, Province, Team, TeamKind
 from portal.models.people import User
-from portal.models.pieces import Photo, Piece, PieceStatus
+from portal.models.pieces import Piece, PieceStatus
 from portal.models.reviews import (
     Entry,
     EntryStatus,
@@ -354,20 +354,13 @@ def checklist(entry: Entry) -> dict[int, bool]:
         return {}
 
 
-# The score sheet shows a piece's photos and a submitted sheet's change history; it changes neither. Read as rows of
-# the table's columns (built once): about a seventh of what loading them as objects, lazily, cost the page.
-_PHOTO_TABLE = Photo.__table__.c
-_PHOTO_ROWS = (select(_PHOTO_TABLE.id, _PHOTO_TABLE.caption, _PHOTO_TABLE.width, _PHOTO_TABLE.height)
-               .where(_PHOTO_TABLE.piece_id == bindparam("piece_id")).order_by(_PHOTO_TABLE.position))
+
+# A submitted sheet's change history, shown on the score sheet: rows of the table's columns (built once), not
+# objects loaded lazily (about seven times the work for what the page only shows).
 _CHANGE_TABLE = ScoreChange.__table__.c
 _CHANGE_ROWS = (select(_CHANGE_TABLE.at, _CHANGE_TABLE.instrument_code, _CHANGE_TABLE.old_score,
                        _CHANGE_TABLE.new_score)
                 .where(_CHANGE_TABLE.sheet_id == bindparam("sheet_id")).order_by(_CHANGE_TABLE.at, _CHANGE_TABLE.id))
-
-
-def photo_rows(piece_id: int) -> list:
-    """The piece's photos in their order: ``id``, ``caption``, ``width``, ``height``."""
-    return db.session.execute(_PHOTO_ROWS, {"piece_id": piece_id}).all()
 
 
 def change_rows(sheet_id: int) -> list:

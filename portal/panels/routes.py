@@ -39,6 +39,7 @@ from portal.panels.forms import (
     TieForm,
 )
 from portal.period import Period
+from portal.submissions import queries as piece_queries
 from portal.submissions.requirements import check_requirements
 from portal.timeutil import now_utc
 
@@ -219,7 +220,7 @@ def sheet(entry_id: int):
         form.version.data = str(existing.version) if existing else ""
     submitted = existing is not None and existing.status == SheetStatus.SUBMITTED  # a draft keeps no history
     return render_template("panels/sheet.html", entry=entry, panel=panel, piece=entry.piece, form=form,
-                           photos=queries.photo_rows(entry.piece_id),
+                           photos=piece_queries.photo_rows(entry.piece_id),
                            changes=queries.change_rows(existing.id) if submitted else [],
                            sheet=existing, values=values, errors=errors, typed=typed, rubric=rubric,
                            total=scoring_adapter.sheet_total(panel, values),
