@@ -158,13 +158,23 @@ def passing_grades(panel_ids: Iterable[int]) -> dict[int, int]:
     ids = sorted({int(i) for i in panel_ids})
     if not ids:
         return {}
-    rows = db.session.execute(
-        select(Panel.id, RubricVersion.passing_grade)
-        .outerjoin(RubricVersion, RubricVersion.id == Panel.rubric_id)
-        .where(Panel.id.in_(ids))
-    ).all()
-    fallback = shown_rubric().passing_grade if any(grade is None for _, grade in rows) else None
-    return {panel_id: fallback if grade is None else grade for panel_id, grade in rows}
+    rows = db.session.execute(_PASSING_GRADES, {"panel_ids": ids}).all()
+    return dict(zip([panel_id for panel_id, _ in rows], recorded_grades([grade for _, grade in rows])))
+
+
+# Built once (expanding parameter): SQLAlchemy reuses its cache key.
+_PASSING_GRADES = (select(Panel.id, RubricVersion.passing_grade)
+                   .outerjoin(RubricVersion, RubricVersion.id == Panel.rubric_id)
+                   .where(Panel.id.in_(bindparam("panel_ids", expanding=True))))
+
+
+def recorded_grades(grades: list[int | None]) -> list[int]:
+    """The passing grades of panels read with their rubric version's ``passing_grade`` (outer-joined, None for a
+    panel with no rubric recorded yet: the active rubric's, as :func:`passing_grade` says)."""
+    if any(grade is None for grade in grades):
+        fallback = shown_rubric().passing_grade
+        return [fallback if grade is None else grade for grade in grades]
+    return list(grades)
 
 
 def sheet_total(panel: Panel, values: Mapping[int, int | None]) -> int:

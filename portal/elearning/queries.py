@@ -20,7 +20,7 @@ from portal.models.elearning import Award, Comment, CommentReport, Confirmation
 from portal.models.org import City, Province, Team
 from portal.models.people import User
 from portal.models.pieces import BestPractice, KnowledgeProduct, Piece
-from portal.models.reviews import Entry, Panel, PanelStatus, Tier
+from portal.models.reviews import Entry, Panel, PanelStatus, RubricVersion, Tier
 from portal.pagination import PER_PAGE, Page
 
 BEST_PRACTICES = (BestPractice.PROVINCE, BestPractice.NATIONAL)
@@ -129,8 +129,10 @@ def province(province_id: int) -> Province | None:
 # their eager-load options) at every rendering.
 _PUBLIC_PIECE = (_published(listed=False).where(Piece.id == bindparam("piece_id"))
                  .options(joinedload(Piece.team).joinedload(Team.city).joinedload(City.province)))
-_TIER_RESULTS = (select(Panel.tier, Panel.period, Entry.na, Entry.rank, Entry.passed, Entry.selected, Panel.id)
+_TIER_RESULTS = (select(Panel.tier, Panel.period, Entry.na, Entry.rank, Entry.passed, Entry.selected,
+                        RubricVersion.passing_grade)
                  .join(Panel, Entry.panel_id == Panel.id)
+                 .outerjoin(RubricVersion, RubricVersion.id == Panel.rubric_id)
                  .where(Entry.piece_id == bindparam("piece_id"), Panel.status == PanelStatus.CLOSED))
 _COMMENTS = (select(Comment).where(Comment.piece_id == bindparam("piece_id"))
              .order_by(Comment.created_at, Comment.id)
@@ -165,8 +167,8 @@ def tier_results(piece_id: int) -> list[TierResult]:
     """The piece's results at each tier whose panel has decided (closed). No reviewer's name or sheet."""
     rows = db.session.execute(_TIER_RESULTS, {"piece_id": piece_id}).all()
     order = {p.tier: p.order for p in tiers.POLICIES.values()}
-    grades = scoring_adapter.passing_grades(row[-1] for row in rows)
-    results = [TierResult(*row[:-1], passing_grade=grades[row[-1]]) for row in rows]
+    grades = scoring_adapter.recorded_grades([row[-1] for row in rows])
+    results = [TierResult(*row[:-1], passing_grade=grade) for row, grade in zip(rows, grades)]
     return sorted(results, key=lambda r: order.get(r.tier, 9))
 
 
