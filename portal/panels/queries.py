@@ -354,7 +354,6 @@ def checklist(entry: Entry) -> dict[int, bool]:
         return {}
 
 
-
 # A submitted sheet's change history, shown on the score sheet: rows of the table's columns (built once), not
 # objects loaded lazily (about seven times the work for what the page only shows).
 _CHANGE_TABLE = ScoreChange.__table__.c
