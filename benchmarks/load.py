@@ -191,6 +191,10 @@ def sign_in(base: str, email: str) -> str:
     except urllib.error.HTTPError as exc:
         if exc.code != 302:
             raise SystemExit(f"sign-in as {email} failed: HTTP {exc.code}") from None
+        # The page the browser is sent to after signing in: it puts the CSRF token of the session's forms in the
+        # cookie. wrk sends one fixed cookie; without the token in it, every measured request would make a new
+        # token and sign and send the cookie again, which no browser (it keeps the cookie it gets) makes it do.
+        opener.open(urllib.parse.urljoin(base + "/akun/masuk", exc.headers["Location"]), timeout=30).read()
     cookies = "; ".join(f"{c.name}={c.value}" for c in jar)
     if "session=" not in cookies:
         raise SystemExit(f"sign-in as {email} gave no session cookie")

@@ -158,6 +158,7 @@ def test_template_gettext_keeps_jinja_newstyle_semantics(app):
         '{% trans name="<i>" %}Selamat datang, {{ name }}{% endtrans %}',
         "{% trans count=n %}{{ count }} tulisan{% pluralize %}{{ count }} tulisan <{% endtrans %}",
         '{{ pgettext("menu", "Beranda") }}|{{ npgettext("x", "%(num)d buah", "%(num)d buah", n) }}',
+        '{{ _("Naik 100%% & <lebih>") }}|{{ _("Tanpa tanda persen & <apa pun>") }}',  # no variables
     ]
     with app.test_request_context("/"):
         session["lang"] = "en"
