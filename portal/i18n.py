@@ -97,30 +97,21 @@ def _formatted(context: Context, message: str, variables: dict) -> str:
     return message % variables  # always a format string, as in Jinja's newstyle gettext
 
 
-def _catalogue(context: Context):
-    """:func:`request_translations`, looked up once per rendering (a template's context): a page's messages are
-    all in one language."""
-    kept = context.eval_ctx.__dict__.get("portal_translations")
-    if kept is None:
-        kept = context.eval_ctx.portal_translations = request_translations()
-    return kept
-
-
 @pass_context
 def _template_gettext(__context: Context, __string: str, **variables) -> str:
-    return _formatted(__context, _catalogue(__context).ugettext(__string), variables)
+    return _formatted(__context, request_translations().ugettext(__string), variables)
 
 
 @pass_context
 def _template_ngettext(__context: Context, __singular: str, __plural: str, __num: int, **variables) -> str:
     variables.setdefault("num", __num)
-    return _formatted(__context, _catalogue(__context).ungettext(__singular, __plural, __num), variables)
+    return _formatted(__context, request_translations().ungettext(__singular, __plural, __num), variables)
 
 
 @pass_context
 def _template_pgettext(__context: Context, __string_ctx: str, __string: str, **variables) -> str:
     variables.setdefault("context", __string_ctx)
-    return _formatted(__context, _catalogue(__context).upgettext(__string_ctx, __string), variables)
+    return _formatted(__context, request_translations().upgettext(__string_ctx, __string), variables)
 
 
 @pass_context
@@ -128,7 +119,7 @@ def _template_npgettext(__context: Context, __string_ctx: str, __singular: str, 
                         **variables) -> str:
     variables.setdefault("context", __string_ctx)
     variables.setdefault("num", __num)
-    return _formatted(__context, _catalogue(__context).unpgettext(__string_ctx, __singular, __plural, __num),
+    return _formatted(__context, request_translations().unpgettext(__string_ctx, __singular, __plural, __num),
                       variables)
 
 

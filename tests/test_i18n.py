@@ -177,6 +177,27 @@ def test_template_gettext_keeps_jinja_newstyle_semantics(app):
     assert app.jinja_env.globals["_"].__module__ == "portal.i18n"  # not replaced by an extension set up later
 
 
+def test_macros_imported_without_context_follow_each_requests_language(app):
+    """A template imported without context ({% from "_form.html" import errors_summary %}) is rendered once and kept
+    by Jinja for every later request: its messages must still be looked up in each request's language."""
+    from flask import render_template_string
+
+    template = '{% from "_form.html" import errors_summary %}{{ errors_summary(form) }}'
+
+    class Form:
+        errors = {"x": ["?"]}
+
+        def __contains__(self, name):
+            return False
+
+    for lang, expected in (("id", "Periksa kembali isian berikut:"), ("en", "Please check the following:"),
+                           ("id", "Periksa kembali isian berikut:")):
+        with app.test_request_context("/"):
+            session["lang"] = lang
+            refresh()
+            assert expected in render_template_string(template, form=Form()), lang
+
+
 # --- the catalogue -----------------------------------------------------------------------------------------------
 
 def test_every_message_has_an_english_translation_with_the_same_placeholders():
