@@ -44,6 +44,8 @@ sys.path.insert(0, str(ROOT))
 
 from load import ID_LISTS, PASSWORD, PLACEHOLDERS  # noqa: E402
 
+USER_AGENT = "bp-portal-bench-cpu"
+
 # name: (path, who signs in or None); "{id}" is a different published piece at each request
 PAGES = {
     "writer home /": ("/", "penulis1.t{writer_team}@bench.bp.id"),
@@ -77,7 +79,10 @@ def placeholders(app) -> dict[str, str]:
 
 def sign_in(app, email: str) -> str:
     """The session cookie after signing in through the login form."""
+    # The browser of the measured requests: Flask-Login ties the session to it (session protection), and a
+    # session used from another browser is marked not fresh, which writes the cookie again at every request.
     client = app.test_client()
+    client.environ_base["HTTP_USER_AGENT"] = USER_AGENT
     page = client.get("/akun/masuk").get_data(as_text=True)
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
     data = {"email": email, "password": PASSWORD}
@@ -106,11 +111,12 @@ def make_caller(app, cookie: str | None):
         base = cache.get(url)
         if base is None:
             parts = urlsplit(url)
-            headers = {"User-Agent": "bp-portal-bench-cpu", "Accept-Encoding": "gzip"}
+            headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "gzip"}
             if cookie:
                 headers["Cookie"] = cookie
             builder = EnvironBuilder(path=parts.path, query_string=parts.query, headers=headers,
-                                     base_url="http://127.0.0.1:8000/")
+                                     base_url="http://127.0.0.1:8000/",
+                                     environ_base={"REMOTE_ADDR": "127.0.0.1"})  # as gunicorn sets it
             base = cache[url] = builder.get_environ()
         environ = dict(base)
         environ["wsgi.input"] = io.BytesIO(b"")
