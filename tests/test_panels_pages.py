@@ -261,9 +261,9 @@ def test_score_fields_open_the_numeric_keypad_and_keep_any_text(app, login, worl
 
 
 def test_sheet_shows_the_photos_in_order_and_the_history_of_a_submitted_sheet_only(app, login, world):
-    """The score sheet reads the piece's photos and the sheet's changes as rows (panels.queries): both must
-    still be on the page, the photos in their order with their captions and addresses, the history only once
-    the sheet was submitted (a draft's changes are not kept), oldest first."""
+    """The score sheet reads the piece's photos and the sheet's changes as rows (submissions.queries.photo_rows,
+    panels.queries.change_rows): both must still be on the page, the photos in their order with their captions
+    and addresses, the history only once the sheet was submitted (a draft's changes are not kept), oldest first."""
     users, _, entries = world
     entry = entries["eligible"]
     photos = sorted(entry.piece.photos, key=lambda p: p.position)
