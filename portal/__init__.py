@@ -21,6 +21,7 @@ from portal.config import ConfigurationError, DefaultConfig, TestConfig
 from portal.elearning import bp as elearning_bp
 from portal.errors import install_error_handlers
 from portal.extensions import babel, csrf, db, init_limiter, login_manager
+from portal.header import install_page_header
 from portal.home import bp as home_bp
 from portal.i18n import forget_cached_locale, install_template_gettext, select_locale, select_timezone
 from portal.ids import IdConverter
@@ -204,6 +205,7 @@ def register_errorhandlers(app: Flask) -> None:
 
 def register_template_helpers(app: Flask) -> None:
     install_template_helpers(app)
+    install_page_header(app)
 
 
 def register_commands(app: Flask) -> None:

@@ -6,7 +6,6 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from portal import cycle, permissions, storage, timeutil
-from portal.home.sections import places, sections
 from portal.i18n import current_locale
 from portal.period import Period
 from portal.text import render_markdown
@@ -46,9 +45,6 @@ def install_template_helpers(app: Flask) -> None:
             return "–"
         return f"{value:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".") if current_locale() == "id" \
             else f"{value:,.2f}"
-
-    # The header's "who and where" and its menu (templates/_who.html); the home page lists the same sections.
-    app.jinja_env.globals.update(user_places=places, user_sections=sections)
 
     @app.template_filter("ukuran")
     def _size(value: int):

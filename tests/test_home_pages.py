@@ -113,7 +113,7 @@ def _logout_token(response) -> str:
 
 
 def test_kept_header_is_never_another_persons_and_carries_each_sessions_csrf_token(world, make_user, login, app):
-    """The header's HTML is kept per worker (portal.home.header): two people alternating, and the same person in
+    """The header's HTML is kept per worker (portal.header): two people alternating, and the same person in
     two sessions, each get their own name, place and logout token, and the token signs them out."""
     tree, _admin = world
     siti = make_user(Role.WRITER, tree.team["semarang-TF01"], name="Siti Rahayu")
@@ -145,6 +145,36 @@ def test_kept_header_is_never_another_persons_and_carries_each_sessions_csrf_tok
         client = clients[who]
         assert client.post("/akun/keluar", data={"csrf_token": _logout_token(get(client))}).status_code == 302
         assert client.get("/").status_code == 302  # signed out
+
+
+def test_the_kept_header_is_rendered_from_its_key_alone(app):
+    """``portal.header`` keeps a rendering per key: the template may read only what it is given (and the app's
+    URL builder and messages), never the request's user, session or anything else that is not in the key."""
+    from jinja2 import meta
+
+    source = app.jinja_env.loader.get_source(app.jinja_env, "_header.html")[0]
+    read = meta.find_undeclared_variables(app.jinja_env.parse(source))
+    assert read <= {"signed_in", "name", "places", "sections", "unread", "csrf_slot", "url_for", "_"}, read
+
+
+def test_the_kept_header_counts_unread_notifications_and_an_anonymous_one_sets_no_cookie(world, make_user, login,
+                                                                                        app):
+    from portal.models.mail import Notification
+
+    tree, _admin = world
+    person = make_user(Role.WRITER, tree.team["semarang-TF01"], name="Siti Rahayu")
+    client = login(person)
+    assert "belum dibaca" not in client.get("/").get_data(as_text=True)
+    for n in (1, 2):
+        db.session.add(Notification(user_id=person.id, title=f"Komentar baru {n}"))
+        db.session.commit()
+        html = client.get("/").get_data(as_text=True)
+        assert f'aria-label="Notifikasi, {n} belum dibaca"' in html and f'<span class="count">{n}</span>' in html
+    anonymous = app.test_client()
+    for _ in range(2):  # rendered, then kept
+        response = anonymous.get("/elearning/")
+        assert "Set-Cookie" not in response.headers and "csrf_token" not in header_of(response)
+        assert "Masuk Daftar" in header_of(response)
 
 
 def test_kept_header_shows_a_role_change_a_rename_and_the_language_at_once(world, make_user, login):

@@ -32,7 +32,7 @@ def _modes():
 
 @bp.app_context_processor
 def _unread():
-    """``unread_notification_count()`` for the header: asked only for a signed-in user (one indexed COUNT)."""
+    """``unread_notification_count()`` for templates (the header reads the same count through portal.header)."""
     def unread_notification_count() -> int:
         if not getattr(current_user, "is_authenticated", False):
             return 0

@@ -1,0 +1,86 @@
+"""The page header (``templates/_header.html``), rendered once per worker for each distinct header.
+
+Every page shows it: for a signed-in person their name, roles with places, the sections their roles open and the
+unread notifications; for a visitor the sign-in links. It is the same HTML for everyone with the same values, in
+the same language, so each worker keeps the latest ``SIZE`` renderings, keyed by exactly what the template is
+given (``tests/test_home_pages.py`` checks that the template reads nothing else). A changed name, role, place name,
+unread count or language is a different key, so nothing is ever stale, and no rendering is shared between apps.
+
+The one per-request value, the logout form's CSRF token (signed with a timestamp, so different at each
+request), is put in at the slot the rendering leaves for it.
+"""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+
+from flask import Flask, current_app, request
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup
+
+from portal.home.sections import places, sections
+from portal.i18n import current_locale
+from portal.notifications.operations import unread_count
+
+SIZE = 1024  # renderings kept per worker (a few hundred bytes to 3 kB each)
+_CSRF_SLOT = "\x00csrf-token\x00"  # what the template writes where the token goes; never in a rendered name
+_EXTENSION = "portal_page_header"
+
+
+class _Renderings:
+    """The latest renderings, split at the token's slot: key -> (before the token, after it)."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._kept: OrderedDict[tuple, tuple[str, str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple) -> tuple[str, str] | None:
+        with self._lock:
+            parts = self._kept.get(key)
+            if parts is not None:
+                self._kept.move_to_end(key)
+            return parts
+
+    def keep(self, key: tuple, parts: tuple[str, str]) -> None:
+        with self._lock:
+            self._kept[key] = parts
+            self._kept.move_to_end(key)
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+
+
+def page_header() -> Markup:
+    """The header of the page being rendered (a template global)."""
+    signed_in = bool(getattr(current_user, "is_authenticated", False))
+    if signed_in:
+        values = {"signed_in": True, "name": current_user.name, "places": tuple(places(current_user)),
+                  "sections": tuple(sections(current_user)), "unread": unread_count(current_user.id)}
+    else:
+        values = {"signed_in": False, "name": "", "places": (), "sections": (), "unread": 0}
+    key = (current_locale(), request.script_root, *values.values())
+    kept: _Renderings | None = current_app.extensions.get(_EXTENSION)
+    parts = kept.get(key) if kept is not None else None
+    if parts is None:
+        parts = _render(values)
+        if kept is not None:
+            kept.keep(key, parts)
+    before, after = parts
+    if not signed_in:
+        return Markup(before)
+    return Markup(before + generate_csrf() + after)
+
+
+def _render(values: dict) -> tuple[str, str]:
+    template = current_app.jinja_env.get_template("_header.html")
+    html = template.render(csrf_slot=_CSRF_SLOT, **values)
+    before, slot, after = html.rpartition(_CSRF_SLOT)  # the form is the header's last part
+    return (before, after) if slot else (html, "")
+
+
+def install_page_header(app: Flask) -> None:
+    """``page_header()`` for templates; renderings are kept unless templates reload when edited (development)."""
+    app.jinja_env.globals["page_header"] = page_header
+    if not app.jinja_env.auto_reload:
+        app.extensions[_EXTENSION] = _Renderings(SIZE)
