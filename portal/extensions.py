@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask
+from flask import Flask, request
 from flask.logging import default_handler
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -32,6 +32,16 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+# Requests that only read are never limited, and the limiter need not look for their limits. Every limit in the
+# portal is on a POST (signing in, asking for a password reset, commenting); tests/test_security_ratelimit.py
+# fails if a limit on any other method is added, which would need this filter changed.
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@limiter.request_filter
+def _reads_are_never_limited() -> bool:
+    return request.method in SAFE_METHODS
 
 
 def init_limiter(app: Flask) -> None:

@@ -181,3 +181,17 @@ def test_a_get_of_the_sign_in_page_is_never_limited(limited, app):
         sign_in(app, f"g{i}@uji.bp.id", WRONG)
     client = app.test_client()
     assert all(client.get("/akun/masuk", environ_base={"REMOTE_ADDR": OFFICE}).status_code == 200 for _ in range(5))
+
+
+def test_every_limit_of_the_portal_is_on_post_only(app):
+    """``portal.extensions`` lets reads skip the limiter altogether; that is right only while no limit is declared
+    for another method. Read from the limiter's own register of decorated limits (every route's, not only sign-in)."""
+    from portal.extensions import SAFE_METHODS, limiter
+
+    declared = {route: [limit.methods for group in groups for limit in group]
+                for route, groups in limiter.limit_manager._decorated_limits.items()}
+    assert {"portal.auth.routes.login.login", "portal.auth.reset.forgot_password.forgot_password",
+            "portal.elearning.routes_discussion.comment.comment"} <= set(declared), sorted(declared)
+    for route, methods in declared.items():
+        assert all(m == ("post",) for m in methods), (route, methods)
+    assert {m.lower() for m in SAFE_METHODS}.isdisjoint({"post", "put", "patch", "delete"})
