@@ -3,6 +3,7 @@ import re
 import xml.etree.ElementTree as ET
 
 import pytest
+from flask import url_for
 
 from portal.extensions import db
 from portal.models.people import Role
@@ -260,6 +261,14 @@ def test_photos_are_responsive_and_lazy(app, client, world):
     assert imgs and all('loading="lazy"' in i and "srcset=" in i and "width=" in i and "height=" in i for i in imgs)
     # 1280x960 scaled to the display long side (1600: never up) and to the phone size (800x600).
     assert 'width="1280" height="960"' in body and " 800w" in body and " 400w" in body
+    # Each variant's address is the one the URL builder gives for it, in JPEG and in WebP, smallest first.
+    hero = int(re.search(r'<img src="/tulisan/foto/(\d+)/display"', body).group(1))
+    with app.test_request_context():
+        def srcset(endpoint):
+            return ", ".join(f"{url_for(endpoint, photo_id=hero, variant=v)} {w}w"
+                             for v, w in (("thumb", 400), ("phone", 800), ("display", 1280)))
+        jpeg, webp = srcset("submissions.photo"), srcset("submissions.photo_webp")
+    assert f'<source type="image/webp" srcset="{webp}"' in body and f'srcset="{jpeg}"' in body, (jpeg, webp)
 
 
 def test_feeds_are_valid_atom_with_the_right_entries(client, world):

@@ -45,19 +45,23 @@ def cached(body, status: int = 200, mimetype: str | None = None):
     return response.make_conditional(request)
 
 
-def _long_side(variant: str) -> int:
+VARIANTS = ("thumb", "phone", "display")  # smallest first, as a srcset lists them
+_VARIANT_SLOT = "variant-slot"  # built into a photo's address once, then replaced by each variant's name
+
+
+def _long_sides() -> dict[str, int]:
     config = current_app.config
     return {
         "thumb": config.get("PHOTO_THUMB_LONG_SIDE", 400),
         "phone": config.get("PHOTO_PHONE_LONG_SIDE", PHONE_LONG_SIDE),
         "display": config.get("PHOTO_DISPLAY_LONG_SIDE", 1600),
-    }[variant]
+    }
 
 
-def scaled(photo, variant: str) -> tuple[int, int]:
+def scaled(photo, variant: str, long_sides: dict[str, int] | None = None) -> tuple[int, int]:
     """Width and height of a variant: the original scaled down to the variant's long side, never up."""
     width, height = photo.width or 1, photo.height or 1
-    scale = min(1.0, _long_side(variant) / max(width, height))
+    scale = min(1.0, (long_sides or _long_sides())[variant] / max(width, height))
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
@@ -68,20 +72,27 @@ def photo_url(photo, variant: str = "display", external: bool = False) -> str:
         return ""
 
 
+def _variant_urls(endpoint: str, photo_id: int):
+    """The addresses of a photo's variants at ``endpoint`` from one URL build (a page of photos would otherwise
+    build seven per photo): the variant is a path segment, and its names are plain letters that the URL builder
+    leaves as they are. None when the endpoint is not offered."""
+    try:
+        url = url_for(endpoint, photo_id=photo_id, variant=_VARIANT_SLOT)
+    except BuildError:
+        return None
+    before, _, after = url.rpartition(_VARIANT_SLOT)
+    return lambda variant: before + variant + after
+
+
 def photo_tag_data(photo, variant: str, sizes: str) -> dict:
     """What a template needs for a responsive <picture>: the JPEG's src and srcset, the same sizes in WebP
     (``webp_srcset``; empty when not offered), sizes, width and height. The browser takes the smallest variant
     that fills ``sizes`` at its pixel density, in WebP when it accepts it."""
-    srcset, webp = [], []
-    for v in ("thumb", "phone", "display"):
-        url = photo_url(photo, v)
-        if url:
-            width = scaled(photo, v)[0]
-            srcset.append(f"{url} {width}w")
-            try:
-                webp.append(f"{url_for(WEBP_ENDPOINT, photo_id=photo.id, variant=v)} {width}w")
-            except BuildError:
-                pass
-    width, height = scaled(photo, variant)
-    return {"src": photo_url(photo, variant), "srcset": ", ".join(srcset), "webp_srcset": ", ".join(webp),
+    long_sides = _long_sides()
+    jpeg, webp = _variant_urls(PHOTO_ENDPOINT, photo.id), _variant_urls(WEBP_ENDPOINT, photo.id)
+    widths = {v: scaled(photo, v, long_sides)[0] for v in VARIANTS} if jpeg else {}
+    width, height = scaled(photo, variant, long_sides)
+    return {"src": jpeg(variant) if jpeg else "",
+            "srcset": ", ".join(f"{jpeg(v)} {w}w" for v, w in widths.items()),
+            "webp_srcset": ", ".join(f"{webp(v)} {w}w" for v, w in widths.items()) if webp else "",
             "sizes": sizes, "width": width, "height": height}
