@@ -15,7 +15,10 @@ Each page is requested once to warm up (first-request work such as a late-draft 
 """
 from __future__ import annotations
 
+import atexit
+import shutil
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -53,10 +56,33 @@ def _wipe() -> None:
             conn.execute(table.delete())
 
 
+# SQLite: each dataset is generated once per test process and copied for each test that asks for it again (the
+# generator is seeded, so the copy is what generating again would give; a test's own changes stay in its copy).
+_SNAPSHOTS: dict[tuple, Path] = {}
+
+
 def _generate(options: dict) -> None:
-    _wipe()
     options = {"provinces": 1, **options}
+    key = tuple(sorted(options.items()))
+    database = db.engine.url.database if db.engine.dialect.name == "sqlite" else None
+    if database and key in _SNAPSHOTS:
+        db.session.remove()
+        db.engine.dispose()
+        for journal in (Path(database + "-wal"), Path(database + "-shm")):  # the test database runs in WAL mode
+            journal.unlink(missing_ok=True)
+        shutil.copyfile(_SNAPSHOTS[key], database)
+        return
+    _wipe()
     gen.generate(db.engine, gen.Options(readers=5, end_period="2026-10", seed=3, **options), log=lambda *_: None)
+    if database:
+        db.session.remove()
+        with db.engine.connect() as conn:  # everything into the database file itself
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+        db.engine.dispose()
+        snapshot = Path(tempfile.mkdtemp(prefix="bp-querycount-")) / "dataset.db"
+        atexit.register(shutil.rmtree, snapshot.parent, True)
+        shutil.copyfile(database, snapshot)
+        _SNAPSHOTS[key] = snapshot
 
 
 def _first(model, *where):
