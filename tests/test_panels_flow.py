@@ -251,4 +251,11 @@ def test_bad_score_keeps_typed_values(app, make_tree, make_user, make_piece, log
     html = r.get_data(as_text=True)
     assert "bilangan bulat 1 sampai 10" in html
     assert 'name="score_1"' in html and 'value="7"' in html
+    # The refused score, and only it, comes back as typed, marked invalid and tied to its message.
+    inputs = {m.group(1): m.group(0) for m in re.finditer(r'<input id="score_(\d+)"[^>]*>', html)}
+    assert sorted(inputs, key=int) == [str(c) for c in range(1, 9)]
+    assert f'value="{bad}"' in inputs["3"] and 'aria-invalid="true"' in inputs["3"] and "score-input invalid" in inputs["3"]
+    assert 'aria-describedby="hint_3 error_3"' in inputs["3"]
+    assert all('aria-invalid' not in tag and 'value="7"' in tag for code, tag in inputs.items() if code != "3")
+    assert len(re.findall(r'<p class="error" role="alert" id="error_(\d+)"', html)) == 1 and 'id="error_3"' in html
     assert db.session.scalar(db.select(db.func.count()).select_from(Entry).join(Entry.sheets)) == 0
