@@ -53,10 +53,11 @@ class _Renderings:
 
 def page_header() -> Markup:
     """The header of the page being rendered (a template global)."""
-    signed_in = bool(getattr(current_user, "is_authenticated", False))
+    user = current_user._get_current_object()  # read five times below: the proxy looks it up at each read
+    signed_in = bool(getattr(user, "is_authenticated", False))
     if signed_in:
-        values = {"signed_in": True, "name": current_user.name, "places": tuple(places(current_user)),
-                  "sections": tuple(sections(current_user)), "unread": unread_count(current_user.id)}
+        values = {"signed_in": True, "name": user.name, "places": tuple(places(user)),
+                  "sections": tuple(sections(user)), "unread": unread_count(user.id)}
     else:
         values = {"signed_in": False, "name": "", "places": (), "sections": (), "unread": 0}
     key = (current_locale(), request.script_root, *values.values())

@@ -11,6 +11,7 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user
+from werkzeug.local import LocalProxy
 
 from portal.extensions import db
 from portal.models.org import NATIONAL_TIMEZONE, City, Kmw, Team, node_timezone
@@ -18,11 +19,19 @@ from portal.models.people import Role, RoleAssignment, User
 from portal.models.reviews import Entry, PanelMember
 
 
+def unproxied(user):
+    """The account itself when given Flask-Login's ``current_user``: that proxy looks the user up in the request
+    context again at every attribute it reads (a few microseconds each), and a page asks these rules dozens of
+    times. Functions that ask several rules about the same person call this once and pass the result on."""
+    return user._get_current_object() if isinstance(user, LocalProxy) else user
+
+
 def _authenticated(user) -> bool:
     return bool(user is not None and getattr(user, "is_authenticated", False))
 
 
 def assignments(user, role: Role) -> list[RoleAssignment]:
+    user = unproxied(user)
     if not _authenticated(user):
         return []
     return [a for a in user.roles if a.role == role]
@@ -189,6 +198,7 @@ def can_edit_piece(user, piece) -> bool:
 
 def home_timezone(user) -> str:
     """The time zone of the province a user works in (first scoped role), Jakarta otherwise."""
+    user = unproxied(user)
     for a in user.roles if _authenticated(user) else []:
         node = a.team or a.city or a.kmw  # a KMW without provinces yet says nothing: look further
         if node is not None and not (isinstance(node, Kmw) and not node.provinces):

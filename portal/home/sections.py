@@ -37,6 +37,7 @@ class Place:
 def sections(user) -> list[Section]:
     """The sections this person's roles open, in the order of the monthly cycle (writing, scoring, managing,
     administering), ending with the public e-learning pages."""
+    user = perm.unproxied(user)  # asked of a dozen rules
     found: list[Section] = []
     if perm.writer_teams(user):
         found.append(Section("submissions.home", N_("Tulisan tim saya"), Role.WRITER))
@@ -85,6 +86,7 @@ _ORDER = [Role.WRITER, Role.PANEL_MEMBER, Role.DATA_MANAGER, Role.ADMIN, Role.RE
 def places(user) -> list[Place]:
     """Each role of this person with the place it covers (team, city and province; a city and its province; a
     KMW; the national level), writing first; a reader's role only when it is the only one."""
+    user = perm.unproxied(user)
     if not getattr(user, "is_authenticated", False):
         return []
     found = [_place(a) for a in sorted(user.roles, key=lambda a: (_ORDER.index(a.role), a.id))]
