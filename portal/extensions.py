@@ -34,7 +34,7 @@ babel = Babel()
 limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 # Requests that only read are never limited, and the limiter need not look for their limits. Every limit in the
-# portal is on a POST (signing in, asking for a password reset, commenting); tests/test_security_ratelimit.py
+# portal is on a POST (signing in, asking for a password reset, commenting); tests/test_security_signin_limits.py
 # fails if a limit on any other method is added, which would need this filter changed.
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
@@ -24,7 +24,7 @@ from portal.i18n import current_locale
 from portal.notifications.operations import unread_count
 
 SIZE = 1024  # renderings kept per worker (a few hundred bytes to 3 kB each)
-_CSRF_SLOT = "\x00csrf-token\x00"  # what the template writes where the token goes; never in a rendered name
+_CSRF_SLOT = "\x00csrf-token\x00"  # what the template writes where the token goes (the last one, the form's)
 _EXTENSION = "portal_page_header"
 
 
@@ -60,7 +60,7 @@ def page_header() -> Markup:
                   "sections": tuple(sections(user)), "unread": unread_count(user.id)}
     else:
         values = {"signed_in": False, "name": "", "places": (), "sections": (), "unread": 0}
-    key = (current_locale(), request.script_root, *values.values())
+    key = (current_locale(), request.script_root if has_request_context() else "", *values.values())
     kept: _Renderings | None = current_app.extensions.get(_EXTENSION)
     parts = kept.get(key) if kept is not None else None
     if parts is None:
