@@ -11,8 +11,7 @@ request), is put in at the slot the rendering leaves for it.
 """
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
+import functools
 
 from flask import Flask, current_app, has_request_context, request
 from flask_login import current_user
@@ -28,54 +27,29 @@ _CSRF_SLOT = "\x00csrf-token\x00"  # what the template writes where the token go
 _EXTENSION = "portal_page_header"
 
 
-class _Renderings:
-    """The latest renderings, split at the token's slot: key -> (before the token, after it)."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self._kept: OrderedDict[tuple, tuple[str, str]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple) -> tuple[str, str] | None:
-        with self._lock:
-            parts = self._kept.get(key)
-            if parts is not None:
-                self._kept.move_to_end(key)
-            return parts
-
-    def keep(self, key: tuple, parts: tuple[str, str]) -> None:
-        with self._lock:
-            self._kept[key] = parts
-            self._kept.move_to_end(key)
-            while len(self._kept) > self.size:
-                self._kept.popitem(last=False)
-
-
 def page_header() -> Markup:
     """The header of the page being rendered (a template global)."""
     user = current_user._get_current_object()  # read five times below: the proxy looks it up at each read
     signed_in = bool(getattr(user, "is_authenticated", False))
     if signed_in:
-        values = {"signed_in": True, "name": user.name, "places": tuple(places(user)),
-                  "sections": tuple(sections(user)), "unread": unread_count(user.id)}
+        values = (True, user.name, tuple(places(user)), tuple(sections(user)), unread_count(user.id))
     else:
-        values = {"signed_in": False, "name": "", "places": (), "sections": (), "unread": 0}
-    key = (current_locale(), request.script_root if has_request_context() else "", *values.values())
-    kept: _Renderings | None = current_app.extensions.get(_EXTENSION)
-    parts = kept.get(key) if kept is not None else None
-    if parts is None:
-        parts = _render(values)
-        if kept is not None:
-            kept.keep(key, parts)
-    before, after = parts
+        values = (False, "", (), (), 0)
+    render = current_app.extensions.get(_EXTENSION, _render)
+    before, after = render(current_locale(), request.script_root if has_request_context() else "", *values)
     if not signed_in:
         return Markup(before)
     return Markup(before + generate_csrf() + after)
 
 
-def _render(values: dict) -> tuple[str, str]:
+def _render(locale: str, script_root: str, signed_in: bool, name: str, role_places: tuple, role_sections: tuple,
+            unread: int) -> tuple[str, str]:
+    """The header split at the token's slot. ``locale`` and ``script_root`` are not passed to the template: the
+    messages and ``url_for`` read them from the request; they are arguments so that a kept rendering is keyed by
+    them too."""
     template = current_app.jinja_env.get_template("_header.html")
-    html = template.render(csrf_slot=_CSRF_SLOT, **values)
+    html = template.render(signed_in=signed_in, name=name, places=role_places, sections=role_sections,
+                           unread=unread, csrf_slot=_CSRF_SLOT)
     before, slot, after = html.rpartition(_CSRF_SLOT)  # the form is the header's last part
     return (before, after) if slot else (html, "")
 
@@ -83,5 +57,5 @@ def _render(values: dict) -> tuple[str, str]:
 def install_page_header(app: Flask) -> None:
     """``page_header()`` for templates; renderings are kept unless templates reload when edited (development)."""
     app.jinja_env.globals["page_header"] = page_header
-    if not app.jinja_env.auto_reload:
-        app.extensions[_EXTENSION] = _Renderings(SIZE)
+    if not app.jinja_env.auto_reload:  # this app's renderings, the latest SIZE kept (thread-safe)
+        app.extensions[_EXTENSION] = functools.lru_cache(maxsize=SIZE)(_render)
