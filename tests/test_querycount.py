@@ -23,10 +23,12 @@ from pathlib import Path
 
 import pytest
 from querycount import count_queries
-from sqlalchemy import select, text
+from sqlalchemy import create_engine, select, text
+from sqlalchemy.engine import make_url
 
 from portal.extensions import db
 from portal.models import City, Kmw, Panel, PanelStatus, Province, Team, TeamKind, Tier
+from tests.support import TEST_DATABASE_URL
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import generate_dataset as gen  # noqa: E402
@@ -56,16 +58,48 @@ def _wipe() -> None:
             conn.execute(table.delete())
 
 
-# SQLite: each dataset is generated once per test process and copied for each test that asks for it again (the
-# generator is seeded, so the copy is what generating again would give; a test's own changes stay in its copy).
+# Each dataset is generated once per test process and copied for each test that asks for it again (the generator
+# is seeded, so the copy is what generating again would give; a test's own changes stay in its copy). SQLite: a copy
+# of the database file. PostgreSQL: a database made from a snapshot database by CREATE DATABASE ... TEMPLATE (a copy
+# of its files; generating the 300-month shape again took 7-15 s per test there).
 _SNAPSHOTS: dict[tuple, Path] = {}
+_PG_SNAPSHOTS: dict[tuple, str] = {}
+
+
+def _pg_copy(source: str, target: str) -> None:
+    """Replace PostgreSQL database ``target`` by a copy of ``source``, as the suite made it (see conftest)."""
+    db.session.remove()
+    db.engine.dispose()  # the copy needs both databases without connections; the app reconnects on next use
+    admin = create_engine(db.engine.url.set(database=make_url(TEST_DATABASE_URL).database),
+                          isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                              "WHERE datname IN (:source, :target) AND pid <> pg_backend_pid()"),
+                         {"source": source, "target": target})
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{target}"'))
+            conn.execute(text(f'CREATE DATABASE "{target}" TEMPLATE "{source}"'))
+            conn.execute(text(f'ALTER DATABASE "{target}" SET synchronous_commit TO off'))
+    finally:
+        admin.dispose()
+
+
+def _drop_pg_snapshots(url) -> None:
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        for name in _PG_SNAPSHOTS.values():
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+    admin.dispose()
 
 
 def _generate(options: dict) -> None:
     options = {"provinces": 1, **options}
     key = tuple(sorted(options.items()))
-    database = db.engine.url.database if db.engine.dialect.name == "sqlite" else None
-    if database and key in _SNAPSHOTS:
+    if db.engine.dialect.name == "postgresql":
+        _generate_on_postgres(key, options)
+        return
+    database = db.engine.url.database
+    if key in _SNAPSHOTS:
         db.session.remove()
         db.engine.dispose()
         for journal in (Path(database + "-wal"), Path(database + "-shm")):  # the test database runs in WAL mode
@@ -74,15 +108,27 @@ def _generate(options: dict) -> None:
         return
     _wipe()
     gen.generate(db.engine, gen.Options(readers=5, end_period="2026-10", seed=3, **options), log=lambda *_: None)
-    if database:
-        db.session.remove()
-        with db.engine.connect() as conn:  # everything into the database file itself
-            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        db.engine.dispose()
-        snapshot = Path(tempfile.mkdtemp(prefix="bp-querycount-")) / "dataset.db"
-        atexit.register(shutil.rmtree, snapshot.parent, True)
-        shutil.copyfile(database, snapshot)
-        _SNAPSHOTS[key] = snapshot
+    db.session.remove()
+    with db.engine.connect() as conn:  # everything into the database file itself
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.engine.dispose()
+    snapshot = Path(tempfile.mkdtemp(prefix="bp-querycount-")) / "dataset.db"
+    atexit.register(shutil.rmtree, snapshot.parent, True)
+    shutil.copyfile(database, snapshot)
+    _SNAPSHOTS[key] = snapshot
+
+
+def _generate_on_postgres(key: tuple, options: dict) -> None:
+    database = db.engine.url.database
+    if key in _PG_SNAPSHOTS:
+        _pg_copy(_PG_SNAPSHOTS[key], database)
+        return
+    _wipe()
+    gen.generate(db.engine, gen.Options(readers=5, end_period="2026-10", seed=3, **options), log=lambda *_: None)
+    if not _PG_SNAPSHOTS:
+        atexit.register(_drop_pg_snapshots, db.engine.url.set(database=make_url(TEST_DATABASE_URL).database))
+    snapshot = _PG_SNAPSHOTS[key] = f"{database}_qc{len(_PG_SNAPSHOTS)}"
+    _pg_copy(database, snapshot)
 
 
 def _first(model, *where):
