@@ -19,9 +19,8 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
 from sqlalchemy import String, and_, bindparam, select, type_coerce
 
 import scoring
@@ -42,6 +41,9 @@ from portal.models.reviews import (
 )
 from portal.rubrics import shown_rubric, to_engine
 
+if TYPE_CHECKING:  # pandas is imported by the functions that make frames, not at start-up
+    import pandas as pd
+
 COLUMNS = ["entry", "piece", "reviewer", "instrument", "score", "panel", "period", "tier", "consensus"]
 RESULT_COLUMNS = ["entry", "piece", "reviewers", "NA", "passed", "rank", "tied", "shortlisted", "outside_quota",
                   "selected"]
@@ -61,6 +63,9 @@ def scores_frame(panel_or_entries: Panel | Iterable[Entry | int], *, submitted_o
     ``consensus``: None keeps every sheet, True only consensus sheets, False only members' own sheets.
     Sheets of recused members are left out. Rows with an empty score (a draft in progress) are left out.
     """
+    import numpy as np
+    import pandas as pd
+
     single = isinstance(panel_or_entries, Panel)
     if single:
         query, params = _panel_query(submitted_only, consensus), {"panel_id": panel_or_entries.id}
@@ -242,6 +247,8 @@ def panel_results(panel: Panel, scores: pd.DataFrame | None = None) -> pd.DataFr
     Raises ``scoring.ScoringInputError`` when a sheet is incomplete. ``scores``: :func:`panel_scores`, when
     already read.
     """
+    import pandas as pd
+
     rubric = panel_rubric(panel)
     entries = _entries(panel, eligible_only=True)
     frame = panel_scores(panel) if scores is None else scores
@@ -295,6 +302,8 @@ def panel_discussion(panel: Panel, scores: pd.DataFrame | None = None, *, calibr
 
 def member_totals_of_panels(panels: Iterable[Panel]) -> pd.DataFrame:
     """panel, entry, piece, reviewer, total for many panels at once (dashboards): one query for all scores."""
+    import pandas as pd
+
     panels = list(panels)
     columns = ["panel", "entry", "piece", "reviewer", "total"]
     if not panels:
@@ -339,6 +348,8 @@ def best_practice_frame(first: str, last: str, province_ids: Iterable[int] | Non
     ``writer`` (the account that wrote it), ``province``, ``piece`` and ``NA`` at the tier that made it a best
     practice (the KMW panel's for a provincial one, the KMP panel's for a national one), in one query. Pieces whose
     writer account is gone are left out: nobody could be invited."""
+    import pandas as pd
+
     from portal.models.org import City
     from portal.models.pieces import Piece
 

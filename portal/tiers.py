@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal.models.pieces import BestPractice
 from portal.models.reviews import Tier
-from scoring.ranking import NATIONAL_QUOTA, PROVINCE_QUOTA
+from scoring.quotas import NATIONAL_QUOTA, PROVINCE_QUOTA
 
 
 @dataclass(frozen=True)

@@ -10,12 +10,13 @@ import pandas as pd
 
 from scoring._frame import as_columns, competition_ranks, group_ranks, with_columns
 from scoring.errors import ScoringError
-
-CITY_LARGE_TEAM_COUNT = 8
-CITY_QUOTA_LARGE = 3
-CITY_QUOTA_SMALL = 2
-PROVINCE_QUOTA = 3
-NATIONAL_QUOTA = 5
+from scoring.quotas import (
+    CITY_LARGE_TEAM_COUNT,
+    CITY_QUOTA_LARGE,
+    CITY_QUOTA_SMALL,
+    NATIONAL_QUOTA,
+    PROVINCE_QUOTA,
+)
 
 
 def _require(results: pd.DataFrame, columns: Sequence[str]) -> None:

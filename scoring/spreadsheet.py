@@ -19,9 +19,10 @@ Only text is neutralised: a number (``-3``, a score, an NA) stays a number.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # the cell rules need only the standard library; pandas is imported by quote_frame
+    import pandas as pd
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 QUOTE = "'"
@@ -59,6 +60,8 @@ def unquote_text(text: str) -> str:
 def quote_frame(frame: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``frame`` for ``to_csv``: every text cell and column name through :func:`quote_text`;
     numeric and boolean columns are left alone."""
+    import pandas as pd
+
     shown = frame.copy()
     for position in range(shown.shape[1]):
         column = shown.iloc[:, position]

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from portal import cycle
 from portal import permissions as perm
@@ -22,6 +21,9 @@ from portal.reports import tracking
 from portal.submissions import knowledge, operations, queries
 from portal.submissions.requirements import Missing, check_requirements
 from portal.timeutil import now_utc
+
+if TYPE_CHECKING:  # pandas is imported by the functions that make frames, not at start-up
+    import pandas as pd
 
 NAMES_SHOWN = 12  # team names listed per group on the home; the follow-up page lists them all
 

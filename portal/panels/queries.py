@@ -4,9 +4,8 @@ from __future__ import annotations
 import functools
 import json
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
 from markupsafe import escape
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload, selectinload, subqueryload
@@ -32,6 +31,9 @@ from portal.models.reviews import (
     Tier,
 )
 from portal.panels import rules
+
+if TYPE_CHECKING:  # pandas is imported by the functions that make frames, not at start-up
+    import pandas as pd
 
 
 @dataclass
@@ -267,6 +269,8 @@ def build_decided_view(panel: Panel, *, show_calibration: bool) -> ResultsView:
 def live_view(panel: Panel, user, *, show_calibration: bool) -> ResultsView:
     """An open panel: results computed now, shown only for the entries complete for the whole panel (until
     everything is in, a member sees no other member's scores). Needs the panel loaded with its entries."""
+    import pandas as pd
+
     top, _ = scoring_adapter.tier_quota(panel)
     entries = {e.id: e for e in panel.entries}
     visible = {e.id for e in panel.entries if entry_complete(panel, e)}
@@ -327,6 +331,8 @@ def _add_matrices(rows: dict[int, ResultRow], scores: pd.DataFrame, name_of, ins
     """Per entry: the instrument x member score matrix the panel discusses (members by id, instruments by
     code). ``scores`` holds complete sheets (the engine has accepted them): sorted by entry, member and
     instrument, every sheet is one row of a grid, and an entry's matrix is its sheets' block, transposed."""
+    import numpy as np
+
     if scores.empty:
         return
     columns = [scores[c].to_numpy() for c in ("entry", "reviewer", "instrument", "score")]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy.orm import contains_eager, selectinload
@@ -15,6 +15,9 @@ from portal.models import City, Kmw, Panel, Province, Tier
 from portal.period import Period
 from portal.reports import stats
 from portal.reports.tracking import Obligations, Scope, obligations, percentages
+
+if TYPE_CHECKING:  # pandas is imported by the functions that make frames, not at start-up
+    import pandas as pd
 
 
 @dataclass

@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-import pandas as pd
 from flask_babel import gettext as _
 
 from portal.reports.recaps import Recap, Section
@@ -34,6 +33,8 @@ if TYPE_CHECKING:
 
 
 def _is_blank(value) -> bool:
+    import pandas as pd
+
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
@@ -108,6 +109,7 @@ def to_xlsx(recap: Recap) -> bytes:
 
 
 def _format_columns(sheet, section: Section, header_row: int) -> None:
+    import pandas as pd
     from openpyxl.styles import Alignment
     from openpyxl.utils import get_column_letter
 

@@ -3,7 +3,6 @@ city and per KMW / wilayah, and who to follow up, with names and phones. Interna
 
 from __future__ import annotations
 
-import pandas as pd
 from flask_babel import gettext as _
 
 from portal.period import Period
@@ -17,6 +16,8 @@ def _contacts(found: Obligations, kind: str, node_id) -> tuple[str, str]:
 
 
 def _per_city(found: Obligations) -> Section:
+    import pandas as pd
+
     table = percentages(found.teams, "submitted", "city", "city_id")
     cities = found.cities.set_index("city_id")
     rows = []
@@ -52,6 +53,8 @@ def _per_city(found: Obligations) -> Section:
 
 
 def _per_kmw(found: Obligations) -> Section:
+    import pandas as pd
+
     table = percentages(found.teams, "submitted", "kmw", "kmw_id")
     kmws = found.kmws.set_index("kmw_id")
     rows = [
@@ -85,6 +88,8 @@ def _per_kmw(found: Obligations) -> Section:
 
 
 def _missing_teams(found: Obligations) -> Section:
+    import pandas as pd
+
     rows = []
     for n, t in enumerate(found.missing_teams().itertuples(), 1):
         names, phones = _contacts(found, "team", t.team_id)
@@ -104,6 +109,8 @@ def _missing_teams(found: Obligations) -> Section:
 
 
 def _missing_experts(found: Obligations) -> Section:
+    import pandas as pd
+
     rows = [
         {_("No"): n, _("Nama TA"): e.name, _("KMW"): e.kmw, _("Telepon"): e.phone}
         for n, e in enumerate(found.missing_experts().itertuples(), 1)

@@ -11,9 +11,8 @@ recorded decision (``Entry.passed``), as in the statistics and the letter.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pandas as pd
 from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 
@@ -43,6 +42,9 @@ from portal.models import (
 from portal.models.org import node_timezone
 from portal.period import Period
 from portal.timeutil import format_datetime
+
+if TYPE_CHECKING:  # pandas is imported by the functions that make frames, not at start-up
+    import pandas as pd
 
 
 @dataclass
@@ -120,6 +122,8 @@ def _check_label(entry: Entry | None) -> str:
 
 def lampiran3(city: City, period: str) -> Recap:
     """Recap of best-practice production and knowledge products of one city for one month."""
+    import pandas as pd
+
     tz = node_timezone(city)
     teams = sorted(city.teams, key=lambda t: (t.kind == TeamKind.KORKOT, t.code))
     pieces = month_pieces([t.id for t in teams], period)
@@ -207,6 +211,8 @@ def kmw_experts(kmw_id: int) -> list[User]:
 
 def knowledge_section(kmw: Kmw, year: int) -> Section:
     """The KMW experts' knowledge products of the year: sent or not."""
+    import pandas as pd
+
     products = {
         kp.author_id: kp
         for kp in db.session.scalars(
@@ -287,6 +293,9 @@ def lampiran2(kmw: Kmw, period: str) -> Recap:
 
 
 def _lampiran2(kmw: Kmw, period: str, panel: Panel | None) -> Recap:
+    import numpy as np
+    import pandas as pd
+
     label = Period(period).label()
     lines = [
         f"{_('KMW')}: {kmw.name}",
@@ -368,4 +377,6 @@ def _lampiran2(kmw: Kmw, period: str, panel: Panel | None) -> Recap:
 
 def _texts(values: list[str]) -> pd.Series:
     """A text column (objects, without pandas looking for dates in it)."""
+    import pandas as pd
+
     return pd.Series(values, dtype=object)

@@ -9,8 +9,8 @@ which experts sent this year's knowledge product; percentages per city, KMW and 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlalchemy.orm import selectinload
 
 from portal import cycle
@@ -33,6 +33,9 @@ from portal.models.org import node_timezone
 from portal.period import Period
 from portal.permissions import managed_scope
 from portal.reports.recaps import month_pieces, writing_status
+
+if TYPE_CHECKING:  # pandas is imported by the functions that make frames, not at start-up
+    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,8 @@ def apply_scope(query, scope: Scope):
 
 
 def teams_frame(scope: Scope) -> pd.DataFrame:
+    import pandas as pd
+
     query = (
         db.select(
             Team.id,
@@ -118,6 +123,8 @@ def _extended(period: str, stage: str) -> dict[str, set[int]]:
 
 def team_compliance(period: str, scope: Scope) -> pd.DataFrame:
     """One row per team: ``submitted`` (by the deadline), ``late``, ``deadline``, ``submitted_at``."""
+    import pandas as pd
+
     frame = teams_frame(scope)
     pieces = month_pieces(frame["team_id"].tolist(), period)
     extended = _extended(period, "writing")
@@ -144,6 +151,8 @@ def team_compliance(period: str, scope: Scope) -> pd.DataFrame:
 
 def city_compliance(period: str, scope: Scope) -> pd.DataFrame:
     """One row per city: ``sent`` = its city panel closed before the city deadline (the 20th)."""
+    import pandas as pd
+
     teams = teams_frame(scope)
     cities = teams.drop_duplicates("city_id")[
         ["city_id", "city", "province_id", "province", "tz", "kmw_id", "kmw", "region"]
@@ -172,6 +181,8 @@ def city_compliance(period: str, scope: Scope) -> pd.DataFrame:
 
 def kmw_compliance(period: str, scope: Scope) -> pd.DataFrame:
     """One row per KMW: ``sent`` = its KMW panel closed before the province deadline (the 25th)."""
+    import pandas as pd
+
     teams = teams_frame(scope)
     kmws = teams.drop_duplicates("kmw_id")[["kmw_id", "kmw", "region"]].reset_index(drop=True)
     closed = dict(
@@ -198,6 +209,8 @@ def kmw_compliance(period: str, scope: Scope) -> pd.DataFrame:
 
 def expert_compliance(year: int, scope: Scope) -> pd.DataFrame:
     """One row per KMW expert (KMW-scoped writer): ``sent`` = this year's knowledge product submitted."""
+    import pandas as pd
+
     kmw_ids = set(teams_frame(scope)["kmw_id"].tolist())
     rows = db.session.execute(
         db.select(User.id, User.name, User.phone, Kmw.id, Kmw.name)
@@ -220,6 +233,8 @@ def expert_compliance(year: int, scope: Scope) -> pd.DataFrame:
 
 def percentages(frame: pd.DataFrame, flag: str, by: str, key: str | None = None) -> pd.DataFrame:
     """Per group: ``total``, ``done`` (rows where ``flag`` holds) and ``percent`` (0-100, one decimal)."""
+    import pandas as pd
+
     key = key or by
     if frame.empty:
         return pd.DataFrame(columns=[key, by, "total", "done", "percent"])

@@ -5,9 +5,9 @@ One business operation per transaction; each is audited and announces itself (``
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import pandas as pd
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
@@ -21,6 +21,9 @@ from portal.models.rewards import Nomination, NominationRound
 from portal.period import Period
 from portal.rewards import rules
 from portal.timeutil import now_utc
+
+if TYPE_CHECKING:  # pandas is imported by the functions that make frames, not at start-up
+    import pandas as pd
 
 ROMAN = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
@@ -128,6 +131,8 @@ def confirm_province(nomination_round: NominationRound, province: Province, user
                      reason: str) -> list[Nomination]:
     """Confirm a province's delegates: up to the quota, chosen among the province's ranked writers. Choosing
     anyone but the proposal needs a reason. A second confirmation replaces the first."""
+    import pandas as pd
+
     if not rules.can_confirm_for(user, province):
         raise RewardError(_("Anda hanya dapat mengonfirmasi utusan provinsi Anda sendiri."))
     chosen = list(dict.fromkeys(writer_ids))

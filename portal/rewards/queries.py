@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from sqlalchemy import select
 
 from portal import permissions as perm
@@ -12,6 +12,9 @@ from portal.models.elearning import Award
 from portal.models.org import Kmw, Province
 from portal.models.people import AuditLog, User
 from portal.models.rewards import Nomination, NominationRound
+
+if TYPE_CHECKING:  # pandas is imported by the functions that make frames, not at start-up
+    import pandas as pd
 
 
 def award_history(award: Award) -> list[AuditLog]:
@@ -56,6 +59,8 @@ class Candidate:
 
 def candidates(ranked: pd.DataFrame) -> dict[int, list[Candidate]]:
     """province id -> its ranked writers with their accounts (one query for the accounts)."""
+    import pandas as pd
+
     ids = [int(w) for w in ranked["writer"]] if not ranked.empty else []
     users = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
     out: dict[int, list[Candidate]] = {}

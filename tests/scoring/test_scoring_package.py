@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import scoring
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,3 +65,22 @@ def test_public_api_signatures():
 def test_every_public_function_has_a_docstring():
     for name in scoring.__all__:
         assert inspect.getdoc(getattr(scoring, name)), name
+
+
+def test_the_rubric_and_the_quotas_load_without_pandas_and_every_name_resolves_on_first_use():
+    """The package imports a module when one of its names is first used: a program that needs only the rubric,
+    its errors or the quotas (the portal at start-up) does not import pandas."""
+    code = (
+        "import sys, scoring, scoring.quotas, scoring.spreadsheet; "
+        "rubric = scoring.default_rubric(); scoring.RubricError; scoring.looks = scoring.spreadsheet.quote_text('=1'); "
+        "print('pandas' in sys.modules, 'numpy' in sys.modules, scoring.looks); "
+        "scoring.compute_results; print('pandas' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert done.stdout.split("\n")[:2] == ["False False '=1", "True"]
+    assert set(scoring._WHERE) == set(scoring.__all__)
+    assert set(scoring.__all__) <= set(dir(scoring))
+    for name in scoring.__all__:
+        assert getattr(scoring, name).__module__.startswith("scoring."), name
+    with pytest.raises(AttributeError, match="no_such_name"):
+        scoring.no_such_name  # noqa: B018
