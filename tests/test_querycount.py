@@ -125,10 +125,11 @@ def _generate_on_postgres(key: tuple, options: dict) -> None:
         return
     _wipe()
     gen.generate(db.engine, gen.Options(readers=5, end_period="2026-10", seed=3, **options), log=lambda *_: None)
-    if not _PG_SNAPSHOTS:
+    if not _PG_SNAPSHOTS:  # the first snapshot of this process: drop them all when it ends
         atexit.register(_drop_pg_snapshots, db.engine.url.set(database=make_url(TEST_DATABASE_URL).database))
-    snapshot = _PG_SNAPSHOTS[key] = f"{database}_qc{len(_PG_SNAPSHOTS)}"
+    snapshot = f"{database}_qc{len(_PG_SNAPSHOTS)}"
     _pg_copy(database, snapshot)
+    _PG_SNAPSHOTS[key] = snapshot
 
 
 def _first(model, *where):

@@ -1,9 +1,9 @@
 """What starting the portal costs: every ``flask`` command, task consumer and server worker builds the app first.
 
-pandas and NumPy (a third of the import time) are imported by the functions that make frames (recaps, results,
-tracking, exports), not at start-up: a command such as ``flask backup`` or a consumer that only sends mail
-never loads them. A module that imports them at its top again fails here; ruff's undefined-name check (F821)
-fails a function that uses ``pd`` without importing it.
+pandas and NumPy (a quarter of the start-up: benchmarks/README.md, "Start-up") are imported by the functions that
+make frames (recaps, results, tracking, exports), not at start-up: a command such as ``flask backup`` or a consumer
+that only sends mail never loads them. A module that imports them at its top again fails here; ruff's
+undefined-name check (F821) fails a function that uses ``pd`` without importing it.
 """
 from __future__ import annotations
 

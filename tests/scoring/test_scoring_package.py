@@ -72,8 +72,8 @@ def test_the_rubric_and_the_quotas_load_without_pandas_and_every_name_resolves_o
     its errors or the quotas (the portal at start-up) does not import pandas."""
     code = (
         "import sys, scoring, scoring.quotas, scoring.spreadsheet; "
-        "rubric = scoring.default_rubric(); scoring.RubricError; scoring.looks = scoring.spreadsheet.quote_text('=1'); "
-        "print('pandas' in sys.modules, 'numpy' in sys.modules, scoring.looks); "
+        "rubric = scoring.default_rubric(); scoring.RubricError; cell = scoring.spreadsheet.quote_text('=1'); "
+        "print('pandas' in sys.modules, 'numpy' in sys.modules, cell); "
         "scoring.compute_results; print('pandas' in sys.modules)"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
