@@ -15,15 +15,13 @@ import sys
 import tempfile
 import time
 import uuid
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from portal import normalise_database_url
-from tests.support import suite_clock_shift
+from tests.support import create_database, drop_database, on_postgres, postgres_admin, suite_clock_shift
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts"
@@ -55,21 +53,25 @@ def free_port() -> int:
 @contextmanager
 def throwaway_database(tmp_path: Path):
     """Yield a database URL of its own: PostgreSQL when TEST_DATABASE_URL is set, else a SQLite file."""
-    base_url = os.environ.get("TEST_DATABASE_URL")
-    if not base_url:
+    if not on_postgres():
         yield f"sqlite:///{tmp_path / 'live.db'}"
         return
-    base = make_url(normalise_database_url(base_url))
+    with _postgres_database() as url:
+        yield url
+
+
+@contextmanager
+def _postgres_database(template: str | None = None):
+    """A PostgreSQL database of its own (a copy of ``template`` if given), dropped afterwards."""
     name = f"bp_live_{uuid.uuid4().hex[:10]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin = postgres_admin()
     try:
-        yield base.set(database=name).render_as_string(hide_password=False)
+        with admin.connect() as conn:
+            create_database(conn, name, template)
+        yield admin.url.set(database=name).render_as_string(hide_password=False)
     finally:
         with admin.connect() as conn:
-            conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+            drop_database(conn, name)
         admin.dispose()
 
 
@@ -84,13 +86,10 @@ def _loaded_demo() -> tuple[str, Path]:
     if _demo_template is None:
         folder = Path(tempfile.mkdtemp(prefix="bp-demo-"))
         atexit.register(shutil.rmtree, folder, True)
-        base_url = os.environ.get("TEST_DATABASE_URL")
-        if base_url:
-            base = make_url(normalise_database_url(base_url))
-            name = f"bp_live_demo_{uuid.uuid4().hex[:10]}"
-            _run_on_server(base, f'CREATE DATABASE "{name}"')
-            atexit.register(_run_on_server, base, f'DROP DATABASE IF EXISTS "{name}"')
-            url = base.set(database=name).render_as_string(hide_password=False)
+        if on_postgres():
+            kept = ExitStack()  # the template database, dropped when the process ends
+            atexit.register(kept.close)
+            url = kept.enter_context(_postgres_database())
         else:
             url = f"sqlite:///{folder / 'demo.db'}"
         env = server_env(url, folder / "instance")
@@ -100,36 +99,21 @@ def _loaded_demo() -> tuple[str, Path]:
     return _demo_template
 
 
-def _run_on_server(base, statement: str) -> None:
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(statement))
-    finally:
-        admin.dispose()
-
-
 @contextmanager
 def demo_database(tmp_path: Path, instance: Path):
     """Yield the URL of a database of its own holding the demo (SQLite file or PostgreSQL database, as
     ``throwaway_database``), with the demo's photos in ``instance/uploads``: a copy of the process's loaded demo."""
     template, uploads = _loaded_demo()
     shutil.copytree(uploads, instance / "uploads", dirs_exist_ok=True)
-    if not os.environ.get("TEST_DATABASE_URL"):
+    if not on_postgres():
         source = Path(make_url(template).database)
         for suffix in ("", "-wal"):
             if Path(f"{source}{suffix}").exists():
                 shutil.copyfile(f"{source}{suffix}", tmp_path / f"live.db{suffix}")
         yield f"sqlite:///{tmp_path / 'live.db'}"
         return
-    server = make_url(normalise_database_url(os.environ["TEST_DATABASE_URL"]))
-    name = f"bp_live_{uuid.uuid4().hex[:10]}"
-    _run_on_server(server, f'CREATE DATABASE "{name}" TEMPLATE "{make_url(template).database}"')
-    try:
-        yield server.set(database=name).render_as_string(hide_password=False)
-    finally:
-        _run_on_server(server, f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'")
-        _run_on_server(server, f'DROP DATABASE IF EXISTS "{name}"')
+    with _postgres_database(template=make_url(template).database) as url:
+        yield url
 
 
 def server_env(database_url: str, instance: Path, **extra: str) -> dict:

@@ -12,19 +12,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine
 from sqlalchemy.engine import make_url
 
-from portal import clock, create_app, normalise_database_url
+from portal import clock, create_app
 from portal.extensions import db as _db
 from tests import compiled_once
-from tests.support import PASSWORD, TEST_DATABASE_URL, on_postgres, requires_postgres, suite_clock_shift  # noqa: F401
+from tests.support import (  # noqa: F401
+    PASSWORD,
+    TEST_DATABASE_URL,
+    create_database,
+    drop_database,
+    on_postgres,
+    postgres_admin,
+    requires_postgres,
+    suite_clock_shift,
+)
 
 compiled_once.install()
-
-
-def _admin_url(url: str):
-    return make_url(normalise_database_url(url))
 
 
 @pytest.fixture(scope="session")
@@ -33,21 +38,14 @@ def postgres_database():
     if not on_postgres():
         yield None
         return
-    base = _admin_url(TEST_DATABASE_URL)
     name = f"bp_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    admin = postgres_admin()
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-        # A throw-away database need not wait for the disk at each commit.
-        conn.execute(text(f'ALTER DATABASE "{name}" SET synchronous_commit TO off'))
-    url = base.set(database=name).render_as_string(hide_password=False)
-    yield url
-    engine_cleanup = create_engine(base, isolation_level="AUTOCOMMIT")
-    with engine_cleanup.connect() as conn:
-        conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        create_database(conn, name)
+    yield admin.url.set(database=name).render_as_string(hide_password=False)
+    with admin.connect() as conn:
+        drop_database(conn, name)
     admin.dispose()
-    engine_cleanup.dispose()
 
 
 @pytest.fixture(scope="session")

@@ -23,12 +23,11 @@ from pathlib import Path
 
 import pytest
 from querycount import count_queries
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select, text
 
 from portal.extensions import db
 from portal.models import City, Kmw, Panel, PanelStatus, Province, Team, TeamKind, Tier
-from tests.support import TEST_DATABASE_URL
+from tests.support import create_database, drop_database, end_connections, postgres_admin
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import generate_dataset as gen  # noqa: E402
@@ -62,74 +61,65 @@ def _wipe() -> None:
 # is seeded, so the copy is what generating again would give; a test's own changes stay in its copy). SQLite: a copy
 # of the database file. PostgreSQL: a database made from a snapshot database by CREATE DATABASE ... TEMPLATE (a copy
 # of its files; generating the 300-month shape again took 7-15 s per test there).
-_SNAPSHOTS: dict[tuple, Path] = {}
-_PG_SNAPSHOTS: dict[tuple, str] = {}
-
-
-def _pg_copy(source: str, target: str) -> None:
-    """Replace PostgreSQL database ``target`` by a copy of ``source``, as the suite made it (see conftest)."""
-    db.session.remove()
-    db.engine.dispose()  # the copy needs both databases without connections; the app reconnects on next use
-    admin = create_engine(db.engine.url.set(database=make_url(TEST_DATABASE_URL).database),
-                          isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                              "WHERE datname IN (:source, :target) AND pid <> pg_backend_pid()"),
-                         {"source": source, "target": target})
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{target}"'))
-            conn.execute(text(f'CREATE DATABASE "{target}" TEMPLATE "{source}"'))
-            conn.execute(text(f'ALTER DATABASE "{target}" SET synchronous_commit TO off'))
-    finally:
-        admin.dispose()
-
-
-def _drop_pg_snapshots(url) -> None:
-    admin = create_engine(url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        for name in _PG_SNAPSHOTS.values():
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
-    admin.dispose()
+_SNAPSHOTS: dict[tuple, Path | str] = {}
 
 
 def _generate(options: dict) -> None:
     options = {"provinces": 1, **options}
     key = tuple(sorted(options.items()))
-    if db.engine.dialect.name == "postgresql":
-        _generate_on_postgres(key, options)
-        return
-    database = db.engine.url.database
     if key in _SNAPSHOTS:
-        db.session.remove()
-        db.engine.dispose()
-        for journal in (Path(database + "-wal"), Path(database + "-shm")):  # the test database runs in WAL mode
-            journal.unlink(missing_ok=True)
-        shutil.copyfile(_SNAPSHOTS[key], database)
+        _restore(_SNAPSHOTS[key])
         return
     _wipe()
     gen.generate(db.engine, gen.Options(readers=5, end_period="2026-10", seed=3, **options), log=lambda *_: None)
+    _SNAPSHOTS[key] = _snapshot()
+
+
+def _snapshot() -> Path | str:
+    """A copy of the test database as it is now: a file (SQLite) or a database's name (PostgreSQL)."""
     db.session.remove()
+    database = db.engine.url.database
+    if db.engine.dialect.name == "postgresql":
+        db.engine.dispose()  # a template may have no connections
+        snapshot = f"{database}_qc{len(_SNAPSHOTS)}"
+        admin = postgres_admin()
+        with admin.connect() as conn:
+            end_connections(conn, database)
+            create_database(conn, snapshot, template=database)
+        admin.dispose()
+        atexit.register(_drop_snapshot, snapshot)
+        return snapshot
     with db.engine.connect() as conn:  # everything into the database file itself
         conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     db.engine.dispose()
     snapshot = Path(tempfile.mkdtemp(prefix="bp-querycount-")) / "dataset.db"
     atexit.register(shutil.rmtree, snapshot.parent, True)
     shutil.copyfile(database, snapshot)
-    _SNAPSHOTS[key] = snapshot
+    return snapshot
 
 
-def _generate_on_postgres(key: tuple, options: dict) -> None:
+def _restore(snapshot: Path | str) -> None:
+    """The test database replaced by a copy of ``snapshot``; the app reconnects at its next statement."""
+    db.session.remove()
+    db.engine.dispose()
     database = db.engine.url.database
-    if key in _PG_SNAPSHOTS:
-        _pg_copy(_PG_SNAPSHOTS[key], database)
+    if isinstance(snapshot, str):
+        admin = postgres_admin()
+        with admin.connect() as conn:
+            drop_database(conn, database)
+            create_database(conn, database, template=snapshot)
+        admin.dispose()
         return
-    _wipe()
-    gen.generate(db.engine, gen.Options(readers=5, end_period="2026-10", seed=3, **options), log=lambda *_: None)
-    if not _PG_SNAPSHOTS:  # the first snapshot of this process: drop them all when it ends
-        atexit.register(_drop_pg_snapshots, db.engine.url.set(database=make_url(TEST_DATABASE_URL).database))
-    snapshot = f"{database}_qc{len(_PG_SNAPSHOTS)}"
-    _pg_copy(database, snapshot)
-    _PG_SNAPSHOTS[key] = snapshot
+    for journal in (Path(database + "-wal"), Path(database + "-shm")):  # the test database runs in WAL mode
+        journal.unlink(missing_ok=True)
+    shutil.copyfile(snapshot, database)
+
+
+def _drop_snapshot(name: str) -> None:
+    admin = postgres_admin()
+    with admin.connect() as conn:
+        drop_database(conn, name)
+    admin.dispose()
 
 
 def _first(model, *where):
