@@ -9,7 +9,6 @@ function returns a new DataFrame and never changes its input.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
 
 # Where each name lives. The package imports a module only when one of its names is first used (PEP 562): the
 # rubric, its errors and the quotas need only the standard library, and a program that uses just those (the
@@ -26,23 +25,7 @@ _WHERE = {
     "load_rubric": "rubric_toml", "rubric_from_toml": "rubric_toml", "rubric_to_toml": "rubric_toml",
     "validate_scores": "validate",
 }
-
-if TYPE_CHECKING:  # what type checkers and editors read; at run time __getattr__ below imports on first use
-    from scoring.analysis import DiscussionTables, disagreement, discussion_tables, reviewer_calibration
-    from scoring.errors import Problem, RubricError, ScoringError, ScoringInputError
-    from scoring.nominations import rank_writers
-    from scoring.ranking import (
-        city_quota,
-        city_shortlist,
-        national_shortlist,
-        province_shortlist,
-        rank_entries,
-        shortlist,
-    )
-    from scoring.results import compute_results, reviewer_totals
-    from scoring.rubric import Instrument, Rubric, default_rubric, rubric_from_mapping
-    from scoring.rubric_toml import load_rubric, rubric_from_toml, rubric_to_toml
-    from scoring.validate import validate_scores
+__all__ = sorted(_WHERE)
 
 
 def __getattr__(name: str):
@@ -56,32 +39,3 @@ def __getattr__(name: str):
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
-
-
-__all__ = [
-    "DiscussionTables",
-    "Instrument",
-    "Problem",
-    "Rubric",
-    "RubricError",
-    "ScoringError",
-    "ScoringInputError",
-    "city_quota",
-    "city_shortlist",
-    "compute_results",
-    "default_rubric",
-    "disagreement",
-    "discussion_tables",
-    "load_rubric",
-    "national_shortlist",
-    "province_shortlist",
-    "rank_entries",
-    "rank_writers",
-    "reviewer_calibration",
-    "reviewer_totals",
-    "rubric_from_mapping",
-    "rubric_from_toml",
-    "rubric_to_toml",
-    "shortlist",
-    "validate_scores",
-]
