@@ -14,7 +14,7 @@ from flask_login import current_user
 from werkzeug.local import LocalProxy
 
 from portal.extensions import db
-from portal.models.org import NATIONAL_TIMEZONE, City, Kmw, Team, node_timezone
+from portal.models.org import NATIONAL_TIMEZONE, City, Kmw, Team
 from portal.models.people import Role, RoleAssignment, User
 from portal.models.reviews import Entry, PanelMember
 
@@ -140,6 +140,16 @@ def writer_teams(user) -> list[Team]:
     return [a.team for a in assignments(user, Role.WRITER) if a.team_id is not None]
 
 
+def writes_for_a_team(user) -> bool:
+    """Has ``writer_teams`` anything (without reading the teams)?"""
+    return any(a.team_id is not None for a in assignments(user, Role.WRITER))
+
+
+def is_kmw_expert(user, kmw_id: int | None = None) -> bool:
+    """Is ``user`` a writing expert of this KMW (of any, without ``kmw_id``)? ``expert_kmws`` without reading them."""
+    return any(a.kmw_id is not None and kmw_id in (None, a.kmw_id) for a in assignments(user, Role.WRITER))
+
+
 def can_write_for_team(user, team: Team | int) -> bool:
     team_id = team if isinstance(team, int) else team.id
     return any(a.team_id == team_id for a in assignments(user, Role.WRITER))
@@ -197,12 +207,11 @@ def can_edit_piece(user, piece) -> bool:
 # --- time zone ---------------------------------------------------------------------------------
 
 def home_timezone(user) -> str:
-    """The time zone of the province a user works in (first scoped role), Jakarta otherwise."""
+    """The time zone of the province a user works in (first scoped role that says one), Jakarta otherwise."""
     user = unproxied(user)
     for a in user.roles if _authenticated(user) else []:
-        node = a.team or a.city or a.kmw  # a KMW without provinces yet says nothing: look further
-        if node is not None and not (isinstance(node, Kmw) and not node.provinces):
-            return node_timezone(node)
+        if a.timezone is not None:
+            return a.timezone
     return NATIONAL_TIMEZONE
 
 

@@ -54,7 +54,7 @@ def sign_in_limited(exc):
 @bp.route("/keluar", methods=["POST"])
 @login_required
 def logout():
-    ops.logout(current_user._get_current_object())
+    ops.logout(current_user.account)
     logout_user()
     session.clear()
     flash(_("Anda telah keluar."), "info")
@@ -66,14 +66,14 @@ def logout():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        account = current_user.account
         try:
-            ops.change_password(current_user._get_current_object(), form.current.data, form.password.data)
+            ops.change_password(account, form.current.data, form.password.data)
         except ops.AccountError as exc:
             form.current.errors.append(str(exc))
         else:
-            user = current_user._get_current_object()
             session.clear()
-            login_user(user)  # this session continues; every other one has ended
+            login_user(account)  # this session continues (its new version); every other one has ended
             flash(_("Kata sandi diganti. Sesi di perangkat lain telah diakhiri."), "success")
             return redirect(url_for("home.index"))
     return render_template("auth/change_password.html", form=form)

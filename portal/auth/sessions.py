@@ -4,46 +4,26 @@ from __future__ import annotations
 from flask import g, has_request_context
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager
-from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import joinedload
 
-from portal.extensions import db
-from portal.models.mail import Notification
-from portal.models.org import City, Team
-from portal.models.people import RoleAssignment, User
+from portal.auth.identity import SignedIn, signed_in
 from portal.notifications.operations import keep_unread_count
 
-# Every signed-in request needs the user and their roles; a writer's pages also need the team's city and
-# province (time zone, deadlines). One statement instead of four: each round trip to PostgreSQL costs the
-# worker more than the joins cost the server.
-_USER_WITH_SCOPES = (
-    joinedload(User.roles).joinedload(RoleAssignment.team).joinedload(Team.city).joinedload(City.province),
-    joinedload(User.roles).joinedload(RoleAssignment.city).joinedload(City.province),
-)
 
-# The header of every signed-in page shows the unread notifications: counted in the same statement (a scalar
-# subquery on their index), and kept for the request as ``portal.notifications.operations.unread_count`` would keep
-# it. The statement is built once: SQLAlchemy then reuses its cache key instead of walking the eager-load options
-# at every request (about a third of the ORM's work for this statement).
-_UNREAD = (select(func.count(Notification.id))
-           .where(Notification.user_id == User.id, Notification.read_at.is_(None))
-           .correlate(User).scalar_subquery())
-_LOAD_USER = select(User, _UNREAD).options(*_USER_WITH_SCOPES).where(User.id == bindparam("user_id"))
-
-
-def load_user(user_key: str) -> User | None:
+def load_user(user_key: str) -> SignedIn | None:
+    """The person a session cookie names, read as rows (``portal.auth.identity``); None when the account is gone,
+    disabled or its sessions were ended since (the version in the cookie is older)."""
     try:
         user_id, version = (int(x) for x in user_key.split(":"))
     except ValueError:
         return None
-    row = db.session.execute(_LOAD_USER, {"user_id": user_id}).unique().one_or_none()
-    if row is None:
+    found = signed_in(user_id)
+    if found is None:
         return None
-    user, unread = row
+    user, unread = found
     if not user.active or user.session_version != version:
         return None
     if has_request_context():
-        keep_unread_count(user.id, unread or 0)
+        keep_unread_count(user.id, unread)
     return user
 
 

@@ -68,7 +68,7 @@ class ExpertYear:
 
 def expert_year(user, now: datetime | None = None) -> ExpertYear | None:
     """A KMW expert's knowledge product of this year (one a year), or None for others."""
-    if not perm.expert_kmws(user):
+    if not perm.is_kmw_expert(user):
         return None
     year = cycle.current_period(perm.home_timezone(user), now).year
     return ExpertYear(year, knowledge.product_for(user, year))

@@ -1,6 +1,6 @@
 """Where a signed-in person is: their roles with the place each covers, and the sections of the portal those roles
 open. The header's menu and the home page both read these two functions; they read only ``user.roles`` as the
-login loaded it (teams with their city and province, cities with their province, KMWs), so they send no query.
+login read them (``portal.auth.identity``: each role's place is named there), so they send no query.
 
 Who may open a section is the rule in ``portal.permissions``; this module only lists what those rules allow.
 """
@@ -39,9 +39,9 @@ def sections(user) -> list[Section]:
     administering), ending with the public e-learning pages."""
     user = perm.unproxied(user)  # asked of a dozen rules
     found: list[Section] = []
-    if perm.writer_teams(user):
+    if perm.writes_for_a_team(user):
         found.append(Section("submissions.home", N_("Tulisan tim saya"), Role.WRITER))
-    if perm.expert_kmws(user):
+    if perm.is_kmw_expert(user):
         found.append(Section("submissions.knowledge_product", N_("Produk pengetahuan"), Role.WRITER))
     if perm.has_role(user, Role.PANEL_MEMBER):
         found.append(Section("panels.my_panels", N_("Lembar nilai saya"), Role.PANEL_MEMBER))
@@ -96,11 +96,6 @@ def places(user) -> list[Place]:
 
 def _place(a: RoleAssignment) -> Place:
     label = N_("Tenaga Ahli KMW") if a.role == Role.WRITER and a.kmw_id is not None else _ROLE_LABELS[a.role]
-    if a.team_id is not None:
-        city = a.team.city
-        return Place(a.role, label, ", ".join((a.team.name, city.name, city.province.name)))
-    if a.city_id is not None:
-        return Place(a.role, label, f"{a.city.name}, {a.city.province.name}")
-    if a.kmw_id is not None:
-        return Place(a.role, label, a.kmw.name)
+    if a.level != "national":
+        return Place(a.role, label, a.place)
     return Place(a.role, label, "", national=a.role in (Role.DATA_MANAGER, Role.PANEL_MEMBER))

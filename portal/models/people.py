@@ -55,6 +55,11 @@ class User(UserMixin, db.Model):
         # The session version travels with the id, so a bumped version invalidates old cookies.
         return f"{self.id}:{self.session_version}"
 
+    @property
+    def account(self) -> User:
+        """The account itself (the signed-in person's identity, ``portal.auth.identity.SignedIn``, loads it)."""
+        return self
+
 
 class RoleAssignment(db.Model):
     """One role of one person at one node of the tree (none for national, reader and admin)."""
@@ -81,13 +86,49 @@ class RoleAssignment(db.Model):
 
     @property
     def level(self) -> str:
-        if self.team_id:
-            return "team"
-        if self.city_id:
-            return "city"
-        if self.kmw_id:
-            return "kmw"
-        return "national"
+        return scope_level(self.team_id, self.city_id, self.kmw_id)
+
+    @property
+    def place(self) -> str:
+        """The names of the node this role covers (see :func:`place_name`)."""
+        if self.team is not None:
+            city = self.team.city
+            return place_name(self.team.name, city.name, city.province.name)
+        if self.city is not None:
+            return place_name(None, self.city.name, self.city.province.name)
+        return place_name(None, None, None, self.kmw.name if self.kmw is not None else None)
+
+    @property
+    def timezone(self) -> str | None:
+        """The time zone of the node this role covers (``portal.models.org.node_timezone``); ``None`` for the
+        national level and for a KMW without provinces yet, which say nothing about where the person works."""
+        from portal.models.org import Kmw, node_timezone
+
+        node = self.team or self.city or self.kmw
+        if node is None or isinstance(node, Kmw) and not node.provinces:
+            return None
+        return node_timezone(node)
+
+
+def scope_level(team_id: int | None, city_id: int | None, kmw_id: int | None) -> str:
+    """The level of the tree a role's scope lies at: "team", "city", "kmw" or "national" (no node)."""
+    if team_id:
+        return "team"
+    if city_id:
+        return "city"
+    if kmw_id:
+        return "kmw"
+    return "national"
+
+
+def place_name(team: str | None, city: str | None, province: str | None, kmw: str | None = None) -> str:
+    """What a role's place is called: "team, city, province" for a team, "city, province" for a city, the KMW's
+    name for a KMW, "" for the national level and roles without a node."""
+    if team is not None:
+        return f"{team}, {city}, {province}"
+    if city is not None:
+        return f"{city}, {province}"
+    return kmw or ""
 
 
 class PasswordToken(db.Model):

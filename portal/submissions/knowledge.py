@@ -29,7 +29,7 @@ def save_knowledge_product(user, kmw: Kmw, year: int, *, title: str, summary: st
     Everything is checked before anything changes. The document (PDF, DOCX or ODT, by magic bytes) is stored
     under a random name before the row points to it; the text is committed first, so a disk that refuses the
     document (``storage.StorageUnavailable``) loses the document only, and the product stays a draft."""
-    if not any(k.id == kmw.id for k in permissions.expert_kmws(user)):
+    if not permissions.is_kmw_expert(user, kmw.id):
         raise PermissionError("not an expert of this KMW")
     title = (title or "").strip()
     if not title:

@@ -115,7 +115,7 @@ def autosave(piece_id: int):
 @json_endpoint
 def preview():
     """Live preview for the JavaScript editor: the same rendering readers get."""
-    if not (perm.writer_teams(current_user) or perm.expert_kmws(current_user)):
+    if not (perm.writes_for_a_team(current_user) or perm.is_kmw_expert(current_user)):
         abort(403)
     text = request.form.get("body_md", "")
     return jsonify(html=str(render_markdown(text)), words=word_count(text))
