@@ -25,6 +25,7 @@ from sqlalchemy import String, and_, bindparam, select, type_coerce
 
 import scoring
 from portal import tiers
+from portal.db import select_rows
 from portal.extensions import db
 from portal.kept import Kept
 from portal.models.org import Team, TeamKind
@@ -163,7 +164,7 @@ def passing_grades(panel_ids: Iterable[int]) -> dict[int, int]:
     ids = sorted({int(i) for i in panel_ids})
     if not ids:
         return {}
-    rows = db.session.execute(_PASSING_GRADES, {"panel_ids": ids}).all()
+    rows = select_rows(_PASSING_GRADES, {"panel_ids": ids}).all()
     return dict(zip([panel_id for panel_id, _ in rows], recorded_grades([grade for _, grade in rows])))
 
 

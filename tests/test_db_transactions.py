@@ -141,6 +141,30 @@ def test_a_failed_request_rolls_back(bare_app, endings):
     assert endings[0] == "rollback"  # before the error page is rendered
 
 
+def test_select_rows_reads_in_the_sessions_transaction_and_sees_its_pending_changes(app):
+    """portal.db.select_rows: the session's connection and transaction, pending objects flushed first (as the
+    session's own execute does), none with autoflush off."""
+    from portal.db import select_rows
+
+    codes = db.select(Region.code).order_by(Region.code)
+    db.session.add(Region(code="Z9", name="Belum disimpan"))
+    with db.session.no_autoflush:
+        assert "Z9" not in select_rows(codes).scalars().all()
+    assert "Z9" in select_rows(codes).scalars().all()  # flushed, not committed
+    assert select_rows(db.select(Region.name).where(Region.code == "Z9")).scalar_one() == "Belum disimpan"
+    db.session.rollback()
+    assert "Z9" not in select_rows(codes).scalars().all()
+
+
+def test_a_request_whose_reads_used_select_rows_still_commits(bare_app, endings):
+    from portal.db import select_rows
+
+    with bare_app.app_context():
+        assert select_rows(db.select(Region.code)).scalars().all() == ["W1"]
+        assert db.session().in_transaction()  # the session's own, ended with the context
+    assert endings == ["commit"]
+
+
 @requires_postgres
 def test_postgres_keeps_prepared_statements_across_requests(bare_app):
     """psycopg prepares a statement at its fifth run and forgets all of them at a ROLLBACK."""

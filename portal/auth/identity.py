@@ -3,8 +3,8 @@ time zones the pages show, in one statement and without the ORM.
 
 Every signed-in request starts here (``portal.auth.sessions.load_user``). Loading the account as ORM objects with
 its roles and their teams, cities, provinces and KMWs cost a worker about 0.5 ms a request, most of it SQLAlchemy
-setting up the row processors of seven joined paths; one Core statement on the session's connection gives the same
-values in a fifth of that. ``SignedIn`` and ``Scope`` answer what the permission rules (``portal.permissions``), the
+setting up the row processors of seven joined paths; one Core statement on the session's connection
+(``portal.db.select_rows``) gives the same values in a fifth of that. ``SignedIn`` and ``Scope`` answer what the permission rules (``portal.permissions``), the
 header and the pages ask of ``User`` and ``RoleAssignment``: the same attribute names, so a rule takes either (the
 request that signs in still holds the ORM account). What only the ORM has is one step away: ``SignedIn.account``
 is the ``User`` (for changing the password, signing out everywhere, the notification settings) and ``Scope.team``,
@@ -18,6 +18,7 @@ from flask_login import UserMixin
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import aliased, joinedload
 
+from portal.db import select_rows
 from portal.extensions import db
 from portal.models.mail import Notification
 from portal.models.org import City, Kmw, Province, Team
@@ -124,7 +125,7 @@ class SignedIn(UserMixin):
 
 def signed_in(user_id: int) -> tuple[SignedIn, int] | None:
     """The person with this account id and their unread notifications, or None when there is no such account."""
-    rows = db.session.connection().execute(_SIGNED_IN, {"user_id": user_id}).all()
+    rows = select_rows(_SIGNED_IN, {"user_id": user_id}).all()
     if not rows:
         return None
     roles = tuple(

@@ -14,6 +14,7 @@ from sqlalchemy.orm import defer, joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from portal import scoring_adapter, tiers
+from portal.db import select_rows
 from portal.extensions import db
 from portal.kept import Kept
 from portal.models.elearning import Award, Comment, CommentReport, Confirmation
@@ -165,7 +166,7 @@ class TierResult:
 
 def tier_results(piece_id: int) -> list[TierResult]:
     """The piece's results at each tier whose panel has decided (closed). No reviewer's name or sheet."""
-    rows = db.session.execute(_TIER_RESULTS, {"piece_id": piece_id}).all()
+    rows = select_rows(_TIER_RESULTS, {"piece_id": piece_id}).all()
     order = {p.tier: p.order for p in tiers.POLICIES.values()}
     grades = scoring_adapter.recorded_grades([row[-1] for row in rows])
     results = [TierResult(*row[:-1], passing_grade=grade) for row, grade in zip(rows, grades)]
@@ -191,7 +192,7 @@ def comments_of(piece_id: int) -> list[Comment]:
 def confirmations_of(piece_id: int, user_id: int | None) -> tuple[int, bool]:
     """How many readers confirmed the piece, and whether ``user_id`` is one of them, in one statement."""
     signed_in = user_id is not None
-    count, confirmed = db.session.execute(
+    count, confirmed = select_rows(
         _CONFIRMATIONS[signed_in], {"piece_id": piece_id, **({"user_id": user_id} if signed_in else {})}).one()
     return count or 0, bool(confirmed)
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import joinedload, selectinload, subqueryload
 
 import scoring
 from portal import cycle, permissions, scoring_adapter
+from portal.db import select_rows
 from portal.extensions import db
 from portal.kept import Kept
 from portal.models.org import City, Kmw, Province, Team, TeamKind
@@ -246,7 +247,7 @@ def build_decided_view(panel: Panel, *, show_calibration: bool) -> ResultsView:
     """
     top, _ = scoring_adapter.tier_quota(panel)
     rows = []
-    for r in db.session.execute(
+    for r in select_rows(
             select(Entry.id, Entry.rank, Entry.na, Entry.reviewers, Entry.passed, Entry.tied, Entry.selected,
                    Entry.outside_quota, Entry.tie_reason, Piece.title, Team.name.label("team"),
                    City.name.label("city"))
@@ -370,4 +371,4 @@ _CHANGE_ROWS = (select(_CHANGE_TABLE.at, _CHANGE_TABLE.instrument_code, _CHANGE_
 
 def change_rows(sheet_id: int) -> list:
     """A sheet's score changes, oldest first: ``at``, ``instrument_code``, ``old_score``, ``new_score``."""
-    return db.session.execute(_CHANGE_ROWS, {"sheet_id": sheet_id}).all()
+    return select_rows(_CHANGE_ROWS, {"sheet_id": sheet_id}).all()

@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 
 import scoring
 from portal import cycle, scoring_adapter
+from portal.db import select_rows
 from portal.extensions import db
 from portal.kept import Kept
 from portal.models import (
@@ -260,7 +261,7 @@ def province_panel(kmw_id: int, period: str) -> Panel | None:
 
 def _members(panel: Panel) -> list:
     """(user_id, name) of the panel's members by name: names only, not the accounts and their roles."""
-    rows = db.session.execute(
+    rows = select_rows(
         db.select(PanelMember.user_id, User.name).join(User, User.id == PanelMember.user_id)
         .where(PanelMember.panel_id == panel.id).order_by(PanelMember.id)
     ).all()
@@ -270,7 +271,7 @@ def _members(panel: Panel) -> list:
 def _entry_rows(panel_id: int) -> list:
     """The panel's entries with their piece's title, team and city, one query (no objects: a recap reads
     the values only)."""
-    return db.session.execute(
+    return select_rows(
         db.select(Entry.id, Entry.reviewers, Entry.na, Entry.passed, Entry.rank, Entry.selected, Piece.title,
                   Team.name.label("team"), City.name.label("city"))
         .join(Piece, Piece.id == Entry.piece_id).join(Team, Team.id == Piece.team_id)

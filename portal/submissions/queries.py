@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import bindparam, select
 
 from portal import cycle, tiers
+from portal.db import select_rows
 from portal.extensions import db
 from portal.models.org import Team, node_timezone
 from portal.models.pieces import MediaFile, Photo, Piece, PieceStatus
@@ -87,7 +88,7 @@ def earlier_pieces(months: TeamMonths, exclude_period: str) -> list[Journey]:
     journeys = {p.id: Journey(p) for p in months.pieces if p.period != exclude_period}
     if not journeys:
         return []
-    rows = db.session.execute(_DECISIONS, {"piece_ids": list(journeys)}).all()
+    rows = select_rows(_DECISIONS, {"piece_ids": list(journeys)}).all()
     for row in sorted(rows, key=lambda r: TIER_ORDER[r.tier]):
         journeys[row.piece_id].steps.append(Step(
             tier=row.tier.value, na=row.na, passed=row.passed, selected=row.selected,
@@ -127,9 +128,9 @@ _MEDIA_ROW = select(_MEDIA.content_type, _MEDIA.extension).where(_MEDIA.piece_id
 
 def photo_rows(piece_id: int) -> list:
     """The piece's photos in their order: rows of ``id``, ``caption``, ``width`` and ``height``."""
-    return db.session.execute(_PHOTO_ROWS, {"piece_id": piece_id}).all()
+    return select_rows(_PHOTO_ROWS, {"piece_id": piece_id}).all()
 
 
 def media_row(piece_id: int):
     """The piece's media file (``content_type``, ``extension``), or None."""
-    return db.session.execute(_MEDIA_ROW, {"piece_id": piece_id}).first()
+    return select_rows(_MEDIA_ROW, {"piece_id": piece_id}).first()
