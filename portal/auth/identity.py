@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from flask_login import UserMixin
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm.util import identity_key
 
 from portal.db import select_rows
 from portal.extensions import db
@@ -54,14 +55,25 @@ _SIGNED_IN = (
     .order_by(RoleAssignment.id)
 )
 
-# A team is read with its city and province (deadlines and places need them), a city with its province.
-_NODE_OPTIONS = {Team: (joinedload(Team.city).joinedload(City.province),), City: (joinedload(City.province),), Kmw: ()}
+# A team is read with its city and province (deadlines and places need them), a city with its province. Built
+# once: ``session.get(..., options=...)`` builds its statement and cache key anew at each call (it cost a writer's
+# page more than the whole signed-in person).
+_NODE_STATEMENTS = {
+    model: select(model).options(*options).where(model.id == bindparam("node_id"))
+    for model, options in ((Team, (joinedload(Team.city).joinedload(City.province),)),
+                           (City, (joinedload(City.province),)), (Kmw, ()))
+}
 
 
 def _node(model, node_id: int | None):
+    """The node from the session's identity map, or read with what it is shown with."""
     if node_id is None:
         return None
-    return db.session.get(model, node_id, options=_NODE_OPTIONS[model])
+    session = db.session()
+    found = session.identity_map.get(identity_key(model, node_id))
+    if found is not None:
+        return found
+    return session.execute(_NODE_STATEMENTS[model], {"node_id": node_id}).unique().scalar_one_or_none()
 
 
 @dataclass(frozen=True, slots=True)
