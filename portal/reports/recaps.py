@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 import scoring
@@ -250,13 +251,16 @@ def knowledge_section(kmw: Kmw, year: int) -> Section:
     return Section(_("Produk pengetahuan tahun %(year)s (TA KMW)", year=year), frame, totals)
 
 
+# Built once: SQLAlchemy then reuses its cache key instead of walking the options at every request.
+_PROVINCE_PANEL = (select(Panel).where(Panel.tier == Tier.PROVINCE, Panel.period == bindparam("period"),
+                                       Panel.kmw_id == bindparam("kmw_id"))
+                   .options(joinedload(Panel.rubric).joinedload(RubricVersion.instruments)))
+
+
 def province_panel(kmw_id: int, period: str) -> Panel | None:
     """The KMW panel of the month, with its rubric and instruments (the recap needs the weights and the
     passing grade), in one statement."""
-    return db.session.execute(
-        db.select(Panel).where(Panel.tier == Tier.PROVINCE, Panel.period == period, Panel.kmw_id == kmw_id)
-        .options(joinedload(Panel.rubric).joinedload(RubricVersion.instruments))
-    ).unique().scalar_one_or_none()
+    return db.session.execute(_PROVINCE_PANEL, {"kmw_id": kmw_id, "period": period}).unique().scalar_one_or_none()
 
 
 def _members(panel: Panel) -> list:

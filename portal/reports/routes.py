@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
@@ -125,11 +126,16 @@ def lampiran3(city_id: int, fmt: str | None = None):
     return _recap_page(recaps.lampiran3(city, period), fmt, period, "reports.lampiran3", "city", city.id)
 
 
+# The recap names the KMW's provinces. Built once (db.get_or_404 with options builds its statement and cache key
+# anew at each call: a tenth of the page).
+_KMW_WITH_PROVINCES = select(Kmw).options(joinedload(Kmw.provinces)).where(Kmw.id == bindparam("kmw_id"))
+
+
 @bp.route("/lampiran2/<int:kmw_id>")
 @bp.route("/lampiran2/<int:kmw_id>/unduh/<fmt>")
 @login_required
 def lampiran2(kmw_id: int, fmt: str | None = None):
-    kmw = db.get_or_404(Kmw, kmw_id, options=[joinedload(Kmw.provinces)])  # the recap names its provinces
+    kmw = db.session.execute(_KMW_WITH_PROVINCES, {"kmw_id": kmw_id}).unique().scalar_one_or_none() or abort(404)
     if not rules.can_view_kmw_recap(current_user, kmw):
         abort(403)
     period = _period_arg()
