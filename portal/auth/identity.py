@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_login import UserMixin
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import aliased, joinedload
 from sqlalchemy.orm.util import identity_key
@@ -23,7 +22,7 @@ from portal.db import select_rows
 from portal.extensions import db
 from portal.models.mail import Notification
 from portal.models.org import City, Kmw, Province, Team
-from portal.models.people import Role, RoleAssignment, User, place_name, scope_level
+from portal.models.people import Role, RoleAssignment, SessionHolder, User, place_name, scope_level
 
 _TeamCity, _TeamProvince, _CityProvince = aliased(City), aliased(Province), aliased(Province)
 
@@ -105,7 +104,7 @@ class Scope:
         return _node(Kmw, self.kmw_id)
 
 
-class SignedIn(UserMixin):
+class SignedIn(SessionHolder):
     """The signed-in person of a request (what ``User`` offers the rules and pages, read from rows)."""
 
     def __init__(self, row, roles: tuple[Scope, ...]):
@@ -118,13 +117,6 @@ class SignedIn(UserMixin):
         self.position: str = row.position
         self.phone: str = row.phone
         self.roles = roles
-
-    @property
-    def is_active(self) -> bool:  # Flask-Login
-        return self.active
-
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
 
     @property
     def account(self) -> User:

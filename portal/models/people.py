@@ -24,7 +24,21 @@ def _enum(e):
     return Enum(e, native_enum=False, length=20, values_callable=lambda x: [m.value for m in x])
 
 
-class User(UserMixin, db.Model):
+class SessionHolder(UserMixin):
+    """What Flask-Login asks of a signed-in person: the account (``User``) and the person read as rows for a
+    request (``portal.auth.identity.SignedIn``) answer it alike from their ``id``, ``active`` and
+    ``session_version``."""
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def get_id(self) -> str:
+        # The session version travels with the id, so a bumped version invalidates old cookies.
+        return f"{self.id}:{self.session_version}"
+
+
+class User(SessionHolder, db.Model):
     __tablename__ = "user_account"
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -46,14 +60,6 @@ class User(UserMixin, db.Model):
     roles: Mapped[list[RoleAssignment]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin", order_by="RoleAssignment.id"
     )
-
-    @property
-    def is_active(self) -> bool:  # Flask-Login
-        return self.active
-
-    def get_id(self) -> str:
-        # The session version travels with the id, so a bumped version invalidates old cookies.
-        return f"{self.id}:{self.session_version}"
 
     @property
     def account(self) -> User:
