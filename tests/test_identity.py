@@ -30,7 +30,8 @@ def test_every_level_of_role_reads_as_the_orm_reads_it(make_tree, make_user, app
     expected = [tuple(getattr(a, f) for f in FIELDS) for a in account.roles]
     # the KMW of two provinces takes its first by name (Papua, WIT), the one without provinces says nothing
     assert [e[-2:] for e in expected] == [
-        ("TF 01 Kota Jayapura, Kota Jayapura, Papua", "Asia/Jayapura"), ("Kota Makassar, Sulawesi Selatan", "Asia/Makassar"),
+        ("TF 01 Kota Jayapura, Kota Jayapura, Papua", "Asia/Jayapura"),
+        ("Kota Makassar, Sulawesi Selatan", "Asia/Makassar"),
         ("KMW B", "Asia/Jayapura"), ("KMW A", "Asia/Jakarta"), ("KMW C", None), ("", None), ("", None), ("", None)]
     home = perm.home_timezone(account)
 

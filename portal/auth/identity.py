@@ -4,11 +4,12 @@ time zones the pages show, in one statement and without the ORM.
 Every signed-in request starts here (``portal.auth.sessions.load_user``). Loading the account as ORM objects with
 its roles and their teams, cities, provinces and KMWs cost a worker about 0.5 ms a request, most of it SQLAlchemy
 setting up the row processors of seven joined paths; one Core statement on the session's connection
-(``portal.db.select_rows``) gives the same values in a fifth of that. ``SignedIn`` and ``Scope`` answer what the permission rules (``portal.permissions``), the
-header and the pages ask of ``User`` and ``RoleAssignment``: the same attribute names, so a rule takes either (the
-request that signs in still holds the ORM account). What only the ORM has is one step away: ``SignedIn.account``
-is the ``User`` (for changing the password, signing out everywhere, the notification settings) and ``Scope.team``,
-``.city`` and ``.kmw`` the nodes, each read when first asked for and then taken from the session's identity map.
+(``portal.db.select_rows``) gives the same values in a fifth of that. ``SignedIn`` and ``Scope`` answer what the
+permission rules (``portal.permissions``), the header and the pages ask of ``User`` and ``RoleAssignment``: the
+same attribute names, so a rule takes either (the request that signs in still holds the ORM account). What only
+the ORM has is one step away: ``SignedIn.account`` is the ``User`` (for changing the password, signing out
+everywhere) and ``Scope.team``, ``.city`` and ``.kmw`` the nodes, each read when first asked for and then taken
+from the session's identity map.
 """
 from __future__ import annotations
 
@@ -40,7 +41,8 @@ _SIGNED_IN = (
     select(User.id, User.email, User.name, User.locale, User.active, User.session_version, User.position,
            User.phone, _UNREAD.label("unread"),
            RoleAssignment.id.label("role_id"), RoleAssignment.role, RoleAssignment.team_id, RoleAssignment.city_id,
-           RoleAssignment.kmw_id, Team.name.label("team_name"), func.coalesce(_TeamCity.name, City.name).label("city_name"),
+           RoleAssignment.kmw_id, Team.name.label("team_name"),
+           func.coalesce(_TeamCity.name, City.name).label("city_name"),
            func.coalesce(_TeamProvince.name, _CityProvince.name).label("province_name"), Kmw.name.label("kmw_name"),
            func.coalesce(_TeamProvince.timezone, _CityProvince.timezone, _KMW_TIMEZONE).label("timezone"))
     .outerjoin(RoleAssignment, RoleAssignment.user_id == User.id)
