@@ -13,6 +13,7 @@ from flask import abort
 from flask_login import current_user
 from werkzeug.local import LocalProxy
 
+from portal.auth.identity import nodes
 from portal.extensions import db
 from portal.models.org import NATIONAL_TIMEZONE, City, Kmw, Team
 from portal.models.people import Role, RoleAssignment, User
@@ -137,7 +138,7 @@ def can_grant_role(user, role: Role, *, team: Team | None = None, city: City | N
 # --- writers ---------------------------------------------------------------------------------
 
 def writer_teams(user) -> list[Team]:
-    return [a.team for a in assignments(user, Role.WRITER) if a.team_id is not None]
+    return nodes(Team, [a.team_id for a in assignments(user, Role.WRITER) if a.team_id is not None])
 
 
 def writes_for_a_team(user) -> bool:
@@ -157,7 +158,7 @@ def can_write_for_team(user, team: Team | int) -> bool:
 
 def expert_kmws(user) -> list[Kmw]:
     """KMWs where the user is a writing expert (Tenaga Ahli): knowledge products."""
-    return [a.kmw for a in assignments(user, Role.WRITER) if a.kmw_id is not None]
+    return nodes(Kmw, [a.kmw_id for a in assignments(user, Role.WRITER) if a.kmw_id is not None])
 
 
 # --- panel members ---------------------------------------------------------------------------

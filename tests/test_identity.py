@@ -79,6 +79,23 @@ def test_a_team_is_read_with_its_city_and_province_once_and_then_comes_from_the_
     assert isinstance(team, Team) and rows.account is db.session.get(User, writer_id)
 
 
+def test_a_writer_of_two_teams_has_both_read_in_one_statement_in_the_order_given(make_tree, make_user, app):
+    from tests.querycount import count_queries
+
+    tree = make_tree()
+    writer_id = make_user(roles=[(Role.WRITER, tree.team["jayapura-TF02"]), (Role.WRITER, tree.team["demak-TF01"]),
+                                 (Role.WRITER, tree.kmw["B"])]).id
+    db.session.expunge_all()
+    rows = _as_rows(writer_id)
+    with count_queries(db.engine) as statements:
+        teams = perm.writer_teams(rows)
+        assert [(t.name, t.city.province.timezone) for t in teams] == [
+            ("TF 02 Kota Jayapura", "Asia/Jayapura"), ("TF 01 Kabupaten Demak", "Asia/Jakarta")]
+        assert perm.writer_teams(rows) == teams  # from the identity map now
+    assert len(statements) == 1, statements.summary()
+    assert [k.name for k in perm.expert_kmws(rows)] == ["KMW B"]
+
+
 def test_no_roles_no_account_a_disabled_account_and_an_ended_session(app):
     person = User(email="tanpa.peran@uji.bp.id", name="Tanpa Peran", password_hash="x")
     db.session.add(person)

@@ -60,21 +60,26 @@ _SIGNED_IN = (
 # once: ``session.get(..., options=...)`` builds its statement and cache key anew at each call (it cost a writer's
 # page more than the whole signed-in person).
 _NODE_STATEMENTS = {
-    model: select(model).options(*options).where(model.id == bindparam("node_id"))
+    model: select(model).options(*options).where(model.id.in_(bindparam("node_ids", expanding=True)))
     for model, options in ((Team, (joinedload(Team.city).joinedload(City.province),)),
                            (City, (joinedload(City.province),)), (Kmw, ()))
 }
 
 
-def _node(model, node_id: int | None):
-    """The node from the session's identity map, or read with what it is shown with."""
-    if node_id is None:
-        return None
+def nodes(model, node_ids: list[int]) -> list:
+    """These teams, cities or KMWs in this order: from the session's identity map, the others in one statement
+    (a writer of two teams does not send one per team)."""
     session = db.session()
-    found = session.identity_map.get(identity_key(model, node_id))
-    if found is not None:
-        return found
-    return session.execute(_NODE_STATEMENTS[model], {"node_id": node_id}).unique().scalar_one_or_none()
+    found = {i: session.identity_map.get(identity_key(model, i)) for i in node_ids}
+    missing = [i for i, node in found.items() if node is None]
+    if missing:
+        found.update((node.id, node) for node in
+                     session.execute(_NODE_STATEMENTS[model], {"node_ids": missing}).unique().scalars())
+    return [found[i] for i in node_ids if found[i] is not None]
+
+
+def _node(model, node_id: int | None):
+    return nodes(model, [node_id])[0] if node_id is not None else None
 
 
 @dataclass(frozen=True, slots=True)

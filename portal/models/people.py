@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models._base import UTCDateTime, utcnow
+from portal.models.org import Kmw, node_timezone
 
 
 class Role(str, enum.Enum):
@@ -108,8 +109,6 @@ class RoleAssignment(db.Model):
     def timezone(self) -> str | None:
         """The time zone of the node this role covers (``portal.models.org.node_timezone``); ``None`` for the
         national level and for a KMW without provinces yet, which say nothing about where the person works."""
-        from portal.models.org import Kmw, node_timezone
-
         node = self.team or self.city or self.kmw
         if node is None or isinstance(node, Kmw) and not node.provinces:
             return None
