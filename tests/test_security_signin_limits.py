@@ -195,3 +195,29 @@ def test_every_limit_of_the_portal_is_on_post_only(app):
     for route, methods in declared.items():
         assert all(m == ("post",) for m in methods), (route, methods)
     assert {m.lower() for m in SAFE_METHODS}.isdisjoint({"post", "put", "patch", "delete"})
+
+
+def test_a_read_never_reaches_the_limiter_and_a_post_still_does(limited, app, make_user, monkeypatch):
+    """The limiter's request hooks run for requests it may limit only (``portal.extensions``): a GET, HEAD or
+    OPTIONS costs it nothing, a POST goes through its hooks and its decorated limits as before."""
+    from portal.extensions import limiter
+
+    make_user(Role.WRITER, email="baca@uji.bp.id")
+    asked = []
+    original = limiter.identify_request
+    monkeypatch.setattr(limiter, "identify_request", lambda: asked.append(request_method()) or original())
+    client = app.test_client()
+    for method in ("get", "head", "options"):
+        for path in ("/elearning/", "/"):
+            assert getattr(client, method)(path).status_code in (200, 302), (method, path)
+    assert asked == []  # (the three views with a limit of their own still ask it, and it lets a read through)
+    assert sign_in(app, "baca@uji.bp.id", WRONG).status_code == 200
+    assert asked and set(asked) == {"POST"}
+    codes = [sign_in(app, "baca@uji.bp.id", WRONG).status_code for _ in range(10)]
+    assert codes == [200] * 9 + [429]  # the account's limit (10 failures a minute) still holds
+
+
+def request_method() -> str:
+    from flask import request
+
+    return request.method
