@@ -12,19 +12,31 @@ CSP = (
 )
 
 
+# Set on every response unless the view set its own: (lower-case name, name, value).
+ALWAYS = tuple((name.lower(), name, value) for name, value in (
+    ("Content-Security-Policy", CSP),
+    ("X-Content-Type-Options", "nosniff"),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("X-Frame-Options", "DENY"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+))
+HSTS = "max-age=31536000; includeSubDomains"
+
+
 def install_security_headers(app: Flask) -> None:
     @app.after_request
     def _headers(response):
+        # The names present are read once: Werkzeug's ``setdefault`` and ``in`` each walk the headers comparing
+        # lower-cased names, which made this hook 5 % of a signed-in request.
         headers = response.headers
-        headers.setdefault("Content-Security-Policy", CSP)
-        headers.setdefault("X-Content-Type-Options", "nosniff")
-        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if request.is_secure:
-            headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-        if "Cache-Control" not in headers and request.endpoint != "static":
-            headers["Cache-Control"] = "no-store" if _private(request) else "no-cache"
+        present = {name.lower() for name in headers.keys()}
+        for lower, name, value in ALWAYS:
+            if lower not in present:
+                headers.add(name, value)
+        if request.is_secure and "strict-transport-security" not in present:
+            headers.add("Strict-Transport-Security", HSTS)
+        if "cache-control" not in present and request.endpoint != "static":
+            headers.add("Cache-Control", "no-store" if _private(request) else "no-cache")
         return response
 
 

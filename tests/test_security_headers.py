@@ -141,3 +141,26 @@ def test_refused_access_page_is_friendly(app, client, make_user, login):
     _assert_security_headers(response)
     _assert_no_leak(response)
     assert "Akses ditolak" in response.get_data(as_text=True)
+
+
+def test_a_views_own_headers_are_kept_and_none_is_sent_twice(app_config, tmp_path):
+    """A view that sets one of these headers itself (in any letter case) keeps its value; each goes out once."""
+    from flask import make_response
+
+    app = create_app(dict(app_config), instance_path=str(tmp_path / "instance-own-headers"))
+
+    def own():
+        response = make_response("eigen")
+        response.headers["x-frame-options"] = "SAMEORIGIN"
+        response.headers["Cache-Control"] = "public, max-age=60"
+        return response
+
+    app.add_url_rule("/_uji/sendiri", "uji_sendiri", own)
+    response = app.test_client().get("/_uji/sendiri")
+    assert response.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    assert response.headers.getlist("Cache-Control") == ["public, max-age=60"]
+    for name in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy", "Permissions-Policy"):
+        assert len(response.headers.getlist(name)) == 1, name
+    assert "Strict-Transport-Security" not in response.headers  # plain http
+    secure = app.test_client().get("/_uji/sendiri", base_url="https://localhost")
+    assert secure.headers.getlist("Strict-Transport-Security") == ["max-age=31536000; includeSubDomains"]
