@@ -14,6 +14,7 @@ from portal.admin_audit import bp as audit_bp
 from portal.anthology import bp as anthology_bp
 from portal.anthology import jobs as anthology_jobs
 from portal.auth import bp as auth_bp
+from portal.auth.cookie_session import CookieSessionInterface
 from portal.auth.reset import bp as password_reset_bp
 from portal.auth.sessions import configure_login_manager, forget_cached_user
 from portal.cli import register_cli
@@ -148,6 +149,7 @@ def register_extensions(app: Flask) -> None:
         options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
         options.setdefault("connect_args", {"timeout": 15})
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    app.session_interface = CookieSessionInterface()
     db.init_app(app)
     portal_db.end_request_sessions(app, db)  # after db.init_app: runs before its session teardown
     with app.app_context():
