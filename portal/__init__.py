@@ -145,10 +145,13 @@ def _instance_secret(instance: Path) -> str:
 
 
 def register_extensions(app: Flask) -> None:
+    options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
         options.setdefault("connect_args", {"timeout": 15})
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    # compiled statements found by their key object first (portal.db.CompiledCache); one cache per engine
+    options["execution_options"] = {"compiled_cache": portal_db.CompiledCache(),
+                                    **options.get("execution_options", {})}
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     app.session_interface = CookieSessionInterface()
     db.init_app(app)
     portal_db.end_request_sessions(app, db)  # after db.init_app: runs before its session teardown

@@ -14,9 +14,9 @@ dialect, not on the app's settings or data. So the test process keeps them:
   name and a checksum of its source).
 - The SQLite schema: built once into a file (``create_all``, as the fixture did for every test) and copied for each
   test (a file copy instead of some sixty ``CREATE`` statements compiled and run).
-- SQL: one compiled-statement cache for the process (SQLAlchemy's ``compiled_cache`` execution option), its keys
-  made independent of the dialect *instance* (each engine has its own) but not of the dialect's kind, version
-  or parameter style.
+- SQL: one compiled-statement cache for the process (the portal's ``portal.db.CompiledCache``, SQLAlchemy's
+  ``compiled_cache`` execution option), its keys by value made independent of the dialect *instance* (each engine
+  has its own) but not of the dialect's kind, version or parameter style.
 
 None of this changes what a page does or which statements it sends: only how often the same thing is compiled.
 """
@@ -25,12 +25,12 @@ from __future__ import annotations
 import atexit
 import shutil
 import tempfile
-import threading
 from pathlib import Path
 
 from jinja2 import BytecodeCache
-from sqlalchemy.util import LRUCache
 from werkzeug.routing import Rule
+
+from portal.db import CompiledCache
 
 # --- URL builders ------------------------------------------------------------------------------------
 
@@ -74,27 +74,19 @@ TEMPLATES = _TemplatesCompiledOnce()
 
 # --- SQL ---------------------------------------------------------------------------------------------
 
-class _CompiledSQL:
-    """SQLAlchemy's compiled cache (it calls ``get`` and item assignment) shared by every engine of the process.
-    SQLAlchemy's key starts with the dialect instance; here it starts with what makes dialects compile alike."""
+class _CompiledSQL(CompiledCache):
+    """The portal's compiled cache (found by the statement's key object first), shared by every engine of the
+    process. SQLAlchemy's key starts with the dialect instance; by value, here, it starts with what makes dialects
+    compile alike."""
 
     def __init__(self, size: int = 5000) -> None:
-        self._lru = LRUCache(size)
-        self._lock = threading.Lock()
+        super().__init__(size=size, by_identity=size)
 
-    @staticmethod
-    def _key(key):
+    def _value_key(self, key):
         dialect = key[0]
         kind = (type(dialect), dialect.server_version_info, dialect.paramstyle, dialect.label_length,
                 dialect.max_identifier_length)
         return (kind, *key[1:])
-
-    def get(self, key, default=None):
-        return self._lru.get(self._key(key), default)
-
-    def __setitem__(self, key, value) -> None:
-        with self._lock:
-            self._lru[self._key(key)] = value
 
 
 _SQL = _CompiledSQL()
