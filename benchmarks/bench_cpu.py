@@ -20,6 +20,10 @@ server would reach, what ``load.py`` reports as "vs bare Flask").
 that neither the page cache in front of Flask nor the per-worker copy of the article has it: each request renders
 the page, as the first reader after a change of public content does.
 
+"signed-in view (one word)" is a route this script adds to its own app: a view that returns "ok" to a signed-in
+national panel member, i.e. what every signed-in page costs before its view does anything (the request and
+application contexts, the session cookie, Flask-Login with the account's statement, the hooks, the COMMIT).
+
 ``--profile DIR`` also runs each page under cProfile and writes ``DIR/<page>.pstats`` plus the top functions by
 cumulative and by own time to the console (``--top``).
 """
@@ -55,14 +59,25 @@ PAGES = {
     "piece page (signed-in reader)": ("/elearning/tulisan/{published_piece}", "pembaca1@bench.bp.id"),
     "report Lampiran 2": ("/laporan/lampiran2/{kmw}?periode={last_period}", "data.kmp@bench.bp.id"),
     "piece first render": ("/elearning/tulisan/{id}", None),
+    # what any signed-in request costs before its view does anything (a route of this benchmark only)
+    "signed-in view (one word)": ("/_bench/signed-in", "penilai1.kmp@bench.bp.id"),
 }
 
 
 def build_app(database_url: str, instance: Path, page_cache: str):
+    from flask_login import login_required
+
     from portal import create_app
 
-    return create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench-cpu-secret",
-                       "PAGE_CACHE": page_cache}, instance_path=str(instance))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "SECRET_KEY": "bench-cpu-secret",
+                      "PAGE_CACHE": page_cache}, instance_path=str(instance))
+
+    @app.route("/_bench/signed-in")
+    @login_required
+    def _signed_in():  # the floor of a signed-in page: the request machinery, the session and the account
+        return "ok"
+
+    return app
 
 
 def placeholders(app) -> dict[str, str]:
