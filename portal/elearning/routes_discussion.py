@@ -117,7 +117,7 @@ def moderation():
         comments = queries.reported_comments(None, None)
     else:
         comments = queries.reported_comments(ids if level == "city" else set(), ids if level == "kmw" else set())
-    return render_template("elearning/moderation.html", comments=comments, moderate_form=ModerateForm())
+    return render_template("elearning/moderation.html", comments=comments)
 
 
 @bp.route("/notifikasi")
