@@ -133,7 +133,7 @@ def render_piece(piece, comment_form: CommentForm | None = None, status: int = 2
     signed_in = current_user.is_authenticated
     # The comment form only shows to signed-in users; building it for a reader would put a CSRF token in a session
     # cookie, and the page could no longer be cached for everyone. (The page's other forms, to confirm, reply,
-    # report and moderate, are plain HTML with the CSRF token: building WTForms objects for them cost a tenth of
+    # report and moderate, are plain HTML with the CSRF token: building WTForms objects for them was about 8 % of
     # a signed-in reader's page; their POST views validate with their own forms.)
     forms = {"form": comment_form or CommentForm()} if signed_in else {}
     confirmations, confirmed = queries.confirmations_of(piece.id, current_user.id if signed_in else None)
