@@ -95,12 +95,19 @@ def _request():
     return request
 
 
-def test_nested_values_are_copied_for_each_request():
-    from portal.auth.cookie_session import _copy
+def test_nested_values_are_copied_for_each_request(app):
+    """A remembered cookie's data, however nested, is the request's own: changing it changes nothing for the
+    next request with the same cookie."""
+    from flask import session as flask_session
 
-    data = {"a": [1, {"b": [2]}], "t": ("x", ["y"]), "s": "teks"}
-    copied = _copy(data)
-    assert copied == data
-    copied["a"][1]["b"].append(3)
-    copied["t"][1].append("z")
-    assert data == {"a": [1, {"b": [2]}], "t": ("x", ["y"]), "s": "teks"}
+    with app.test_request_context():
+        flask_session.update({"a": [1, {"b": [2]}], "t": ("x", ["y"]), "s": "teks"})
+        response = app.response_class()
+        app.session_interface.save_session(app, flask_session, response)
+        cookie = response.headers["Set-Cookie"].split(";", 1)[0]
+    for _ in range(2):  # checked, then remembered
+        with app.test_request_context(headers={"Cookie": cookie}):
+            data = app.session_interface.open_session(app, _request())
+            assert dict(data) == {"a": [1, {"b": [2]}], "t": ("x", ["y"]), "s": "teks"}
+            data["a"][1]["b"].append(3)
+            data["t"][1].append("z")

@@ -8,9 +8,8 @@ its view runs. Here, per worker:
 - the serializer is built once per set of secret keys (``SECRET_KEY`` and ``SECRET_KEY_FALLBACKS``);
 - a cookie whose signature was checked is remembered (at most ``VERIFIED_COOKIES`` of them, the oldest forgotten
   first) with the time it was signed and its data. The same cookie again is looked up by its exact value: its age
-  is checked against the session lifetime as ``itsdangerous`` checks it, and each request gets a copy of the data
-  of its own (its dicts and lists copied; strings, numbers and the other values a session holds cannot change), so
-  a request that changes its session changes nothing for the next. Any other value, a changed one, one signed
+  is checked against the session lifetime as ``itsdangerous`` checks it, and each request gets a deep copy of the
+  data of its own, so a request that changes its session changes nothing for the next. Any other value, a changed one, one signed
   with another key: checked in full, as Flask does.
 
 Nothing else changes: the cookie's form, its signature, what is stored in it and when it is written.
@@ -19,6 +18,7 @@ from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from copy import deepcopy
 
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import BadSignature
@@ -36,50 +36,43 @@ class CookieSessionInterface(SecureCookieSessionInterface):
         return (app.secret_key, tuple(app.config["SECRET_KEY_FALLBACKS"] or ()))
 
     def get_signing_serializer(self, app):
+        return self._serializer(app, self._keys(app))
+
+    def _serializer(self, app, keys: tuple):
         if not app.secret_key:
             return None
-        keys = self._keys(app)
         serializer = self._serializers.get(keys)
         if serializer is None:
             serializer = self._serializers[keys] = super().get_signing_serializer(app)
         return serializer
 
     def open_session(self, app, request):
-        serializer = self.get_signing_serializer(app)
+        keys = self._keys(app)
+        serializer = self._serializer(app, keys)
         if serializer is None:
             return None
         value = request.cookies.get(self.get_cookie_name(app))
         if not value:
             return self.session_class()
         max_age = int(app.permanent_session_lifetime.total_seconds())
-        key = (self._keys(app), value)
+        key = (keys, value)
         known = self._verified.get(key)
         if known is None:
             try:
                 data, signed_at = serializer.loads(value, max_age=max_age, return_timestamp=True)
             except BadSignature:  # also an expired one (SignatureExpired)
                 return self.session_class()
-            self._remember(key, int(signed_at.timestamp()), _copy(data))
+            self._remember(key, int(signed_at.timestamp()), deepcopy(data))
             return self.session_class(data)
         signed_at, data = known
         age = int(time.time()) - signed_at
         if age > max_age or age < 0:  # as itsdangerous: too old, or signed "in the future"
             self._verified.pop(key, None)
             return self.session_class()
-        return self.session_class(_copy(data))
+        return self.session_class(deepcopy(data))
 
     def _remember(self, key: tuple, signed_at: int, data: dict) -> None:
         self._verified[key] = (signed_at, data)
         if len(self._verified) > self._capacity:
             self._verified.popitem(last=False)
 
-
-def _copy(value):
-    """A copy of a session's data as deep as it can change: dicts and lists (also inside tuples) are new."""
-    if isinstance(value, dict):
-        return {key: _copy(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_copy(item) for item in value]
-    if isinstance(value, tuple):
-        return tuple(_copy(item) for item in value)
-    return value
