@@ -91,9 +91,6 @@ class CompiledCache:
             self._by_identity.clear()  # statements built per request churn; the lasting ones come back at once
         self._by_identity[self._identity(key)] = (key[1], key[0], compiled)
 
-    def __len__(self) -> int:
-        return len(self._by_value)
-
 
 # --- ending a request's transaction --------------------------------------------------------------
 #

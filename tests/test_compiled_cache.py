@@ -21,9 +21,6 @@ class _Spy:
     def __setitem__(self, key, value) -> None:
         self.store[key] = value
 
-    def __len__(self) -> int:
-        return len(self.store)
-
 
 def _by_value_lookups(cache: CompiledCache, monkeypatch) -> list:
     spy = _Spy(cache._by_value)
