@@ -79,7 +79,8 @@ def nodes(model, node_ids: list[int]) -> list:
 
 
 def _node(model, node_id: int | None):
-    return nodes(model, [node_id])[0] if node_id is not None else None
+    found = nodes(model, [node_id]) if node_id is not None else []
+    return found[0] if found else None
 
 
 @dataclass(frozen=True, slots=True)
