@@ -145,11 +145,14 @@ _engine_rubrics: Kept[scoring.Rubric] = Kept(32)
 
 def panel_rubric(panel: Panel) -> scoring.Rubric:
     """The engine rubric of the panel (the active one when the panel has none recorded yet). A read: it never
-    stores the default rubric (``shown_rubric``), so a page that only shows a grade writes nothing."""
-    version = panel.rubric or shown_rubric()
+    stores the default rubric (``shown_rubric``), so a page that only shows a grade writes nothing. ``panel``
+    may be a read model with ``rubric_id`` and ``rubric`` (``portal.panels.queries.PanelView``)."""
+    if panel.rubric_id is not None:  # a saved version is never edited: kept by its id, loaded only to build it
+        return _engine_rubrics.get(("rubric", panel.rubric_id), lambda: to_engine(panel.rubric))
+    version = panel.rubric or shown_rubric()  # a panel not yet flushed, or none recorded
     if version.id is None:  # the unsaved copy of the engine's default
         return to_engine(version)
-    return _engine_rubrics.get(("rubric", version.id, version.version), lambda: to_engine(version))
+    return _engine_rubrics.get(("rubric", version.id), lambda: to_engine(version))
 
 
 def passing_grade(panel: Panel | None = None) -> int:

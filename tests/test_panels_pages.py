@@ -288,3 +288,62 @@ def test_sheet_shows_the_photos_in_order_and_the_history_of_a_submitted_sheet_on
     assert "Riwayat perubahan (2)" in html
     items = re.findall(r"<li>[^<]*: instrumen (\d): (\d+) → (\d+)</li>", html)
     assert items == [("3", "6", "8"), ("5", "6", "4")]
+
+
+def test_the_score_sheets_rows_answer_the_panel_rules_as_the_mapped_entry(app, world, make_user):
+    """The score sheet reads its entry, panel and piece as rows (``panels.queries.entry_view``) and asks the same
+    rules of them as of mapped objects: for every entry of every panel (city, province, national, closed) and
+    every role, including a recused member, a member who writes for the piece's team and a pool member of no
+    panel, each rule gives the mapped entry's answer, and the page shows the same piece, node and rubric."""
+    from portal import scoring_adapter
+    from portal.models.reviews import Entry, Recusal
+    from portal.panels import queries, rules
+
+    users, _, entries = world
+    db.session.add(Recusal(entry_id=entries["eligible"].id, user_id=users["member"].id, reason="Kerabat penulis"))
+    db.session.commit()
+    people = [*users.values(), make_user(Role.PANEL_MEMBER, None)]
+    answers: dict[str, set] = {"view": set(), "score": set(), "manage": set(), "chair": set()}
+    for entry in db.session.scalars(db.select(Entry).order_by(Entry.id)).all():
+        view = queries.entry_view(entry.id)
+        assert (view.id, view.status, view.piece_id, view.panel_id) == (entry.id, entry.status, entry.piece_id,
+                                                                       entry.panel_id)
+        assert rules.panel_title(view.panel) == rules.panel_title(entry.panel)
+        assert scoring_adapter.panel_rubric(view.panel) == scoring_adapter.panel_rubric(entry.panel)
+        piece = entry.piece
+        assert (view.piece.title, view.piece.body_md, view.piece.author_name, view.piece.team.name,
+                view.piece.team.city.name) == (piece.title, piece.body_md, piece.author_name, piece.team.name,
+                                               piece.team.city.name)
+        for person in people:
+            pair = {"view": (rules.can_view_panel(person, view.panel), rules.can_view_panel(person, entry.panel)),
+                    "score": (rules.may_score(person, view), rules.may_score(person, entry)),
+                    "manage": (rules.can_manage_panel(person, view.panel),
+                               rules.can_manage_panel(person, entry.panel)),
+                    "chair": (rules.is_chair(person, view.panel), rules.is_chair(person, entry.panel))}
+            for rule, (from_rows, from_objects) in pair.items():
+                assert from_rows == from_objects, (rule, entry.id, person.email)
+                answers[rule].add(from_rows)
+    assert all(seen == {True, False} for seen in answers.values())  # the matrix asks both ways of each rule
+    assert queries.entry_view(10**9) is None
+
+
+def test_the_score_sheets_own_sheet_read_as_rows(app, world):
+    """``panels.queries.sheet_view``: none before a save, then the saved scores (an empty one as None), status,
+    version and note; a member's own sheet is not the chair's consensus sheet."""
+    from portal.models.reviews import SheetStatus
+    from portal.panels import operations as ops
+    from portal.panels import queries
+
+    users, _, entries = world
+    entry, member = entries["eligible"], users["member"]
+    assert queries.sheet_view(entry.id, member.id) is None
+    ops.save_sheet(entry.id, member, {**scores_for(7), 4: None}, version=None, submit=False, note="Draf pertama")
+    db.session.commit()
+    shown = queries.sheet_view(entry.id, member.id)
+    assert shown.values == {**scores_for(7), 4: None}
+    assert (shown.status, shown.version, shown.note, shown.submitted_at) == (SheetStatus.DRAFT, 1, "Draf pertama", None)
+    ops.save_sheet(entry.id, member, scores_for(8), version=shown.version, submit=True)
+    db.session.commit()
+    shown = queries.sheet_view(entry.id, member.id)
+    assert shown.values == scores_for(8) and shown.status == SheetStatus.SUBMITTED and shown.submitted_at is not None
+    assert queries.sheet_view(entry.id, member.id, consensus=True) is None

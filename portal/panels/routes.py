@@ -167,7 +167,9 @@ def recuse(entry_id: int):
 @bp.route("/entri/<int:entry_id>/nilai", methods=["GET", "POST"])
 @login_required
 def sheet(entry_id: int):
-    entry = _entry_or_404(entry_id)
+    entry = queries.entry_view(entry_id)  # rows: the page shows its entry, panel and piece, never changes them
+    if entry is None or not rules.can_view_panel(current_user, entry.panel):
+        abort(404)
     panel = entry.panel
     consensus = panel.mode == PanelMode.CONSENSUS
     if rules.membership(current_user, panel) is None or not rules.may_score(current_user, entry):
@@ -178,9 +180,9 @@ def sheet(entry_id: int):
         abort(404)
     rubric = scoring_adapter.panel_rubric(panel)
     codes = [i.code for i in rubric.instruments]
-    existing = operations.sheet_of(entry, current_user.id, consensus)
+    existing = queries.sheet_view(entry.id, current_user.id, consensus)
     form = SheetForm()
-    values = {s.instrument_code: s.score for s in existing.scores} if existing else {c: None for c in codes}
+    values = dict(existing.values) if existing else {c: None for c in codes}
     errors: dict[int, str] = {}
     typed: dict[int, str] = {}  # a refused score is shown back as typed, beside its message
     status = 200
@@ -206,7 +208,7 @@ def sheet(entry_id: int):
                 flash(exc.message, "error")
                 status = 409
                 # The next save deliberately replaces the newer sheet: the form now carries its version.
-                fresh = operations.sheet_of(entry, current_user.id, consensus)
+                fresh = queries.sheet_view(entry.id, current_user.id, consensus)
                 form.version.data = str(fresh.version) if fresh else ""
             except operations.PanelError as exc:
                 flash(exc.message, "error")
@@ -214,7 +216,7 @@ def sheet(entry_id: int):
             else:
                 flash(_("Nilai terkirim. Terima kasih.") if submit else _("Draf nilai tersimpan."), "success")
                 return redirect(url_for("panels.sheet", entry_id=entry.id))
-        existing = operations.sheet_of(entry, current_user.id, consensus)
+        existing = queries.sheet_view(entry.id, current_user.id, consensus)
     else:
         form.note.data = existing.note if existing else ""
         form.version.data = str(existing.version) if existing else ""
