@@ -291,12 +291,13 @@ def test_sheet_shows_the_photos_in_order_and_the_history_of_a_submitted_sheet_on
 
 
 def test_the_score_sheets_rows_answer_the_panel_rules_as_the_mapped_entry(app, world, make_user):
-    """The score sheet reads its entry, panel and piece as rows (``panels.queries.entry_view``) and asks the same
-    rules of them as of mapped objects: for every entry of every panel (city, province, national, closed) and
-    every role, including a recused member, a member who writes for the piece's team and a pool member of no
-    panel, each rule gives the mapped entry's answer, and the page shows the same piece, node and rubric."""
+    """The score sheet reads its entry, panel and piece as rows (``panels.queries.entry_view``), the results page
+    its panel (``panel_view``), and they ask the same rules of them as of mapped objects: for every entry of
+    every panel (city, province, national, closed) and every role, including a recused member, a member who
+    writes for the piece's team and a pool member of no panel, each rule gives the mapped objects' answer, and
+    the pages show the same piece, node, rubric and record."""
     from portal import scoring_adapter
-    from portal.models.reviews import Entry, Recusal
+    from portal.models.reviews import Entry, Panel, Recusal
     from portal.panels import queries, rules
 
     users, _, entries = world
@@ -323,8 +324,20 @@ def test_the_score_sheets_rows_answer_the_panel_rules_as_the_mapped_entry(app, w
             for rule, (from_rows, from_objects) in pair.items():
                 assert from_rows == from_objects, (rule, entry.id, person.email)
                 answers[rule].add(from_rows)
+    for panel in db.session.scalars(db.select(Panel).order_by(Panel.id)).all():  # a panel's results page
+        view = queries.panel_view(panel.id)
+        assert view == queries.entry_view(panel.entries[0].id).panel
+        assert ((view.id, view.tier, view.period, view.mode, view.status, view.chair_id, view.closed_at,
+                 view.closed_late, view.letter_number, view.letter_date)
+                == (panel.id, panel.tier, panel.period, panel.mode, panel.status, panel.chair_id, panel.closed_at,
+                    panel.closed_late, panel.letter_number, panel.letter_date))
+        assert sorted(seat.user_id for seat in view.members) == sorted(m.user_id for m in panel.members)
+        for person in people:
+            assert rules.can_view_panel(person, view) == rules.can_view_panel(person, panel)
+            assert rules.is_chair(person, view) == rules.is_chair(person, panel)
+            assert rules.can_manage_panel(person, view) == rules.can_manage_panel(person, panel)
     assert all(seen == {True, False} for seen in answers.values())  # the matrix asks both ways of each rule
-    assert queries.entry_view(10**9) is None
+    assert queries.entry_view(10**9) is None and queries.panel_view(10**9) is None
 
 
 def test_the_score_sheets_own_sheet_read_as_rows(app, world):

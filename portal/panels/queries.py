@@ -4,6 +4,7 @@ from __future__ import annotations
 import functools
 import json
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from markupsafe import escape
@@ -34,6 +35,7 @@ from portal.models.reviews import (
     Tier,
 )
 from portal.panels import rules
+from portal.period import Period
 
 if TYPE_CHECKING:  # pandas is imported by the functions that make frames, not at start-up
     import pandas as pd
@@ -66,7 +68,8 @@ def load_panel(panel_id: int, *, entries: bool = True, results: bool = False,
     members' names; it asks nothing of their roles), all in the panel's own query. The rubric's instruments are
     left out of it (members x instruments rows, 40 for a national panel, for a page that mostly shows a closed
     panel's kept results and needs none): ``instruments`` joins them to the statement that fills in the
-    entries of an open panel; a closed panel's view, built once per worker, reads them when it is built.
+    entries of an open panel (with ``results``, the one statement of an open panel's results page: members x
+    instruments rows there); a closed panel's view, built once per worker, reads them when it is built.
     """
     statement = _load_panel_statement(entries, results, instruments)
     return db.session.execute(statement, {"panel_id": panel_id}).unique().scalar()
@@ -76,8 +79,9 @@ def load_panel(panel_id: int, *, entries: bool = True, results: bool = False,
 def _load_panel_statement(entries: bool, results: bool, instruments: bool):
     """Built once per kind (SQLAlchemy then reuses its cache key instead of walking the options each time)."""
     if results:  # one statement: the panel, its members' names, its rubric (a handful of rows)
-        options = [joinedload(Panel.members).joinedload(PanelMember.user).lazyload(User.roles),
-                   joinedload(Panel.rubric).lazyload(RubricVersion.instruments)]
+        options = [joinedload(Panel.members).joinedload(PanelMember.user).lazyload(User.roles)]
+        if not instruments:
+            options.append(joinedload(Panel.rubric).lazyload(RubricVersion.instruments))
     else:
         options = [selectinload(Panel.members)]
     if instruments:
@@ -226,11 +230,15 @@ class ResultsView:
 _decided_views: Kept[ResultsView] = Kept(64)
 
 
-def decided_view(panel: Panel, *, show_calibration: bool) -> ResultsView:
+def decided_view(panel: Panel | PanelView, *, show_calibration: bool) -> ResultsView:
     """:func:`build_decided_view`, kept per worker with the panel's closing time (a panel closed again after a
-    reopening is built anew)."""
-    return _decided_views.get((panel.id, panel.closed_at, show_calibration),
-                              lambda: build_decided_view(panel, show_calibration=show_calibration))
+    reopening is built anew). ``panel`` may be the page's rows (:func:`panel_view`): the mapped panel with its
+    members and rubric is loaded only to build the view."""
+    def build() -> ResultsView:
+        mapped = panel if isinstance(panel, Panel) else load_panel(panel.id, entries=False, results=True)
+        return build_decided_view(mapped, show_calibration=show_calibration)
+
+    return _decided_views.get((panel.id, panel.closed_at, show_calibration), build)
 
 
 def forget_decided_views() -> None:
@@ -434,14 +442,21 @@ class PieceView:
 
 @dataclass(frozen=True)
 class PanelView:
+    """A panel as the rules and the score sheet and results pages read it, with its members' seats."""
+
     id: int
     tier: Tier
+    period: Period
     mode: PanelMode
     status: PanelStatus
     chair_id: int | None
     city_id: int | None
     kmw_id: int | None
     rubric_id: int | None
+    closed_at: datetime | None
+    closed_late: bool | None
+    letter_number: str | None
+    letter_date: date | None
     city: NodeView | None
     kmw: NodeView | None
     members: tuple[Seat, ...]
@@ -466,30 +481,61 @@ class EntryView:
         return self.panel.id
 
 
-def _entry_view_statement():
-    panel_city, panel_province, team_city = aliased(City), aliased(Province), aliased(City)
-    columns = (
-        Entry.id, Entry.status, Entry.piece_id,
-        Panel.id, Panel.tier, Panel.mode, Panel.status, Panel.chair_id, Panel.city_id, Panel.kmw_id, Panel.rubric_id,
-        panel_city.name, panel_province.kmw_id, Kmw.name,
-        Piece.title, Piece.theme, Piece.body_md, Piece.facts, Piece.institution_name, Piece.institution_address,
-        Piece.institution_phone, Piece.author_name, Piece.author_position, Piece.author_place,
-        Team.id, Team.name, Team.city_id, team_city.name,
-        PanelMember.user_id, Recusal.user_id,
-    )
-    return (select(*columns)
-            .join(Panel, Panel.id == Entry.panel_id)
-            .join(Piece, Piece.id == Entry.piece_id).join(Team, Team.id == Piece.team_id)
-            .join(team_city, team_city.id == Team.city_id)
-            .outerjoin(panel_city, panel_city.id == Panel.city_id)
-            .outerjoin(panel_province, panel_province.id == panel_city.province_id)
+def _seats(rows, column: int) -> tuple[Seat, ...]:
+    """The distinct user ids of one column of joined rows (None where the outer join found none), in order."""
+    return tuple(Seat(u) for u in dict.fromkeys(row[column] for row in rows if row[column] is not None))
+
+
+_PANEL_CITY, _PANEL_PROVINCE = aliased(City), aliased(Province)
+# The panel's own columns, its node's names and the KMW of a city panel's province, in PanelView's order.
+_PANEL_COLUMNS = (Panel.id, Panel.tier, Panel.period, Panel.mode, Panel.status, Panel.chair_id, Panel.city_id,
+                  Panel.kmw_id, Panel.rubric_id, Panel.closed_at, Panel.closed_late, Panel.letter_number,
+                  Panel.letter_date, _PANEL_CITY.name, _PANEL_PROVINCE.kmw_id, Kmw.name)
+
+
+def _with_panel_node(statement):
+    return (statement.outerjoin(_PANEL_CITY, _PANEL_CITY.id == Panel.city_id)
+            .outerjoin(_PANEL_PROVINCE, _PANEL_PROVINCE.id == _PANEL_CITY.province_id)
             .outerjoin(Kmw, Kmw.id == Panel.kmw_id)
-            .outerjoin(PanelMember, PanelMember.panel_id == Panel.id)
-            .outerjoin(Recusal, Recusal.entry_id == Entry.id)
-            .where(Entry.id == bindparam("entry_id")))
+            .outerjoin(PanelMember, PanelMember.panel_id == Panel.id))
 
 
-_ENTRY_VIEW = _entry_view_statement()  # built once: its cache key is reused
+def _panel_of(row, members: tuple[Seat, ...]) -> PanelView:
+    """PanelView from the ``_PANEL_COLUMNS`` at the start of ``row``."""
+    (panel_id, tier, period, mode, status, chair_id, city_id, kmw_id, rubric_id, closed_at, closed_late,
+     letter_number, letter_date, city_name, city_kmw_id, kmw_name) = row[:len(_PANEL_COLUMNS)]
+    return PanelView(
+        id=panel_id, tier=tier, period=period, mode=mode, status=status, chair_id=chair_id, city_id=city_id,
+        kmw_id=kmw_id, rubric_id=rubric_id, closed_at=closed_at, closed_late=closed_late,
+        letter_number=letter_number, letter_date=letter_date,
+        city=NodeView(city_id, city_name, ProvinceOf(city_kmw_id)) if city_id is not None else None,
+        kmw=NodeView(kmw_id, kmw_name) if kmw_id is not None else None, members=members)
+
+
+# Built once each: their cache keys are reused.
+_PANEL_VIEW = _with_panel_node(select(*_PANEL_COLUMNS, PanelMember.user_id)).where(Panel.id == bindparam("panel_id"))
+
+
+def panel_view(panel_id: int) -> PanelView | None:
+    """The panel with its node and members' seats, for a page that shows it without changing it (a closed
+    panel's results): one statement of rows, one per member."""
+    rows = select_rows(_PANEL_VIEW, {"panel_id": panel_id}).all()
+    return _panel_of(rows[0], _seats(rows, -1)) if rows else None
+
+
+_TEAM_CITY = aliased(City)
+_ENTRY_VIEW = (
+    _with_panel_node(
+        select(*_PANEL_COLUMNS, Entry.id, Entry.status, Entry.piece_id,
+               Piece.title, Piece.theme, Piece.body_md, Piece.facts, Piece.institution_name,
+               Piece.institution_address, Piece.institution_phone, Piece.author_name, Piece.author_position,
+               Piece.author_place, Team.id, Team.name, Team.city_id, _TEAM_CITY.name,
+               PanelMember.user_id, Recusal.user_id)
+        .select_from(Entry).join(Panel, Panel.id == Entry.panel_id))
+    .join(Piece, Piece.id == Entry.piece_id).join(Team, Team.id == Piece.team_id)
+    .join(_TEAM_CITY, _TEAM_CITY.id == Team.city_id)
+    .outerjoin(Recusal, Recusal.entry_id == Entry.id)
+    .where(Entry.id == bindparam("entry_id")))
 
 
 def entry_view(entry_id: int) -> EntryView | None:
@@ -498,21 +544,14 @@ def entry_view(entry_id: int) -> EntryView | None:
     rows = select_rows(_ENTRY_VIEW, {"entry_id": entry_id}).all()
     if not rows:
         return None
-    (entry_id, status, piece_id, panel_id, tier, mode, panel_status, chair_id, city_id, kmw_id, rubric_id,
-     city_name, city_kmw_id, kmw_name, title, theme, body_md, facts, institution_name, institution_address,
+    first = rows[0]
+    (entry_id, status, piece_id, title, theme, body_md, facts, institution_name, institution_address,
      institution_phone, author_name, author_position, author_place, team_id, team_name, team_city_id,
-     team_city_name, _, _) = rows[0]
-    members = tuple(Seat(u) for u in dict.fromkeys(row[-2] for row in rows if row[-2] is not None))
-    recusals = tuple(Seat(u) for u in dict.fromkeys(row[-1] for row in rows if row[-1] is not None))
-    panel = PanelView(
-        id=panel_id, tier=tier, mode=mode, status=panel_status, chair_id=chair_id, city_id=city_id, kmw_id=kmw_id,
-        rubric_id=rubric_id,
-        city=NodeView(city_id, city_name, ProvinceOf(city_kmw_id)) if city_id is not None else None,
-        kmw=NodeView(kmw_id, kmw_name) if kmw_id is not None else None, members=members)
+     team_city_name, _, _) = first[len(_PANEL_COLUMNS):]
     team = TeamView(team_id, team_name, team_city_id, NodeView(team_city_id, team_city_name))
     piece = PieceView(piece_id, title, theme, body_md, facts, institution_name, institution_address,
                       institution_phone, author_name, author_position, author_place, team_id, team)
-    return EntryView(entry_id, status, piece_id, panel, piece, recusals)
+    return EntryView(entry_id, status, piece_id, _panel_of(first, _seats(rows, -2)), piece, _seats(rows, -1))
 
 
 @dataclass(frozen=True)

@@ -235,7 +235,9 @@ def sheet(entry_id: int):
 @bp.route("/panel/<int:panel_id>/hasil")
 @login_required
 def results(panel_id: int):
-    panel = _panel_or_404(panel_id, entries=False, results=True)
+    panel = queries.panel_view(panel_id)  # rows: a closed panel's page shows its kept view and nothing else
+    if panel is None or not rules.can_view_panel(current_user, panel):
+        abort(404)
     chair = rules.is_chair(current_user, panel)
     member_of = rules.membership(current_user, panel) is not None
     show_calibration = chair or rules.can_manage_panel(current_user, panel)
@@ -247,8 +249,10 @@ def results(panel_id: int):
         return render_template("panels/results.html", panel=panel, view=view, listing=view.listing, chair=chair,
                                member_of=member_of, problems=[], scorable=set(), tie_form=None,
                                action=None)  # nothing to decide
-    # the open panel's entries, sheets and recusals, and its rubric's instruments, into the same object
-    queries.load_panel(panel.id, instruments=True)
+    # the open panel with its members' names, entries, sheets and recusals, and its rubric's instruments
+    panel = queries.load_panel(panel_id, results=True, instruments=True)
+    if panel is None:  # deleted since the first statement
+        abort(404)
     view = queries.live_view(panel, current_user, show_calibration=show_calibration)
     scorable = {e.id for e in panel.entries if member_of and rules.may_score(current_user, e)} \
         if panel.mode == PanelMode.INDIVIDUAL or chair else set()
