@@ -254,6 +254,25 @@ def test_writer_home_shows_the_drafts_missing_requirements(world, make_user, mak
     assert "Lanjutkan menulis" in page
 
 
+def test_writer_home_moves_a_late_draft_to_the_month_being_written_and_shows_what_it_lacks(world, make_user,
+                                                                                           make_piece, login):
+    """November's writing closed on the 15th: the home (which reads the team's pieces as rows) moves the late
+    draft to December as the writer's page does, and shows it at once as December's piece with its gaps."""
+    from portal.models.pieces import Piece
+
+    tree, _admin = world
+    team = tree.team["semarang-TF01"]
+    writer = make_user(Role.WRITER, team)
+    draft = make_piece(team, period="2026-11", status="draft", photos=1, title="Kebun gizi RT 03")
+    page = main_of(login(writer).get("/"))
+    moved = db.session.get(Piece, draft.id)
+    db.session.refresh(moved)
+    assert (moved.period, moved.moved_from_period) == ("2026-12", "2026-11")
+    assert "Kebun gizi RT 03" in page and "Yang masih kurang sebelum dapat dikirim" in page
+    assert "Baru ada 1 foto; unggah minimal 2 foto kegiatan." in page
+    assert "Tulisan November 2026" not in page  # no longer an earlier month's piece
+
+
 def test_writer_home_says_a_complete_draft_is_ready(world, make_user, make_piece, login):
     tree, _admin = world
     team = tree.team["semarang-TF02"]

@@ -19,7 +19,7 @@ from portal.panels import progress
 from portal.period import Period
 from portal.reports import tracking
 from portal.submissions import knowledge, operations, queries
-from portal.submissions.requirements import Missing, check_requirements
+from portal.submissions.requirements import Missing
 from portal.timeutil import now_utc
 
 if TYPE_CHECKING:  # pandas is imported by the functions that make frames, not at start-up
@@ -46,7 +46,8 @@ def writer_months(user, now: datetime | None = None) -> list[WriterMonth]:
     found = []
     for team in perm.writer_teams(user):
         months = operations.load_team_months(team, now)
-        operations.roll_over_late_drafts(team, now, months)  # as the writer's page does: a late draft moves on
+        if operations.roll_over_late_drafts(team, now, months):  # as the writer's page does: a late draft moves on
+            months = operations.load_team_months(team, now)
         status = queries.month_status(team, now, months)
         piece = status.piece
         open_piece = piece is not None and piece.status != PieceStatus.SUBMITTED
@@ -54,7 +55,7 @@ def writer_months(user, now: datetime | None = None) -> list[WriterMonth]:
         previous = (queries.earlier_pieces(operations.TeamMonths([earlier], months.extensions), status.period)
                     if earlier is not None else [])
         found.append(WriterMonth(
-            team=team, status=status, missing=check_requirements(piece) if open_piece else [],
+            team=team, status=status, missing=queries.requirements_left(piece.id) if open_piece else [],
             reasons=queries.return_reasons(piece) if piece is not None and piece.status == PieceStatus.RETURNED
             else "", previous=previous[0] if previous else None))
     return found

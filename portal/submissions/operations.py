@@ -11,10 +11,10 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import bindparam
-from sqlalchemy.orm import defer
 from sqlalchemy.orm.exc import StaleDataError
 
 from portal import audit, cycle, permissions, photos, signals, storage
+from portal.db import select_rows
 from portal.extensions import db
 from portal.failures import PortalError
 from portal.models.org import City, Kmw, Team, node_timezone
@@ -95,26 +95,42 @@ def team_writing_cycle(team: Team, now: datetime | None = None,
     return period, deadline
 
 
+@dataclass(frozen=True, slots=True)
+class TeamPiece:
+    """One of a team's pieces as the writer's home lists it (a row: the home only shows them; a late draft that
+    moves is loaded as a mapped piece by ``roll_over_late_drafts``)."""
+
+    id: int
+    team_id: int
+    period: Period
+    status: PieceStatus
+    title: str
+    moved_from_period: Period | None
+    submitted_at: datetime | None
+    return_reasons: str
+
+
 @dataclass
 class TeamMonths:
-    """All of a team's pieces (without their texts) and the writing extensions of every month a draft could be
-    in or move to: what the writer's home needs, in two queries."""
-    pieces: list[Piece]  # newest period first
+    """All of a team's pieces (their titles and states, not their texts) and the writing extensions of every
+    month a draft could be in or move to: what the writer's home needs, in two queries."""
+    pieces: list[TeamPiece]  # newest period first
     extensions: dict
 
 
 # Built once (its cache key is reused). A list of titles: a year of texts is not needed.
-_TEAM_PIECES = (db.select(Piece).where(Piece.team_id == bindparam("team_id")).order_by(Piece.period.desc())
-                .options(defer(Piece.body_md), defer(Piece.facts)))
+_TEAM_PIECES = (db.select(Piece.id, Piece.team_id, Piece.period, Piece.status, Piece.title, Piece.moved_from_period,
+                          Piece.submitted_at, Piece.return_reasons)
+                .where(Piece.team_id == bindparam("team_id")).order_by(Piece.period.desc()))
 
 
 def load_team_months(team: Team, now: datetime | None = None) -> TeamMonths:
     now = now or now_utc()
     current = cycle.current_period(node_timezone(team), now)
-    pieces = db.session.scalars(_TEAM_PIECES, {"team_id": team.id}).all()
+    pieces = [TeamPiece(*row) for row in select_rows(_TEAM_PIECES, {"team_id": team.id})]
     periods = {p.period for p in pieces if p.status == PieceStatus.DRAFT} | {current, current.next()}
     extensions = cycle.latest_extensions(periods, "writing", team_ids=[team.id], city_ids=[team.city_id])
-    return TeamMonths(pieces=list(pieces), extensions=extensions)
+    return TeamMonths(pieces=pieces, extensions=extensions)
 
 
 def team_writing_period(team: Team, now: datetime | None = None) -> str:
@@ -144,8 +160,8 @@ def roll_over_late_drafts(team: Team, now: datetime | None = None, months: TeamM
 
     Only one piece per team and month exists, so at most one draft moves: the newest late one, and only when
     the team has no piece in the target month yet. Returned pieces move when the writer edits them again.
-    Two queries (``load_team_months``) whatever the team's history, none when ``months`` is given.
-    Returns the moved pieces.
+    Two queries (``load_team_months``) whatever the team's history, none when ``months`` is given and nothing
+    moves. Returns the moved pieces (mapped): ``months`` no longer says where they are, read it again then.
     """
     now = now or now_utc()
     months = months or load_team_months(team, now)
@@ -162,7 +178,7 @@ def roll_over_late_drafts(team: Team, now: datetime | None = None, months: TeamM
     target = current if now < deadline(current) else candidates[1]
     if not late or any(p.period == target for p in months.pieces):
         return []
-    piece = late[0]
+    piece = db.session.get(Piece, late[0].id)
     piece.moved_from_period = piece.moved_from_period or piece.period
     piece.period = target
     audit.record("piece_moved", target=f"piece:{piece.id}", detail=f"{piece.moved_from_period}->{piece.period}")

@@ -13,7 +13,8 @@ from portal.extensions import db
 from portal.models.org import Team, node_timezone
 from portal.models.pieces import MediaFile, Photo, Piece, PieceStatus
 from portal.models.reviews import Entry, EntryStatus, Panel, PanelStatus
-from portal.submissions.operations import TeamMonths, team_writing_cycle
+from portal.submissions.operations import TeamMonths, TeamPiece, team_writing_cycle
+from portal.submissions.requirements import Missing, check_requirements
 from portal.timeutil import now_utc, tz_label
 
 TIER_ORDER = {p.tier: p.order for p in tiers.POLICIES.values()}
@@ -22,7 +23,7 @@ TIER_ORDER = {p.tier: p.order for p in tiers.POLICIES.values()}
 @dataclass
 class MonthStatus:
     period: str
-    piece: Piece | None
+    piece: Piece | TeamPiece | None  # a row when the team's months were read (the writer's home)
     status: str  # not_started | draft | submitted | returned | moved
     deadline: datetime
     time_left: timedelta
@@ -72,7 +73,7 @@ class Step:
 
 @dataclass
 class Journey:
-    piece: Piece
+    piece: TeamPiece
     steps: list[Step] = field(default_factory=list)
 
 
@@ -96,7 +97,13 @@ def earlier_pieces(months: TeamMonths, exclude_period: str) -> list[Journey]:
     return list(journeys.values())
 
 
-def return_reasons(piece: Piece) -> str:
+def requirements_left(piece_id: int) -> list[Missing]:
+    """What the piece still lacks before it can be submitted (``check_requirements`` of the mapped piece: its
+    texts and photos, which a home's list of the team's pieces does not read)."""
+    return check_requirements(db.session.get(Piece, piece_id))
+
+
+def return_reasons(piece: Piece | TeamPiece) -> str:
     """Why the city panel returned the piece: the piece's own note, else the latest returned entry's."""
     return return_reasons_for([piece]).get(piece.id, "")
 

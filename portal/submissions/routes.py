@@ -36,7 +36,8 @@ def home():
         return _expert_home(kmws)
     team = _chosen_team(teams)
     months = operations.load_team_months(team)
-    operations.roll_over_late_drafts(team, months=months)
+    if operations.roll_over_late_drafts(team, months=months):
+        months = operations.load_team_months(team)  # a late draft moved to the month being written
     status = queries.month_status(team, months=months)
     returned = status.piece is not None and status.piece.status == PieceStatus.RETURNED
     journeys = queries.earlier_pieces(months, status.period)
