@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam
 
+from portal.db import select_rows
 from portal.extensions import db
 from portal.models.pieces import Extension
 from portal.period import Period
@@ -117,12 +118,12 @@ def latest_extensions(periods, stage: str, *, team_ids=(), city_ids=(), kmw_ids=
     periods = list(periods)
     if not scopes or not periods:
         return {}
-    rows = db.session.scalars(_extensions_statement(tuple(scopes)), {"periods": periods, "stage": stage, **scopes})
+    rows = select_rows(_extensions_statement(tuple(scopes)), {"periods": periods, "stage": stage, **scopes})
     found: dict[tuple[str, int, str], datetime] = {}
-    for ext in rows:  # later rows (the latest granted) overwrite earlier ones
-        for kind, scope_id in (("team", ext.team_id), ("city", ext.city_id), ("kmw", ext.kmw_id)):
+    for team_id, city_id, kmw_id, period, until in rows:  # later rows (the latest granted) overwrite earlier ones
+        for kind, scope_id in (("team", team_id), ("city", city_id), ("kmw", kmw_id)):
             if scope_id is not None:
-                found[(kind, scope_id, ext.period)] = ext.until
+                found[(kind, scope_id, period)] = until
     return found
 
 
@@ -132,8 +133,9 @@ _SCOPE_COLUMNS = {"team_ids": Extension.team_id, "city_ids": Extension.city_id, 
 @functools.cache
 def _extensions_statement(scopes: tuple[str, ...]):
     """The statement of :func:`latest_extensions` for these kinds of scope, built once (SQLAlchemy reuses its
-    cache key); the ids and periods are expanding parameters."""
-    return (db.select(Extension)
+    cache key); the ids and periods are expanding parameters. Rows of the five columns it needs, not mapped
+    extensions (every writer's home, panel page and report asks)."""
+    return (db.select(Extension.team_id, Extension.city_id, Extension.kmw_id, Extension.period, Extension.until)
             .where(Extension.period.in_(bindparam("periods", expanding=True)), Extension.stage == bindparam("stage"),
                    db.or_(*[_SCOPE_COLUMNS[name].in_(bindparam(name, expanding=True)) for name in scopes]))
             .order_by(Extension.granted_at, Extension.id))
