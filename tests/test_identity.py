@@ -96,6 +96,33 @@ def test_a_writer_of_two_teams_has_both_read_in_one_statement_in_the_order_given
     assert [k.name for k in perm.expert_kmws(rows)] == ["KMW B"]
 
 
+def test_the_writers_pages_take_the_teams_from_the_signed_in_rows_without_a_statement(make_tree, make_user, app):
+    """``submissions.queries.writer_teams``: for the signed-in person the teams come from the roles' rows (id,
+    name, kind, city, time zone, as the mapped teams say them, in the order given) with no statement; for an
+    account they are its mapped teams. The deadlines follow the same time zone either way."""
+    from portal.models.org import node_timezone
+    from portal.submissions import operations, queries
+    from tests.querycount import count_queries
+
+    tree = make_tree()
+    writer_id = make_user(roles=[(Role.WRITER, tree.team["jayapura-TF02"]), (Role.WRITER, tree.team["demak-TF01"]),
+                                 (Role.WRITER, tree.kmw["B"]), (Role.PANEL_MEMBER, tree.city["semarang"])]).id
+    db.session.expunge_all()
+    rows = _as_rows(writer_id)
+    with count_queries(db.engine) as statements:
+        teams = queries.writer_teams(rows)
+    assert len(statements) == 0, statements.summary()
+    account = db.session.get(User, writer_id)
+    mapped = queries.writer_teams(account)
+    assert all(isinstance(t, Team) for t in mapped)
+    assert [(t.id, t.name, t.kind, t.city_id, t.city.name, node_timezone(t)) for t in teams] == [
+        (t.id, t.name, t.kind, t.city_id, t.city.name, node_timezone(t)) for t in mapped]
+    assert [node_timezone(t) for t in teams] == ["Asia/Jayapura", "Asia/Jakarta"]
+    assert [operations.team_writing_cycle(t) for t in teams] == [operations.team_writing_cycle(t) for t in mapped]
+    reader = make_user(Role.READER)
+    assert queries.writer_teams(_as_rows(reader.id)) == []
+
+
 def test_no_roles_no_account_a_disabled_account_and_an_ended_session(app):
     person = User(email="tanpa.peran@uji.bp.id", name="Tanpa Peran", password_hash="x")
     db.session.add(person)

@@ -22,7 +22,7 @@ from sqlalchemy.orm.util import identity_key
 from portal.db import select_rows
 from portal.extensions import db
 from portal.models.mail import Notification
-from portal.models.org import City, Kmw, Province, Team
+from portal.models.org import City, Kmw, Province, Team, TeamKind
 from portal.models.people import Role, RoleAssignment, SessionHolder, User, place_name, scope_level
 
 _TeamCity, _TeamProvince, _CityProvince = aliased(City), aliased(Province), aliased(Province)
@@ -41,7 +41,8 @@ _SIGNED_IN = (
     select(User.id, User.email, User.name, User.locale, User.active, User.session_version, User.position,
            User.phone, _UNREAD.label("unread"),
            RoleAssignment.id.label("role_id"), RoleAssignment.role, RoleAssignment.team_id, RoleAssignment.city_id,
-           RoleAssignment.kmw_id, Team.name.label("team_name"),
+           RoleAssignment.kmw_id, Team.name.label("team_name"), Team.kind.label("team_kind"),
+           Team.city_id.label("team_city_id"), _TeamCity.name.label("team_city_name"),
            func.coalesce(_TeamCity.name, City.name).label("city_name"),
            func.coalesce(_TeamProvince.name, _CityProvince.name).label("province_name"), Kmw.name.label("kmw_name"),
            func.coalesce(_TeamProvince.timezone, _CityProvince.timezone, _KMW_TIMEZONE).label("timezone"))
@@ -94,6 +95,11 @@ class Scope:
     kmw_id: int | None
     place: str  # see ``place_name``
     timezone: str | None  # see ``RoleAssignment.timezone``
+    # A team role's team as the writer's pages show it, with no statement of their own (submissions.queries)
+    team_name: str | None = None
+    team_kind: TeamKind | None = None
+    team_city_id: int | None = None
+    team_city_name: str | None = None
 
     @property
     def level(self) -> str:
@@ -142,6 +148,7 @@ def signed_in(user_id: int) -> tuple[SignedIn, int] | None:
         return None
     roles = tuple(
         Scope(r.role_id, r.role, r.team_id, r.city_id, r.kmw_id,
-              place_name(r.team_name, r.city_name, r.province_name, r.kmw_name), r.timezone)
+              place_name(r.team_name, r.city_name, r.province_name, r.kmw_name), r.timezone,
+              r.team_name, r.team_kind, r.team_city_id, r.team_city_name)
         for r in rows if r.role_id is not None)
     return SignedIn(rows[0], roles), rows[0].unread or 0

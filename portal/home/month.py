@@ -44,7 +44,7 @@ def writer_months(user, now: datetime | None = None) -> list[WriterMonth]:
     """The writer's teams (one as a rule), each as the writer's page computes it, in a few statements each."""
     now = now or now_utc()
     found = []
-    for team in perm.writer_teams(user):
+    for team in queries.writer_teams(user):
         months = operations.load_team_months(team, now)
         if operations.roll_over_late_drafts(team, now, months):  # as the writer's page does: a late draft moves on
             months = operations.load_team_months(team, now)

@@ -26,7 +26,7 @@ from portal.text import render_markdown, word_count
 @bp.route("/")
 @login_required
 def home():
-    teams = perm.writer_teams(current_user)
+    teams = queries.writer_teams(current_user)  # from the signed-in person's roles
     kmws = perm.expert_kmws(current_user)
     if not teams and not kmws:
         if perm.is_data_manager(current_user):
