@@ -97,7 +97,7 @@ NATIONAL_TIMEZONE = "Asia/Jakarta"
 def node_timezone(node) -> str:
     """The time zone whose local days a node's deadlines follow: a kelurahan's, team's or city's province; a
     province's own; a KMW's first province; the national office (``None``, a KMP region) Jakarta. A read model of
-    a node (``portal.submissions.queries.WriterTeam``) says its zone as ``timezone``."""
+    a node (``portal.nodes.TeamRef``) says its zone as ``timezone``."""
     if isinstance(node, Kelurahan):
         node = node.team
     if isinstance(node, Team):
@@ -108,6 +108,6 @@ def node_timezone(node) -> str:
         return node.timezone
     if isinstance(node, Kmw) and node.provinces:
         return node.provinces[0].timezone
-    if isinstance(getattr(node, "timezone", None), str):  # a read model with its node's zone (``WriterTeam``)
+    if isinstance(getattr(node, "timezone", None), str):  # a read model with its node's zone (``TeamRef``)
         return node.timezone
     return NATIONAL_TIMEZONE

@@ -34,6 +34,7 @@ from portal.models.reviews import (
     SheetStatus,
     Tier,
 )
+from portal.nodes import CityRef, KmwRef, ProvinceRef, TeamRef
 from portal.panels import rules
 from portal.period import Period
 
@@ -400,28 +401,6 @@ class Seat:
 
 
 @dataclass(frozen=True, slots=True)
-class ProvinceOf:
-    kmw_id: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class NodeView:
-    """A city (with its province's KMW, which the KMW data managers' rule asks) or a KMW, by name."""
-
-    id: int
-    name: str
-    province: ProvinceOf | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class TeamView:
-    id: int
-    name: str
-    city_id: int
-    city: NodeView
-
-
-@dataclass(frozen=True, slots=True)
 class PieceView:
     """What ``panels/_macros.html``'s ``piece_body`` shows (its photos are passed beside it)."""
 
@@ -437,7 +416,7 @@ class PieceView:
     author_position: str
     author_place: str
     team_id: int
-    team: TeamView
+    team: TeamRef
 
 
 @dataclass(frozen=True)
@@ -457,8 +436,8 @@ class PanelView:
     closed_late: bool | None
     letter_number: str | None
     letter_date: date | None
-    city: NodeView | None
-    kmw: NodeView | None
+    city: CityRef | None
+    kmw: KmwRef | None
     members: tuple[Seat, ...]
 
     @property
@@ -490,7 +469,7 @@ _PANEL_CITY, _PANEL_PROVINCE = aliased(City), aliased(Province)
 # The panel's own columns, its node's names and the KMW of a city panel's province, in PanelView's order.
 _PANEL_COLUMNS = (Panel.id, Panel.tier, Panel.period, Panel.mode, Panel.status, Panel.chair_id, Panel.city_id,
                   Panel.kmw_id, Panel.rubric_id, Panel.closed_at, Panel.closed_late, Panel.letter_number,
-                  Panel.letter_date, _PANEL_CITY.name, _PANEL_PROVINCE.kmw_id, Kmw.name)
+                  Panel.letter_date, _PANEL_CITY.name, _PANEL_PROVINCE.name, _PANEL_PROVINCE.kmw_id, Kmw.name)
 
 
 def _with_panel_node(statement):
@@ -503,13 +482,13 @@ def _with_panel_node(statement):
 def _panel_of(row, members: tuple[Seat, ...]) -> PanelView:
     """PanelView from the ``_PANEL_COLUMNS`` at the start of ``row``."""
     (panel_id, tier, period, mode, status, chair_id, city_id, kmw_id, rubric_id, closed_at, closed_late,
-     letter_number, letter_date, city_name, city_kmw_id, kmw_name) = row[:len(_PANEL_COLUMNS)]
+     letter_number, letter_date, city_name, province_name, city_kmw_id, kmw_name) = row[:len(_PANEL_COLUMNS)]
     return PanelView(
         id=panel_id, tier=tier, period=period, mode=mode, status=status, chair_id=chair_id, city_id=city_id,
         kmw_id=kmw_id, rubric_id=rubric_id, closed_at=closed_at, closed_late=closed_late,
         letter_number=letter_number, letter_date=letter_date,
-        city=NodeView(city_id, city_name, ProvinceOf(city_kmw_id)) if city_id is not None else None,
-        kmw=NodeView(kmw_id, kmw_name) if kmw_id is not None else None, members=members)
+        city=CityRef(city_id, city_name, ProvinceRef(province_name, city_kmw_id)) if city_id is not None else None,
+        kmw=KmwRef(kmw_id, kmw_name) if kmw_id is not None else None, members=members)
 
 
 # Built once each: their cache keys are reused.
@@ -548,7 +527,7 @@ def entry_view(entry_id: int) -> EntryView | None:
     (entry_id, status, piece_id, title, theme, body_md, facts, institution_name, institution_address,
      institution_phone, author_name, author_position, author_place, team_id, team_name, team_city_id,
      team_city_name, _, _) = first[len(_PANEL_COLUMNS):]
-    team = TeamView(team_id, team_name, team_city_id, NodeView(team_city_id, team_city_name))
+    team = TeamRef(team_id, team_name, team_city_id, CityRef(team_city_id, team_city_name))
     piece = PieceView(piece_id, title, theme, body_md, facts, institution_name, institution_address,
                       institution_phone, author_name, author_position, author_place, team_id, team)
     return EntryView(entry_id, status, piece_id, _panel_of(first, _seats(rows, -2)), piece, _seats(rows, -1))

@@ -12,10 +12,11 @@ from portal import permissions as perm
 from portal.auth.identity import Scope
 from portal.db import select_rows
 from portal.extensions import db
-from portal.models.org import Team, TeamKind, node_timezone
+from portal.models.org import Team, node_timezone
 from portal.models.people import Role
 from portal.models.pieces import MediaFile, Photo, Piece, PieceStatus
 from portal.models.reviews import Entry, EntryStatus, Panel, PanelStatus
+from portal.nodes import CityRef, TeamRef
 from portal.submissions.operations import TeamMonths, TeamPiece, team_writing_cycle
 from portal.submissions.requirements import Missing, check_requirements
 from portal.timeutil import now_utc, tz_label
@@ -23,32 +24,15 @@ from portal.timeutil import now_utc, tz_label
 TIER_ORDER = {p.tier: p.order for p in tiers.POLICIES.values()}
 
 
-@dataclass(frozen=True, slots=True)
-class Named:
-    name: str
-
-
-@dataclass(frozen=True, slots=True)
-class WriterTeam:
-    """A team the signed-in person writes for, as the writer's pages use it (its id, name, city and time zone,
-    ``node_timezone`` reads ``timezone``), from the person's roles: no statement of its own."""
-
-    id: int
-    name: str
-    kind: TeamKind
-    city_id: int
-    city: Named
-    timezone: str
-
-
-def writer_teams(user) -> list[WriterTeam | Team]:
+def writer_teams(user) -> list[TeamRef | Team]:
     """The teams ``user`` writes for, in the order the roles were given (``permissions.writer_teams``): read from
-    the signed-in person's roles (``portal.auth.identity``), which carry them; for an account, its mapped teams."""
+    the signed-in person's roles (``portal.auth.identity``), which carry each team's name, kind, city and time
+    zone, with no statement of their own; for an account, its mapped teams."""
     roles = [a for a in perm.assignments(user, Role.WRITER) if a.team_id is not None]
     if not all(isinstance(a, Scope) for a in roles):
         return perm.writer_teams(user)
-    return [WriterTeam(a.team_id, a.team_name, a.team_kind, a.team_city_id, Named(a.team_city_name), a.timezone)
-            for a in roles]
+    return [TeamRef(a.team_id, a.team_name, a.team_city_id, CityRef(a.team_city_id, a.team_city_name),
+                    a.team_kind, a.timezone) for a in roles]
 
 
 @dataclass
