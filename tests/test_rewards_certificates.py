@@ -224,3 +224,33 @@ def test_award_operations_keep_the_history(app, winner):
     entries = db.session.scalars(db.select(AuditLog).where(AuditLog.target == f"award:{award.id}")).all()
     assert [e.action for e in entries] == ["award_recorded"]
     assert f"piece:{winner['piece'].id}" in entries[0].detail
+
+
+def test_the_piece_pages_row_answers_as_the_mapped_piece(app, winner, make_user):
+    """A published piece's page reads the piece as a row (``elearning.queries.shown_piece``): the moderation rule,
+    the certificates each person may download and what the article shows are those of the mapped piece, for the
+    team's writer, another team's, the national, KMW and another KMW's data managers and a reader; an unpublished
+    or unknown piece is not shown."""
+    from portal.elearning import queries, rules
+
+    piece = winner["piece"]
+    shown = queries.shown_piece(piece.id)
+    for name in ("id", "title", "theme", "body_md", "facts", "institution_name", "author_name", "team_id", "period",
+                 "published_at", "best_practice"):
+        assert getattr(shown, name) == getattr(piece, name), name
+    assert (shown.team.name, shown.team.city.name, shown.team.city.province.name) == (
+        piece.team.name, piece.team.city.name, piece.team.city.province.name)
+    people = [winner[k] for k in ("writer", "other_writer", "national_dm", "kmw_dm")]
+    people += [make_user(Role.DATA_MANAGER, winner["tree"].kmw["B"]), make_user(Role.READER)]
+    moderates, downloads = set(), set()
+    for person in people:
+        assert rules.can_moderate(person, shown) == rules.can_moderate(person, piece), person.name
+        mine = [(c.number, c.heading, c.recipient, c.state) for c in certificates.downloadable(person, shown)]
+        assert mine == [(c.number, c.heading, c.recipient, c.state)
+                        for c in certificates.downloadable(person, piece)], person.name
+        moderates.add(rules.can_moderate(person, shown))
+        downloads.add(bool(mine))
+    assert moderates == downloads == {True, False}
+    piece.published_at = None
+    db.session.commit()
+    assert queries.shown_piece(piece.id) is None and queries.shown_piece(10**9) is None

@@ -21,7 +21,9 @@ from portal.models.org import City, Province, Team
 from portal.models.people import User
 from portal.models.pieces import BestPractice, KnowledgeProduct, Piece
 from portal.models.reviews import Entry, Panel, PanelStatus, RubricVersion, Tier
+from portal.nodes import CityRef, ProvinceRef, TeamRef
 from portal.pagination import PER_PAGE, Page
+from portal.period import Period
 
 BEST_PRACTICES = (BestPractice.PROVINCE, BestPractice.NATIONAL)
 
@@ -147,6 +149,49 @@ _CONFIRMATIONS = {
 _AWARDS = (select(Award.id, Award.piece_id, Award.title, Award.description)
            .where(Award.piece_id.in_(bindparam("piece_ids", expanding=True)), Award.revoked_at.is_(None))
            .order_by(Award.recorded_at, Award.id))
+
+
+@dataclass(frozen=True, slots=True)
+class ShownPiece:
+    """A published piece as its page shows it, read as a row at every rendering (every signed-in reader's page is
+    rendered): what the article, the moderation rule (``rules.can_moderate``: its city) and the certificates
+    (``rewards.certificates.downloadable``) read of it. Writes (comments, confirmations) take ``public_piece``."""
+
+    id: int
+    title: str
+    theme: str
+    body_md: str
+    facts: str
+    institution_name: str
+    institution_address: str
+    institution_phone: str
+    author_name: str
+    author_position: str
+    author_place: str
+    team_id: int
+    period: Period
+    published_at: datetime
+    best_practice: BestPractice | None
+    team: TeamRef
+
+
+_SHOWN_PIECE = (select(Piece.id, Piece.title, Piece.theme, Piece.body_md, Piece.facts, Piece.institution_name,
+                       Piece.institution_address, Piece.institution_phone, Piece.author_name, Piece.author_position,
+                       Piece.author_place, Piece.team_id, Piece.period, Piece.published_at, Piece.best_practice,
+                       Team.name, Team.city_id, City.name, Province.name, Province.kmw_id)
+                .join(Team, Team.id == Piece.team_id).join(City, City.id == Team.city_id)
+                .join(Province, Province.id == City.province_id)
+                .where(Piece.id == bindparam("piece_id"), Piece.published_at.is_not(None)))
+
+
+def shown_piece(piece_id: int) -> ShownPiece | None:
+    """The published piece with its team, city and province, as rows, or None (the caller answers 404)."""
+    row = select_rows(_SHOWN_PIECE, {"piece_id": piece_id}).first()
+    if row is None:
+        return None
+    *fields, team_name, city_id, city_name, province_name, kmw_id = row
+    team = TeamRef(row.team_id, team_name, city_id, CityRef(city_id, city_name, ProvinceRef(province_name, kmw_id)))
+    return ShownPiece(*fields, team=team)
 
 
 def public_piece(piece_id: int) -> Piece | None:

@@ -148,7 +148,7 @@ def render_piece(piece, comment_form: CommentForm | None = None, status: int = 2
 @bp.route("/tulisan/<int:piece_id>")
 @public_page
 def piece(piece_id: int):
-    found = queries.public_piece(piece_id) or abort(404)
+    found = queries.shown_piece(piece_id) or abort(404)  # rows: the page only shows it
     return render_piece(found)
 
 
