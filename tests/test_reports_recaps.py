@@ -238,3 +238,32 @@ def test_pdf_opens_and_holds_the_titles(kmw_month):
     ).stdout.decode()
     for expected in ("Lampiran 3", "Bank sampah RW 05", "Posyandu mandiri", "Dewi Lestari", "Jumlah"):
         assert expected in text
+
+
+def test_recap_table_rows_are_the_cells_the_template_loop_made(app):
+    """The recap page's rows come from a filter (``reports.routes.recap_rows``): the same markup the per-cell
+    template loop made, for every kind of cell (text to escape, blanks, decimals with the comma, whole numbers,
+    NumPy numbers, yes/no), and a section without rows keeps its "no data" row."""
+    import numpy as np
+
+    from portal.reports.routes import recap_rows
+
+    frame = pd.DataFrame({
+        "Kota": ["Kota <b>Semarang</b> & Demak", None, "=1+1"],
+        "NA": [712.5, float("nan"), 700.0],
+        "Anggota": pd.array([5, None, 3], dtype="Int64"),
+        "Peringkat": [np.int64(1), np.int64(2), np.int64(3)],
+        "Lulus": [True, False, True],
+    })
+    loop = app.jinja_env.from_string(
+        "{% for row in frame.itertuples(index=False) %}<tr>{% for v in row %}{% if v is number %}"
+        '<td class="num">{{ v|recap_number }}</td>{% else %}<td>{{ v|recap_number }}</td>{% endif %}'
+        "{% endfor %}</tr>{% endfor %}")
+    with app.test_request_context("/"):
+        rows = str(recap_rows(frame))
+        assert rows == loop.render(frame=frame)
+        assert "Kota &lt;b&gt;Semarang&lt;/b&gt; &amp; Demak" in rows and '<td class="num">712,5</td>' in rows
+        section = recaps.Section("Rekap", frame.iloc[0:0], totals={})
+        html = app.jinja_env.from_string('{% from "reports/_macros.html" import section_table %}'
+                                         "{{ section_table(section) }}").render(section=section)
+        assert "Belum ada data." in html

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from numbers import Number
+
 from flask import Response, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup, escape
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
@@ -263,3 +266,15 @@ def progress(kmw_id: int):
 def recap_number(value) -> str:
     """A recap cell for the page: blanks stay blank, decimals use the comma, like the exports."""
     return exports.cell_text(value)
+
+
+@bp.app_template_filter("recap_rows")
+def recap_rows(frame) -> Markup:
+    """A recap section's table rows: ``<tr><td class="num">712,5</td><td>Kota Semarang</td></tr>``, each cell
+    ``recap_number`` (escaped), numbers marked ``num``. A KMW's Lampiran 2 has hundreds of cells, too many for a
+    template loop per cell (a third of the page); plain tuples, not pandas' named ones."""
+    cell = exports.cell_text
+    return Markup("".join([
+        "<tr>%s</tr>" % "".join([('<td class="num">%s</td>' if isinstance(v, Number) else "<td>%s</td>")
+                                 % escape(cell(v)) for v in row])
+        for row in frame.itertuples(index=False, name=None)]))
