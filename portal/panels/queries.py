@@ -385,11 +385,12 @@ def change_rows(sheet_id: int) -> list:
     return select_rows(_CHANGE_ROWS, {"sheet_id": sheet_id}).all()
 
 
-# --- the score sheet's entry, as rows -------------------------------------------------------------------
+# --- the score sheet's entry and the results page's panel, as rows ------------------------------------------
 #
 # The score sheet is the page panel members open most (every piece, every month), and it only shows its entry,
 # panel and piece: read as one statement of plain columns (members and recusals joined, a few dozen rows at
-# most) instead of seven joined paths of mapped objects, about a fifth of the page's work. The objects below
+# most) instead of seven joined paths of mapped objects, about a fifth of the page's work; a closed panel's
+# results page likewise reads only its panel (its results are kept per worker). The objects below
 # answer the same attributes the panel rules read of mapped ones (``rules.membership``, ``can_view_panel``,
 # ``may_score``, ``panel_title``, ``scoring_adapter.panel_rubric``), so each rule stays in one place.
 
@@ -539,7 +540,7 @@ class SheetView:
 
     id: int
     status: SheetStatus
-    submitted_at: object
+    submitted_at: datetime | None
     version: int
     note: str
     values: dict[int, int | None]
