@@ -24,6 +24,7 @@ from portal.models.reviews import Entry, Panel, PanelStatus, RubricVersion, Tier
 from portal.nodes import CityRef, ProvinceRef, TeamRef
 from portal.pagination import PER_PAGE, Page
 from portal.period import Period
+from portal.submissions.queries import PIECE_TEXT_COLUMNS, PieceText
 
 BEST_PRACTICES = (BestPractice.PROVINCE, BestPractice.NATIONAL)
 
@@ -152,33 +153,19 @@ _AWARDS = (select(Award.id, Award.piece_id, Award.title, Award.description)
 
 
 @dataclass(frozen=True, slots=True)
-class ShownPiece:
+class ShownPiece(PieceText):
     """A published piece as its page shows it, read as a row at every rendering (every signed-in reader's page is
-    rendered): what the article, the moderation rule (``rules.can_moderate``: its city) and the certificates
-    (``rewards.certificates.downloadable``) read of it. Writes (comments, confirmations) take ``public_piece``."""
+    rendered): what the article, the badges, the moderation rule (``rules.can_moderate``: its city) and the
+    certificates (``rewards.certificates.downloadable``) read of it. Writes (comments, confirmations) take
+    ``public_piece``."""
 
-    id: int
-    title: str
-    theme: str
-    body_md: str
-    facts: str
-    institution_name: str
-    institution_address: str
-    institution_phone: str
-    author_name: str
-    author_position: str
-    author_place: str
-    team_id: int
     period: Period
     published_at: datetime
     best_practice: BestPractice | None
-    team: TeamRef
 
 
-_SHOWN_PIECE = (select(Piece.id, Piece.title, Piece.theme, Piece.body_md, Piece.facts, Piece.institution_name,
-                       Piece.institution_address, Piece.institution_phone, Piece.author_name, Piece.author_position,
-                       Piece.author_place, Piece.team_id, Piece.period, Piece.published_at, Piece.best_practice,
-                       Team.name, Team.city_id, City.name, Province.name, Province.kmw_id)
+_SHOWN_PIECE = (select(*PIECE_TEXT_COLUMNS, Team.name, Team.city_id, City.name, Province.name, Province.kmw_id,
+                       Piece.period, Piece.published_at, Piece.best_practice)
                 .join(Team, Team.id == Piece.team_id).join(City, City.id == Team.city_id)
                 .join(Province, Province.id == City.province_id)
                 .where(Piece.id == bindparam("piece_id"), Piece.published_at.is_not(None)))
@@ -189,9 +176,9 @@ def shown_piece(piece_id: int) -> ShownPiece | None:
     row = select_rows(_SHOWN_PIECE, {"piece_id": piece_id}).first()
     if row is None:
         return None
-    *fields, team_name, city_id, city_name, province_name, kmw_id = row
-    team = TeamRef(row.team_id, team_name, city_id, CityRef(city_id, city_name, ProvinceRef(province_name, kmw_id)))
-    return ShownPiece(*fields, team=team)
+    *texts, team_name, city_id, city_name, province_name, kmw_id, period, published_at, best_practice = row
+    team = TeamRef(texts[-1], team_name, city_id, CityRef(city_id, city_name, ProvinceRef(province_name, kmw_id)))
+    return ShownPiece(*texts, team=team, period=period, published_at=published_at, best_practice=best_practice)
 
 
 def public_piece(piece_id: int) -> Piece | None:

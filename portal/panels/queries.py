@@ -37,6 +37,7 @@ from portal.models.reviews import (
 from portal.nodes import CityRef, KmwRef, ProvinceRef, TeamRef
 from portal.panels import rules
 from portal.period import Period
+from portal.submissions.queries import PIECE_TEXT_COLUMNS, PieceText
 
 if TYPE_CHECKING:  # pandas is imported by the functions that make frames, not at start-up
     import pandas as pd
@@ -401,25 +402,6 @@ class Seat:
     user_id: int
 
 
-@dataclass(frozen=True, slots=True)
-class PieceView:
-    """What ``panels/_macros.html``'s ``piece_body`` shows (its photos are passed beside it)."""
-
-    id: int
-    title: str
-    theme: str
-    body_md: str
-    facts: str
-    institution_name: str
-    institution_address: str
-    institution_phone: str
-    author_name: str
-    author_position: str
-    author_place: str
-    team_id: int
-    team: TeamRef
-
-
 @dataclass(frozen=True)
 class PanelView:
     """A panel as the rules and the score sheet and results pages read it, with its members' seats."""
@@ -453,7 +435,7 @@ class EntryView:
     status: EntryStatus
     piece_id: int
     panel: PanelView
-    piece: PieceView
+    piece: PieceText
     recusals: tuple[Seat, ...]
 
     @property
@@ -506,11 +488,8 @@ def panel_view(panel_id: int) -> PanelView | None:
 _TEAM_CITY = aliased(City)
 _ENTRY_VIEW = (
     _with_panel_node(
-        select(*_PANEL_COLUMNS, Entry.id, Entry.status, Entry.piece_id,
-               Piece.title, Piece.theme, Piece.body_md, Piece.facts, Piece.institution_name,
-               Piece.institution_address, Piece.institution_phone, Piece.author_name, Piece.author_position,
-               Piece.author_place, Team.id, Team.name, Team.city_id, _TEAM_CITY.name,
-               PanelMember.user_id, Recusal.user_id)
+        select(*_PANEL_COLUMNS, Entry.id, Entry.status, *PIECE_TEXT_COLUMNS, Team.name, Team.city_id,
+               _TEAM_CITY.name, PanelMember.user_id, Recusal.user_id)
         .select_from(Entry).join(Panel, Panel.id == Entry.panel_id))
     .join(Piece, Piece.id == Entry.piece_id).join(Team, Team.id == Piece.team_id)
     .join(_TEAM_CITY, _TEAM_CITY.id == Team.city_id)
@@ -525,13 +504,10 @@ def entry_view(entry_id: int) -> EntryView | None:
     if not rows:
         return None
     first = rows[0]
-    (entry_id, status, piece_id, title, theme, body_md, facts, institution_name, institution_address,
-     institution_phone, author_name, author_position, author_place, team_id, team_name, team_city_id,
-     team_city_name, _, _) = first[len(_PANEL_COLUMNS):]
-    team = TeamRef(team_id, team_name, team_city_id, CityRef(team_city_id, team_city_name))
-    piece = PieceView(piece_id, title, theme, body_md, facts, institution_name, institution_address,
-                      institution_phone, author_name, author_position, author_place, team_id, team)
-    return EntryView(entry_id, status, piece_id, _panel_of(first, _seats(rows, -2)), piece, _seats(rows, -1))
+    entry_id, status, *texts = first[len(_PANEL_COLUMNS):-2]
+    *texts, team_name, team_city_id, team_city_name = texts
+    piece = PieceText(*texts, team=TeamRef(texts[-1], team_name, team_city_id, CityRef(team_city_id, team_city_name)))
+    return EntryView(entry_id, status, piece.id, _panel_of(first, _seats(rows, -2)), piece, _seats(rows, -1))
 
 
 @dataclass(frozen=True)

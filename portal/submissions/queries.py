@@ -24,6 +24,33 @@ from portal.timeutil import now_utc, tz_label
 TIER_ORDER = {p.tier: p.order for p in tiers.POLICIES.values()}
 
 
+@dataclass(frozen=True, slots=True)
+class PieceText:
+    """A piece as a page that only shows it reads it (a row): its texts, its institution and writer, its team
+    (``portal.nodes.TeamRef``). The score sheet shows it beside the sheet (``panels.queries.entry_view``); a
+    published piece's page adds its month and standing (``elearning.queries.ShownPiece``)."""
+
+    id: int
+    title: str
+    theme: str
+    body_md: str
+    facts: str
+    institution_name: str
+    institution_address: str
+    institution_phone: str
+    author_name: str
+    author_position: str
+    author_place: str
+    team_id: int
+    team: TeamRef
+
+
+# PieceText's columns before its team, in its order, for the statements that read it.
+PIECE_TEXT_COLUMNS = (Piece.id, Piece.title, Piece.theme, Piece.body_md, Piece.facts, Piece.institution_name,
+                      Piece.institution_address, Piece.institution_phone, Piece.author_name, Piece.author_position,
+                      Piece.author_place, Piece.team_id)
+
+
 def writer_teams(user) -> list[TeamRef | Team]:
     """The teams ``user`` writes for, in the order the roles were given (``permissions.writer_teams``): read from
     the signed-in person's roles (``portal.auth.identity``), which carry each team's name, kind, city and time
