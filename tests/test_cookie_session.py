@@ -49,7 +49,10 @@ def test_a_tampered_cookie_is_no_session(app, client, make_user, login):
     login(make_user(Role.WRITER))
     assert _signed_in(client)
     cookie = _cookie(client, app)
-    forged = cookie[:-1] + ("A" if cookie[-1] != "A" else "B")  # the signature's last character
+    # The signature's first character: its last one also carries base64's unused padding bits, and a change
+    # there alone ("B" for "A") decodes to the same signature, so the cookie stayed valid for some sessions.
+    payload, signature = cookie.rsplit(".", 1)
+    forged = f"{payload}.{'B' if signature[0] == 'A' else 'A'}{signature[1:]}"
     client.set_cookie(app.config["SESSION_COOKIE_NAME"], forged)
     assert not _signed_in(client)
     client.set_cookie(app.config["SESSION_COOKIE_NAME"], cookie)  # the genuine one still works
