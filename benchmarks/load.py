@@ -63,8 +63,15 @@ DEFAULT_URLS = [
     # These rows do not: every request picks one of the 2,000 latest pieces, or one of the words of the piece
     # titles (77 on the national dataset), at random, or comes from a signed-in reader, who is never served
     # from the cache.
+    # Every request of this row asks for a published piece no request of the run has asked for (each once, until
+    # the list runs out), so each is a true first rendering: page, article and storing in the page cache. It comes
+    # before every row that shows a piece page.
+    {"name": "piece page (first rendering)", "path": "/elearning/tulisan/{id}", "login": None, "public": True,
+     "ids": "published_once", "once": True, "target_share": 0.25},
+    # Random pieces: the first request for each is a miss, the later ones are hits, so the share of misses falls
+    # as the run goes on (faster on a faster machine): a mix, no target.
     {"name": "piece page (random of 2000)", "path": "/elearning/tulisan/{id}", "login": None, "public": True,
-     "ids": "recent_published", "target_share": 0.25},
+     "ids": "recent_published"},
     {"name": "search (random words)", "path": "/elearning/cari?q={id}", "login": None, "public": True,
      "ids": "search_words"},
     {"name": "piece page (signed-in reader)", "path": "/elearning/tulisan/{published_piece}",
@@ -94,6 +101,11 @@ PLACEHOLDERS = {
 ID_LISTS = {
     "recent_published": "SELECT id FROM piece WHERE published_at IS NOT NULL ORDER BY published_at DESC, id DESC "
                         "LIMIT 2000",
+    # Every published piece but the one the fixed piece rows show; the first is asked for before the measurement
+    # (status and warm-up), the others once each.
+    "published_once": "SELECT id FROM piece WHERE published_at IS NOT NULL AND id <> ("
+                      + "SELECT id FROM piece WHERE best_practice = 'national' ORDER BY published_at DESC, id LIMIT 1"
+                      + ") ORDER BY id",
     "search_words": None,  # built in Python: words of piece titles
 }
 
@@ -126,11 +138,57 @@ def id_list(database_url: str, name: str) -> list[str]:
     return values
 
 
-def wrk_script_for(paths: list[str] | None) -> str:
-    """The reporting script, plus a request() that picks a random path when there are several."""
+# For a row whose paths are each asked for once: thread i of n asks for paths i, i+n, i+2n... and stops when its
+# share runs out; the throughput is the responses counted over the time from the first request to the last
+# response (wrk's own duration is the whole -d, however early the threads stopped). LuaJIT's ffi reads the clock.
+WRK_ONCE_SCRIPT = r"""
+local ffi = require("ffi")
+ffi.cdef[[ typedef struct { long tv_sec; long tv_nsec; } bench_ts; int clock_gettime(int, bench_ts *); ]]
+local ts = ffi.new("bench_ts")
+local function now_us() ffi.C.clock_gettime(1, ts); return tonumber(ts.tv_sec) * 1e6 + tonumber(ts.tv_nsec) / 1e3 end
+threads = {}
+setup = function(thread)
+  table.insert(threads, thread)
+  thread:set("tid", #threads)
+end
+issued, answered, first_us, last_us = 0, 0, 0, 0
+request = function()
+  local i = tid + issued * %(threads)d
+  if i > #paths then
+    wrk.thread:stop()
+    return wrk.format(nil, paths[1])
+  end
+  if issued == 0 then first_us = now_us() end
+  issued = issued + 1
+  return wrk.format(nil, paths[i])
+end
+response = function(status, headers, body)
+  if answered < issued then answered = answered + 1; last_us = now_us() end
+end
+done = function(summary, latency, requests)
+  local n, first, last = 0, nil, 0
+  for _, t in ipairs(threads) do
+    n = n + t:get("answered")
+    local f = t:get("first_us")
+    if f > 0 and (first == nil or f < first) then first = f end
+    if t:get("last_us") > last then last = t:get("last_us") end
+  end
+  io.write(string.format('RESULT {"requests": %%d, "duration_us": %%d, "p50_us": %%d, "p95_us": %%d, "p99_us": %%d, '
+    .. '"non_2xx_3xx": %%d, "socket_errors": %%d}\n', n, last - (first or last), latency:percentile(50),
+    latency:percentile(95), latency:percentile(99), summary.errors.status,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout))
+end
+"""
+
+
+def wrk_script_for(paths: list[str] | None, once: bool = False, threads: int = 2) -> str:
+    """The reporting script, plus a request() that picks a random path when there are several, or (once) asks for
+    each path once."""
     if not paths:
         return WRK_SCRIPT
     listed = ",".join(json.dumps(p) for p in paths)
+    if once:
+        return f"paths = {{{listed}}}\n" + WRK_ONCE_SCRIPT % {"threads": threads}
     return WRK_SCRIPT + (f"paths = {{{listed}}}\n"
                          "math.randomseed(os.time())\n"
                          "request = function() return wrk.format(nil, paths[math.random(#paths)]) end\n")
@@ -239,12 +297,18 @@ def run_wrk(url: str, cookie: str | None, duration: int, connections: int, threa
 
 
 async def _client(host: str, port: int, paths: list[str], cookie: str | None, stop: float, latencies: list,
-                  errors: list, headers: dict | None = None):
+                  errors: list, headers: dict | None = None, queue: list | None = None,
+                  finished: list | None = None):
     reader, writer = await asyncio.open_connection(host, port)
     extra = (f"Cookie: {cookie}\r\n" if cookie else "") + "".join(f"{n}: {v}\r\n" for n, v in (headers or {}).items())
     try:
         while time.perf_counter() < stop:
-            path = random.choice(paths)
+            if queue is not None:  # each path once
+                if not queue:
+                    break
+                path = queue.pop()
+            else:
+                path = random.choice(paths)
             started = time.perf_counter()
             writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nUser-Agent: {USER_AGENT}\r\n{extra}\r\n"
                          .encode())
@@ -263,6 +327,8 @@ async def _client(host: str, port: int, paths: list[str], cookie: str | None, st
             else:
                 await reader.readexactly(length)
             latencies.append(time.perf_counter() - started)
+            if finished is not None:
+                finished.append(time.perf_counter())
             if not status_line.split()[1].startswith((b"2", b"3")):
                 errors.append(status_line)
             if close:
@@ -273,27 +339,30 @@ async def _client(host: str, port: int, paths: list[str], cookie: str | None, st
 
 
 def run_python_client(base: str, paths: list[str], cookie: str | None, duration: int, connections: int,
-                      headers: dict | None = None) -> dict:
+                      headers: dict | None = None, once: bool = False) -> dict:
     """The fallback when wrk is not installed: keep-alive connections from asyncio (slower than wrk); each
-    request asks for one of ``paths`` at random."""
+    request asks for one of ``paths`` at random, or (once) for each path once until they run out."""
     parts = urllib.parse.urlsplit(base)
     latencies: list[float] = []
     errors: list = []
+    finished: list[float] = []
+    queue = list(reversed(paths)) if once else None
 
     async def main():
         stop = time.perf_counter() + duration
-        await asyncio.gather(*[_client(parts.hostname, parts.port, paths, cookie, stop, latencies, errors, headers)
-                               for _ in range(connections)])
+        await asyncio.gather(*[_client(parts.hostname, parts.port, paths, cookie, stop, latencies, errors, headers,
+                                       queue, finished) for _ in range(connections)])
 
     started = time.perf_counter()
     asyncio.run(main())
-    elapsed = time.perf_counter() - started
+    elapsed = (max(finished) if finished else time.perf_counter()) - started
     latencies.sort()
     pick = (lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))] * 1000) if latencies else (lambda q: 0)
     return {"rps": len(latencies) / elapsed, "p50_ms": pick(0.50), "p95_ms": pick(0.95), "p99_ms": pick(0.99),
             "requests": len(latencies), "errors": len(errors)}
 
 
+WRK_THREADS = 2
 BARE = {"name": "bare Flask", "path": "/_bench/hello", "login": None, "public": False, "bare": True}
 
 
@@ -354,17 +423,21 @@ def main(argv: list[str] | None = None) -> int:
             status = status_of(server + path, cookie, headers)
             row = {"name": spec["name"], "path": path, "public": spec.get("public", False), "ids": spec.get("ids"),
                    "baseline": spec.get("baseline", False), "bare": spec.get("bare", False), "status": status,
-                   "target_share": spec.get("target_share", 0.0)}
+                   "target_share": spec.get("target_share", 0.0), "once": spec.get("once", False)}
             if status != 200:
                 said = f"HTTP {status}" if status else "no answer within 30 s"
                 print(f"  {spec['name']:<26} {path}: {said}, not measured")
                 return row
             for _ in range(5):  # warm up connections (and, for a single URL, the page cache)
                 status_of(server + path, cookie, headers)
-            script.write_text(wrk_script_for(paths))
-            measured = (run_wrk(server + path, cookie, args.duration, args.connections, 2, script, headers)
+            once = bool(spec.get("once"))
+            if once:
+                paths = paths[1:]  # the first was just asked for
+            script.write_text(wrk_script_for(paths, once, WRK_THREADS))
+            measured = (run_wrk(server + path, cookie, args.duration, args.connections, WRK_THREADS, script, headers)
                         if use_wrk else
-                        run_python_client(server, paths or [path], cookie, args.duration, args.connections, headers))
+                        run_python_client(server, paths or [path], cookie, args.duration, args.connections, headers,
+                                          once))
             row.update(measured)
             print(f"  {spec['name']:<26} {measured['rps']:8.1f} req/s  p50 {measured['p50_ms']:7.1f} ms  "
                   f"p95 {measured['p95_ms']:7.1f} ms  p99 {measured['p99_ms']:7.1f} ms  errors {measured['errors']}")

@@ -112,10 +112,12 @@ class DefaultConfig:
     # Shift the portal's calendar (portal/clock.py): training servers and the browser month test only.
     CLOCK_SHIFT_SECONDS = 0
     # Server-side cache of the public pages for anonymous readers (portal/page_cache.py): "filesystem"
-    # (instance/page_cache, shared by the workers of one server), a redis:// URL, "simple" or "none".
+    # (a diskcache database in instance/page_cache, shared by the workers of one server), a redis:// URL,
+    # "simple" or "none".
     PAGE_CACHE = "filesystem"
     PAGE_CACHE_DIR: str | None = None
-    PAGE_CACHE_THRESHOLD = 5000  # entries kept before the oldest are pruned
+    PAGE_CACHE_SIZE_MB = 512  # "filesystem": beyond this, the pages stored longest ago go first
+    PAGE_CACHE_THRESHOLD = 5000  # "simple": entries kept before the oldest are pruned
 
     # Background jobs (portal/tasks.py, portal/jobs.py): the task queue the consumers (`flask worker`) read:
     # "sqlite" (instance/task_queue.db: one machine), "sqlite:///PATH" or "redis://host:6379/0" (several machines).

@@ -19,22 +19,22 @@ they expire by themselves. The operations announce their public changes (``porta
 bulk fix) is recognised at flush (:func:`_is_public_change`). The generation lives in the same storage as the
 pages, so every gunicorn worker (and a command run from the shell) sees it.
 
-Storage (``PAGE_CACHE``): ``"filesystem"`` (default; ``instance/page_cache``, shared by the workers of one
-server), a ``redis://`` URL (shared by several servers), ``"simple"`` (one process: tests) or ``"none"``.
+Storage (``PAGE_CACHE``): ``"filesystem"`` (default; a diskcache SQLite database in ``instance/page_cache``,
+shared by the workers of one server, see :class:`DiskPageStore`), a ``redis://`` URL (shared by several servers), ``"simple"`` (one process: tests) or ``"none"``.
 """
 from __future__ import annotations
 
 import functools
 import hashlib
 import logging
-import os
-import struct
+import sqlite3
 import time
 import uuid
 from pathlib import Path
 
+import diskcache
 import redis
-from cachelib import BaseCache, FileSystemCache, RedisCache, SimpleCache
+from cachelib import BaseCache, RedisCache, SimpleCache
 from flask import Flask, Response, current_app, g, has_app_context, has_request_context, request, session
 from redis.exceptions import RedisError
 from sqlalchemy import event, inspect
@@ -67,6 +67,11 @@ _FLAG = "page_cache_public_change"
 _GENERATION_READ = "_page_cache_generation"  # on flask.g: see content_generation
 
 
+# What a storage raises when it cannot answer: the disk (full, unwritable), SQLite (a damaged database, a lock not
+# released within diskcache's timeout), Redis (down, unreachable).
+STORAGE_ERRORS = (OSError, sqlite3.Error, diskcache.Timeout, RedisError)
+
+
 class CacheUnavailable(Exception):
     """The storage did not answer (Redis down, disk full): the page is rendered as if nothing were cached."""
 
@@ -84,7 +89,7 @@ def _guarded(method):
             raise CacheUnavailable("the storage failed a moment ago")
         try:
             return method(self, *args, **kwargs)
-        except (OSError, RedisError) as exc:
+        except STORAGE_ERRORS as exc:
             self._down_until = time.monotonic() + self.RETRY_SECONDS
             log.warning("page cache unavailable for %d s: %s", self.RETRY_SECONDS, exc)
             raise CacheUnavailable from exc
@@ -148,53 +153,48 @@ class PageCache:
         self.backend.set(key, page, timeout=self.timeout)
 
 
-class SweptFileSystemCache(FileSystemCache):
-    """cachelib's file-system cache with its size bound kept by a sweep now and then instead of at every store.
+class DiskPageStore(BaseCache):
+    """cachelib's interface over diskcache: the pages of one server in one SQLite database under
+    ``instance/page_cache``, shared by its workers and by the commands run on it.
 
-    cachelib counts its entries in a shared count file that it reads and rewrites at every store: overwriting an
-    existing file (an ``os.replace`` over it) cost more than writing the page itself, about a twentieth of a
-    piece page's first rendering. Here nothing is counted (cachelib's ``threshold=0``); a worker that stores a page
-    sweeps the directory at most once every ``sweep_seconds``: expired entries are removed, then, if more than
-    ``threshold`` remain, those that expire soonest. Entries that never expire (the generation) are kept. Between
-    sweeps the directory may hold more than ``threshold`` entries (as many as the workers store in that time)."""
+    cachelib's file-system cache, used before, wrote a new file for every page stored; creating a file cost half a
+    millisecond of CPU on the servers measured, and under load storing took a third of a piece page's first
+    rendering (benchmarks/README.md, ninth round). diskcache writes a row. The store is bounded in bytes
+    (``PAGE_CACHE_SIZE_MB``): beyond it, the entries stored longest ago go first; expired entries are removed a few
+    at each store."""
 
-    def __init__(self, cache_dir: str, threshold: int, mode: int, sweep_seconds: float = 60.0):
-        super().__init__(cache_dir, threshold=0, mode=mode)
-        self.limit = threshold
-        self.sweep_seconds = sweep_seconds
-        self._next_sweep = 0.0
+    def __init__(self, directory: str, size_limit: int, default_timeout: int = 300):
+        super().__init__(default_timeout=default_timeout)
+        # Every page a row of the database (diskcache would write values above disk_min_file_size to files of
+        # their own); a writer waits at most 2 s for another's lock before the storage counts as down.
+        self.store = diskcache.Cache(directory, size_limit=size_limit, disk_min_file_size=2**26, timeout=2,
+                                     eviction_policy="least-recently-stored")
+        # The connection is opened again on first use, in the process that uses it: gunicorn forks its workers
+        # after the app (and this store) may have been made, and a SQLite connection must not cross a fork.
+        self.store.close()
 
-    def set(self, key, value, timeout=None, mgmt_element=False) -> bool:
-        now = time.monotonic()
-        if not mgmt_element and now >= self._next_sweep:
-            self._next_sweep = now + self.sweep_seconds
-            self.sweep()
-        return super().set(key, value, timeout=timeout, mgmt_element=mgmt_element)
+    def _expire(self, timeout: int | None) -> int | None:
+        timeout = self._normalize_timeout(timeout)
+        return None if timeout == 0 else timeout  # cachelib's 0: never expires
 
-    def sweep(self) -> int:
-        """Remove what has expired, then the soonest to expire beyond ``threshold``; returns how many were removed."""
-        now, removed, kept = time.time(), 0, []
-        with os.scandir(self._path) as listing:
-            names = [entry.path for entry in listing
-                     if entry.is_file() and not entry.name.endswith(self._fs_transaction_suffix)]
-        for name in names:
-            try:
-                with open(name, "rb") as f:
-                    expires = struct.unpack("I", f.read(4))[0]
-                if expires != 0 and expires < now:
-                    os.remove(name)
-                    removed += 1
-                elif expires != 0:
-                    kept.append((expires, name))
-            except (OSError, struct.error):  # removed meanwhile by another worker, or being written
-                continue
-        for _, name in sorted(kept)[:max(0, len(kept) - self.limit)]:
-            try:
-                os.remove(name)
-                removed += 1
-            except OSError:
-                continue
-        return removed
+    def get(self, key):
+        return self.store.get(key)
+
+    def set(self, key, value, timeout=None) -> bool:
+        return self.store.set(key, value, expire=self._expire(timeout))
+
+    def add(self, key, value, timeout=None) -> bool:
+        return self.store.add(key, value, expire=self._expire(timeout))
+
+    def delete(self, key) -> bool:
+        return self.store.delete(key)
+
+    def has(self, key) -> bool:
+        return key in self.store
+
+    def clear(self) -> bool:
+        self.store.clear()
+        return True
 
 
 def make_backend(app: Flask) -> BaseCache | None:
@@ -208,7 +208,7 @@ def make_backend(app: Flask) -> BaseCache | None:
         return RedisCache(host=client, key_prefix="bp-portal:")
     if setting == "filesystem":
         directory = app.config.get("PAGE_CACHE_DIR") or str(Path(app.instance_path) / "page_cache")
-        return SweptFileSystemCache(directory, threshold=app.config["PAGE_CACHE_THRESHOLD"], mode=0o600)
+        return DiskPageStore(directory, size_limit=int(app.config["PAGE_CACHE_SIZE_MB"]) * 2**20)
     raise ValueError(f"PAGE_CACHE: unknown setting {setting!r} (filesystem, simple, none or a redis:// URL)")
 
 

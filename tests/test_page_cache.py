@@ -9,7 +9,6 @@ from __future__ import annotations
 import time
 import uuid
 from contextlib import nullcontext
-from pathlib import Path
 
 import pytest
 from browser_support import redis_url
@@ -23,8 +22,8 @@ from portal.page_cache import (
     GENERATION_KEY,
     HEADER,
     CacheUnavailable,
+    DiskPageStore,
     PageCache,
-    SweptFileSystemCache,
     page_cache,
 )
 from tests.builders_elearning import add_comment, make_published
@@ -334,24 +333,47 @@ def test_an_invalidation_the_storage_missed_is_made_when_it_answers_again(clock)
     assert cache.generation() == after  # made once, not at every call
 
 
-def test_the_file_storage_is_kept_to_its_size_by_a_sweep_now_and_then(tmp_path, clock, monkeypatch):
-    store = SweptFileSystemCache(str(tmp_path), threshold=3, mode=0o600, sweep_seconds=60)
+def test_the_disk_store_keeps_a_page_until_it_expires_and_the_generation_for_good(tmp_path):
+    store = DiskPageStore(str(tmp_path), size_limit=2**20, default_timeout=300)
     store.set(GENERATION_KEY, "g1", timeout=0)  # never expires
     store.set("short-lived", "x", timeout=1)
-    for i in range(5):
-        store.set(f"page{i}", i, timeout=100 + i)
-    # between sweeps a store writes the page and nothing else: no count file, nothing pruned yet
-    stored = [GENERATION_KEY, "short-lived"] + [f"page{i}" for i in range(5)]
-    assert sorted(tmp_path.iterdir()) == sorted(Path(store._get_filename(key)) for key in stored)
-    later = time.time() + 10
-    monkeypatch.setattr("portal.page_cache.time.time", lambda: later)
-    clock[0] += 60
-    store.set("page5", 5, timeout=200)  # sweeps first: the expired entry, then the two soonest to expire
+    store.set("page", "p")  # the default lifetime
+    assert store.add(GENERATION_KEY, "g2", timeout=0) is False  # another worker's generation is kept
+    assert store.add("other", "o", timeout=0) is True
+    time.sleep(1.2)
     assert store.get("short-lived") is None
-    assert [store.get(f"page{i}") for i in range(6)] == [None, None, 2, 3, 4, 5]
-    assert store.get(GENERATION_KEY) == "g1"
-    store.set("page6", 6, timeout=300)  # within the minute: no sweep
-    assert len(list(tmp_path.iterdir())) == 6
+    assert (store.get("page"), store.get(GENERATION_KEY), store.get("other")) == ("p", "g1", "o")
+    assert store.has("page") and store.delete("page") and not store.has("page")
+
+
+def test_the_disk_store_is_kept_to_its_size_and_writes_no_file_per_page(tmp_path):
+    store = DiskPageStore(str(tmp_path), size_limit=2**20)
+    pages = [bytes([i]) * 2**16 for i in range(60)]  # 3.75 MiB of 64 KiB pages into 1 MiB
+    for i, page in enumerate(pages):
+        store.set(f"page{i}", page, timeout=300)
+    assert store.get("page59") == pages[59]  # the latest stay
+    assert store.get("page0") is None  # those stored longest ago went
+    assert store.store.volume() < 2 * 2**20
+    # Every page is a row of the one database: creating a file per page is what this store is for avoiding.
+    assert sorted(p.name for p in tmp_path.iterdir() if p.is_file() and not p.name.startswith("cache.db")) == []
+    assert not [p for p in tmp_path.iterdir() if p.is_dir()]
+
+
+def test_a_damaged_disk_store_counts_as_down_and_pages_are_rendered(app_config, tmp_path, world):
+    app = create_app(dict(app_config, PAGE_CACHE="filesystem", PAGE_CACHE_DIR=str(tmp_path / "pages")))
+    with app.app_context():
+        client = app.test_client()
+        assert client.get("/elearning/").headers[HEADER] == "miss"
+        assert client.get("/elearning/").headers[HEADER] == "hit"
+        page_cache().backend.store.close()
+        (tmp_path / "pages" / "cache.db").write_bytes(b"not a database\n" * 1000)
+        with pytest.raises(CacheUnavailable):
+            page_cache().load_page("any")
+        again = client.get("/elearning/")
+        assert again.status_code == 200 and "Bank sampah Semarang" in body(again)
+        assert HEADER not in again.headers or again.headers[HEADER] != "hit"
+        db.session.remove()
+        db.engine.dispose()
 
 
 def test_kept_copies_are_rebuilt_after_the_public_cache_lifetime(app, clock):
