@@ -22,8 +22,11 @@ home and score sheet 0.10, a closed panel's results 0.15, a piece rendered for t
 reported and skipped, never measured. Without ``wrk`` a small asyncio client measures instead.
 
 The server runs with its default page cache (``portal/page_cache.py``; a fresh ``instance/page_cache`` per run).
-Rows with ``"ids"`` pick a random URL of a list for every request, so they measure mostly cache misses; the
-signed-in rows are never cached. ``--page-cache none`` turns the cache off to measure every page rendered.
+Rows with ``"ids"`` pick a random URL of a list for every request: the first request for each URL is a miss and
+the later ones hits, a mix that leans to hits as the run goes on (the sooner on a faster machine). The row with
+``"once"`` asks for each URL of its list once (each wrk thread its share, then it stops), so every request is a
+first rendering; its throughput is counted from its first request to its last answer. The signed-in rows are
+never cached. ``--page-cache none`` turns the cache off to measure every page rendered.
 """
 from __future__ import annotations
 

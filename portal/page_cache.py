@@ -161,7 +161,9 @@ class DiskPageStore(BaseCache):
     millisecond of CPU on the servers measured, and under load storing took a third of a piece page's first
     rendering (benchmarks/README.md, ninth round). diskcache writes a row. The store is bounded in bytes
     (``PAGE_CACHE_SIZE_MB``): beyond it, the entries stored longest ago go first; expired entries are removed a few
-    at each store."""
+    at each store. Pages live ``PUBLIC_CACHE_SECONDS``, so the bound is reached only when more pages than it holds
+    are stored within that time (a crawler); the generation may then go too, which only makes every page be
+    rendered anew (the next request stores a new one)."""
 
     def __init__(self, directory: str, size_limit: int, default_timeout: int = 300):
         super().__init__(default_timeout=default_timeout)
