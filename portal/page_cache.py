@@ -167,13 +167,21 @@ class DiskPageStore(BaseCache):
 
     def __init__(self, directory: str, size_limit: int, default_timeout: int = 300):
         super().__init__(default_timeout=default_timeout)
-        # Every page a row of the database (diskcache would write values above disk_min_file_size to files of
-        # their own); a writer waits at most 2 s for another's lock before the storage counts as down.
-        self.store = diskcache.Cache(directory, size_limit=size_limit, disk_min_file_size=2**26, timeout=2,
-                                     eviction_policy="least-recently-stored")
-        # The connection is opened again on first use, in the process that uses it: gunicorn forks its workers
-        # after the app (and this store) may have been made, and a SQLite connection must not cross a fork.
-        self.store.close()
+        self.directory = directory
+        self.size_limit = size_limit
+        self._store: diskcache.Cache | None = None
+
+    @property
+    def store(self) -> diskcache.Cache:
+        """Opened at first use, in the process that uses it: a storage that cannot be opened (a full disk, an
+        unwritable instance folder) is a storage that is down, not a portal that does not start; and gunicorn
+        forks its workers after the app is made, while a SQLite connection must not cross a fork."""
+        if self._store is None:
+            # Every page a row of the database (diskcache writes values above disk_min_file_size to files of their
+            # own); a writer waits at most 2 s for another's lock before the storage counts as down.
+            self._store = diskcache.Cache(self.directory, size_limit=self.size_limit, disk_min_file_size=2**26,
+                                          timeout=2, eviction_policy="least-recently-stored")
+        return self._store
 
     def _expire(self, timeout: int | None) -> int | None:
         timeout = self._normalize_timeout(timeout)

@@ -389,3 +389,16 @@ def test_kept_copies_are_rebuilt_after_the_public_cache_lifetime(app, clock):
     assert kept.get(("x",), build) == "copy 1"
     clock[0] += app.config["PUBLIC_CACHE_SECONDS"]
     assert kept.get(("x",), build) == "copy 2"
+
+
+def test_a_disk_store_that_cannot_be_opened_leaves_the_portal_running(app_config, tmp_path, world):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the store's folder should be")
+    app = create_app(dict(app_config, PAGE_CACHE="filesystem", PAGE_CACHE_DIR=str(blocked)))
+    with app.app_context():
+        with pytest.raises(CacheUnavailable):
+            page_cache().generation()
+        page = app.test_client().get("/elearning/")
+        assert page.status_code == 200 and "Bank sampah Semarang" in body(page)
+        db.session.remove()
+        db.engine.dispose()
