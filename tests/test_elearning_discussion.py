@@ -163,6 +163,38 @@ def test_confirm_toggles_and_counts(client, scene, login, app):
     assert "Batalkan konfirmasi" in body_of(client.get(url))
 
 
+def test_the_shown_pieces_confirmations_are_those_counted_alone(client, scene, login, app):
+    """The piece page reads the confirmations in the piece's own statement (``queries.shown_piece``): the count
+    and the reader's own confirmation agree with ``confirmations_of`` for every reader, before and after
+    confirming; anonymous readers match none; the page shows them."""
+    from portal.elearning import queries
+
+    piece, url = scene["piece"], f"/elearning/tulisan/{scene['piece'].id}"
+    readers = [scene[k] for k in ("reader", "writer", "other_writer", "national_dm")]
+
+    def agree():
+        for person in [None, *readers]:
+            user_id = person.id if person else None
+            shown = queries.shown_piece(piece.id, user_id)
+            assert (shown.confirmations, shown.confirmed) == queries.confirmations_of(piece.id, user_id), person
+        return queries.shown_piece(piece.id).confirmations
+
+    assert agree() == 0
+    for person in readers[:2]:
+        db.session.add(Confirmation(piece_id=piece.id, user_id=person.id))
+    db.session.commit()
+    assert agree() == 2
+    assert queries.shown_piece(piece.id, scene["reader"].id).confirmed
+    assert not queries.shown_piece(piece.id, scene["other_writer"].id).confirmed
+    assert not queries.shown_piece(piece.id).confirmed
+    login(scene["reader"])
+    page = body_of(client.get(url))
+    assert re.search(r"<strong>2</strong> pelaku program", page) and "Batalkan konfirmasi" in page
+    login(scene["other_writer"], c=(other := app.test_client()))
+    page = body_of(other.get(url))
+    assert re.search(r"<strong>2</strong> pelaku program", page) and "Batalkan konfirmasi" not in page
+
+
 def test_hidden_comments_are_not_shown_to_the_public(client, scene, login):
     visible = add_comment(scene["piece"], scene["reader"], "Komentar yang wajar")
     hidden = add_comment(scene["piece"], scene["reader"], "Iklan obat kuat 0812", hidden=True)

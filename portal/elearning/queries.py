@@ -162,23 +162,35 @@ class ShownPiece(PieceText):
     period: Period
     published_at: datetime
     best_practice: BestPractice | None
+    confirmations: int  # how many readers confirmed it (``confirmations_of``, read in the same statement)
+    confirmed: bool  # whether the reader it was read for is one of them
 
 
+# The piece's confirmations in the same statement (a reader's piece page sends one statement fewer); with no
+# reader, ``user_id`` is NULL and matches no confirmation.
+_CONFIRMED_BY = (select(func.count(Confirmation.id)).where(Confirmation.piece_id == Piece.id,
+                                                            Confirmation.user_id == bindparam("user_id"))
+                 .scalar_subquery())
 _SHOWN_PIECE = (select(*PIECE_TEXT_COLUMNS, Team.name, Team.city_id, City.name, Province.name, Province.kmw_id,
-                       Piece.period, Piece.published_at, Piece.best_practice)
+                       Piece.period, Piece.published_at, Piece.best_practice,
+                       select(func.count(Confirmation.id)).where(Confirmation.piece_id == Piece.id).scalar_subquery(),
+                       _CONFIRMED_BY)
                 .join(Team, Team.id == Piece.team_id).join(City, City.id == Team.city_id)
                 .join(Province, Province.id == City.province_id)
                 .where(Piece.id == bindparam("piece_id"), Piece.published_at.is_not(None)))
 
 
-def shown_piece(piece_id: int) -> ShownPiece | None:
-    """The published piece with its team, city and province, as rows, or None (the caller answers 404)."""
-    row = select_rows(_SHOWN_PIECE, {"piece_id": piece_id}).first()
+def shown_piece(piece_id: int, reader_id: int | None = None) -> ShownPiece | None:
+    """The published piece with its team, city and province, and its confirmations (how many, and whether
+    ``reader_id`` confirmed it), as one row, or None (the caller answers 404)."""
+    row = select_rows(_SHOWN_PIECE, {"piece_id": piece_id, "user_id": reader_id}).first()
     if row is None:
         return None
-    *texts, team_name, city_id, city_name, province_name, kmw_id, period, published_at, best_practice = row
+    (*texts, team_name, city_id, city_name, province_name, kmw_id, period, published_at, best_practice,
+     confirmations, confirmed) = row
     team = TeamRef(texts[-1], team_name, city_id, CityRef(city_id, city_name, ProvinceRef(province_name, kmw_id)))
-    return ShownPiece(*texts, team=team, period=period, published_at=published_at, best_practice=best_practice)
+    return ShownPiece(*texts, team=team, period=period, published_at=published_at, best_practice=best_practice,
+                      confirmations=confirmations or 0, confirmed=bool(confirmed))
 
 
 def public_piece(piece_id: int) -> Piece | None:

@@ -129,14 +129,18 @@ def _build_article(piece) -> PieceArticle:
 
 
 def render_piece(piece, comment_form: CommentForm | None = None, status: int = 200):
-    """The piece page (also re-rendered with a refused comment, keeping what the user typed)."""
+    """The piece page (also re-rendered with a refused comment, keeping what the user typed). ``piece`` is a
+    ``queries.ShownPiece``, which brings its confirmations, or a mapped piece (the discussion's views)."""
     signed_in = current_user.is_authenticated
     # The comment form only shows to signed-in users; building it for a reader would put a CSRF token in a session
     # cookie, and the page could no longer be cached for everyone. (The page's other forms, to confirm, reply,
     # report and moderate, are plain HTML with the CSRF token: building WTForms objects for them was about 8 % of
     # a signed-in reader's page; their POST views validate with their own forms.)
     forms = {"form": comment_form or CommentForm()} if signed_in else {}
-    confirmations, confirmed = queries.confirmations_of(piece.id, current_user.id if signed_in else None)
+    if isinstance(piece, queries.ShownPiece):
+        confirmations, confirmed = piece.confirmations, piece.confirmed
+    else:
+        confirmations, confirmed = queries.confirmations_of(piece.id, current_user.id if signed_in else None)
     body = render_template(
         "elearning/piece.html", piece=piece, article=piece_article(piece), comments=queries.comments_of(piece.id),
         confirmations=confirmations, confirmed=confirmed, can_moderate=rules.can_moderate(current_user, piece),
@@ -148,7 +152,8 @@ def render_piece(piece, comment_form: CommentForm | None = None, status: int = 2
 @bp.route("/tulisan/<int:piece_id>")
 @public_page
 def piece(piece_id: int):
-    found = queries.shown_piece(piece_id) or abort(404)  # rows: the page only shows it
+    reader_id = current_user.id if current_user.is_authenticated else None
+    found = queries.shown_piece(piece_id, reader_id) or abort(404)  # rows: the page only shows it
     return render_piece(found)
 
 
