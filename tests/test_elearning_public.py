@@ -365,16 +365,29 @@ def test_pages_fit_a_phone(client, world):
     assert " style=" not in body and "<script" not in body
 
 
-def test_media_piece_links_its_file(client, make_tree, make_piece):
+def test_media_piece_links_its_file(app, client, make_tree, make_piece, make_user, login):
+    """The file shows whether the article is built from the piece's row (the page) or from the mapped piece (the
+    page re-rendered with a refused comment); a piece without one shows none."""
     from portal.models.pieces import MediaFile, PieceForm
 
     tree = make_tree()
-    piece = make_piece(tree.team["semarang-TF01"], form=PieceForm.VIDEO)
-    piece.media = MediaFile(storage_key="mediaKunci789", content_type="video/mp4", extension="mp4", byte_size=10)
-    db.session.commit()
-    publish(piece, "province")
-    body = text_of(client.get(f"/elearning/tulisan/{piece.id}"))
-    assert f'<video controls preload="none" src="/tulisan/{piece.id}/media">' in body and "(MP4)" in body
+    pieces = []
+    for team, key in (("semarang-TF01", "mediaKunci789"), ("semarang-TF02", "mediaKunci790")):
+        piece = make_piece(tree.team[team], form=PieceForm.VIDEO)
+        piece.media = MediaFile(storage_key=key, content_type="video/mp4", extension="mp4", byte_size=10)
+        db.session.commit()
+        publish(piece, "province")
+        pieces.append(piece)
+    plain = make_piece(tree.team["demak-TF01"], title="Tanpa berkas")
+    publish(plain, "province")
+    tags = [f'<video controls preload="none" src="/tulisan/{p.id}/media">' for p in pieces]
+    body = text_of(client.get(f"/elearning/tulisan/{pieces[0].id}"))  # the article built from the row
+    assert tags[0] in body and "(MP4)" in body
+    login(make_user(Role.READER), c=(reader := app.test_client()))
+    refused = reader.post(f"/elearning/tulisan/{pieces[1].id}/komentar", data={"body": ""})  # from the mapped piece
+    assert refused.status_code == 400 and tags[1] in text_of(refused) and "(MP4)" in text_of(refused)
+    other = text_of(client.get(f"/elearning/tulisan/{plain.id}"))
+    assert "Tanpa berkas" in other and "<video" not in other and "Unduh karya" not in other
 
 
 def test_signed_in_reader_gets_the_kept_article_and_sees_changes(app, client, world, make_user, login):

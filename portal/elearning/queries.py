@@ -19,7 +19,7 @@ from portal.kept import Kept
 from portal.models.elearning import Award, Comment, CommentReport, Confirmation
 from portal.models.org import City, Province, Team
 from portal.models.people import User
-from portal.models.pieces import BestPractice, KnowledgeProduct, Piece
+from portal.models.pieces import BestPractice, KnowledgeProduct, MediaFile, Piece
 from portal.models.reviews import Entry, Panel, PanelStatus, RubricVersion, Tier
 from portal.nodes import CityRef, ProvinceRef, TeamRef
 from portal.pagination import PER_PAGE, Page
@@ -164,6 +164,12 @@ class ShownPiece(PieceText):
     best_practice: BestPractice | None
     confirmations: int  # how many readers confirmed it (``confirmations_of``, read in the same statement)
     confirmed: bool  # whether the reader it was read for is one of them
+    media: ShownMedia | None  # its media file, as the mapped piece's ``media`` (a piece has at most one)
+
+
+class ShownMedia(NamedTuple):
+    content_type: str
+    extension: str
 
 
 # The piece's confirmations in the same statement (a reader's piece page sends one statement fewer); with no
@@ -174,23 +180,25 @@ _CONFIRMED_BY = (select(func.count(Confirmation.id)).where(Confirmation.piece_id
 _SHOWN_PIECE = (select(*PIECE_TEXT_COLUMNS, Team.name, Team.city_id, City.name, Province.name, Province.kmw_id,
                        Piece.period, Piece.published_at, Piece.best_practice,
                        select(func.count(Confirmation.id)).where(Confirmation.piece_id == Piece.id).scalar_subquery(),
-                       _CONFIRMED_BY)
+                       _CONFIRMED_BY, MediaFile.content_type, MediaFile.extension)
                 .join(Team, Team.id == Piece.team_id).join(City, City.id == Team.city_id)
                 .join(Province, Province.id == City.province_id)
+                .outerjoin(MediaFile, MediaFile.piece_id == Piece.id)
                 .where(Piece.id == bindparam("piece_id"), Piece.published_at.is_not(None)))
 
 
 def shown_piece(piece_id: int, reader_id: int | None = None) -> ShownPiece | None:
-    """The published piece with its team, city and province, and its confirmations (how many, and whether
-    ``reader_id`` confirmed it), as one row, or None (the caller answers 404)."""
+    """The published piece with its team, city and province, its media file and its confirmations (how many, and
+    whether ``reader_id`` confirmed it), as one row, or None (the caller answers 404)."""
     row = select_rows(_SHOWN_PIECE, {"piece_id": piece_id, "user_id": reader_id}).first()
     if row is None:
         return None
     (*texts, team_name, city_id, city_name, province_name, kmw_id, period, published_at, best_practice,
-     confirmations, confirmed) = row
+     confirmations, confirmed, media_type, media_extension) = row
     team = TeamRef(texts[-1], team_name, city_id, CityRef(city_id, city_name, ProvinceRef(province_name, kmw_id)))
     return ShownPiece(*texts, team=team, period=period, published_at=published_at, best_practice=best_practice,
-                      confirmations=confirmations or 0, confirmed=bool(confirmed))
+                      confirmations=confirmations or 0, confirmed=bool(confirmed),
+                      media=ShownMedia(media_type, media_extension) if media_type is not None else None)
 
 
 def public_piece(piece_id: int) -> Piece | None:

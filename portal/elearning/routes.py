@@ -122,7 +122,7 @@ def _build_article(piece) -> PieceArticle:
         meta=Markup(render_template("elearning/_piece_meta.html", piece=piece, description=description,
                                     og_image=og_image, photos=photos)),
         html=Markup(render_template("elearning/_piece_article.html", piece=piece, photos=photos,
-                                    media=piece_queries.media_row(piece.id),
+                                    media=piece.media,  # a row of the piece's statement, or the mapped file
                                     results=queries.tier_results(piece.id),
                                     awards=queries.awards_of([piece.id])[piece.id])),
     )

@@ -14,7 +14,7 @@ from portal.db import select_rows
 from portal.extensions import db
 from portal.models.org import Team, node_timezone
 from portal.models.people import Role
-from portal.models.pieces import MediaFile, Photo, Piece, PieceStatus
+from portal.models.pieces import Photo, Piece, PieceStatus
 from portal.models.reviews import Entry, EntryStatus, Panel, PanelStatus
 from portal.nodes import CityRef, TeamRef
 from portal.submissions.operations import TeamMonths, TeamPiece, team_writing_cycle
@@ -165,14 +165,12 @@ def return_reasons_for(pieces) -> dict[int, str]:
     return reasons
 
 
-# Pages that show a piece's photos or media file without changing them (the score sheet, a published piece's
-# article) read them as rows of the table's columns by statements built once: loading them as objects, lazily,
+# Pages that show a piece's photos without changing them (the score sheet, a published piece's article) read
+# them as rows of the table's columns by statements built once: loading them as objects, lazily,
 # was about seven times the work (a fifth of a score sheet's page).
 _PHOTO = Photo.__table__.c
 _PHOTO_ROWS = (select(_PHOTO.id, _PHOTO.caption, _PHOTO.width, _PHOTO.height)
                .where(_PHOTO.piece_id == bindparam("piece_id")).order_by(_PHOTO.position, _PHOTO.id))
-_MEDIA = MediaFile.__table__.c
-_MEDIA_ROW = select(_MEDIA.content_type, _MEDIA.extension).where(_MEDIA.piece_id == bindparam("piece_id"))
 
 
 def photo_rows(piece_id: int) -> list:
@@ -180,6 +178,3 @@ def photo_rows(piece_id: int) -> list:
     return select_rows(_PHOTO_ROWS, {"piece_id": piece_id}).all()
 
 
-def media_row(piece_id: int):
-    """The piece's media file (``content_type``, ``extension``), or None."""
-    return select_rows(_MEDIA_ROW, {"piece_id": piece_id}).first()
