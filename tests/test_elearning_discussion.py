@@ -195,6 +195,48 @@ def test_the_shown_pieces_confirmations_are_those_counted_alone(client, scene, l
     assert re.search(r"<strong>2</strong> pelaku program", page) and "Batalkan konfirmasi" not in page
 
 
+def test_the_shown_pieces_counts_spare_the_statements_of_what_it_lacks(scene, client):
+    """``shown_piece`` counts the piece's comments (hidden ones and replies too) and standing awards: with none,
+    ``comments_for`` and ``awards_for`` send no statement; with some, they answer what ``comments_of`` and
+    ``awards_of`` answer, as they do for a mapped piece."""
+    from datetime import UTC, datetime
+
+    from querycount import count_queries
+
+    from portal.elearning import queries
+    from portal.models.elearning import Award
+
+    piece = scene["piece"]
+
+    def same(shown):
+        as_shown = [(c.id, [r.id for r in c.replies]) for c in queries.comments_for(shown)]
+        assert as_shown == [(c.id, [r.id for r in c.replies]) for c in queries.comments_of(piece.id)]
+        assert as_shown == [(c.id, [r.id for r in c.replies]) for c in queries.comments_for(piece)]
+        assert [a.id for a in queries.awards_for(shown)] == [a.id for a in queries.awards_of([piece.id])[piece.id]]
+        assert [a.id for a in queries.awards_for(piece)] == [a.id for a in queries.awards_for(shown)]
+        return as_shown
+
+    shown = queries.shown_piece(piece.id)
+    assert (shown.comment_count, shown.award_count) == (0, 0)
+    with count_queries(db.engine) as statements:
+        assert queries.comments_for(shown) == [] and queries.awards_for(shown) == []
+    assert statements == []
+    same(shown)
+    top = add_comment(piece, scene["reader"], "Pertanyaan", hidden=True)
+    add_comment(piece, scene["writer"], "Jawaban", parent=top)
+    award = Award(piece_id=piece.id, title="Undangan lokakarya", recorded_by_id=scene["national_dm"].id)
+    db.session.add(award)
+    db.session.commit()
+    shown = queries.shown_piece(piece.id)
+    assert (shown.comment_count, shown.award_count) == (2, 1)
+    assert len(same(shown)) == 1 and "Undangan lokakarya" in body_of(client.get(f"/elearning/tulisan/{piece.id}"))
+    award.revoked_at = datetime.now(UTC)
+    db.session.commit()
+    shown = queries.shown_piece(piece.id)
+    assert shown.award_count == 0 and queries.awards_for(shown) == []
+    same(shown)
+
+
 def test_hidden_comments_are_not_shown_to_the_public(client, scene, login):
     visible = add_comment(scene["piece"], scene["reader"], "Komentar yang wajar")
     hidden = add_comment(scene["piece"], scene["reader"], "Iklan obat kuat 0812", hidden=True)

@@ -165,6 +165,8 @@ class ShownPiece(PieceText):
     confirmations: int  # how many readers confirmed it (``confirmations_of``, read in the same statement)
     confirmed: bool  # whether the reader it was read for is one of them
     media: ShownMedia | None  # its media file, as the mapped piece's ``media`` (a piece has at most one)
+    comment_count: int  # all its comments, hidden ones and replies included: none, no statement for them
+    award_count: int  # its standing awards: none, no statement for them
 
 
 class ShownMedia(NamedTuple):
@@ -180,7 +182,10 @@ _CONFIRMED_BY = (select(func.count(Confirmation.id)).where(Confirmation.piece_id
 _SHOWN_PIECE = (select(*PIECE_TEXT_COLUMNS, Team.name, Team.city_id, City.name, Province.name, Province.kmw_id,
                        Piece.period, Piece.published_at, Piece.best_practice,
                        select(func.count(Confirmation.id)).where(Confirmation.piece_id == Piece.id).scalar_subquery(),
-                       _CONFIRMED_BY, MediaFile.content_type, MediaFile.extension)
+                       _CONFIRMED_BY, MediaFile.content_type, MediaFile.extension,
+                       select(func.count(Comment.id)).where(Comment.piece_id == Piece.id).scalar_subquery(),
+                       select(func.count(Award.id)).where(Award.piece_id == Piece.id, Award.revoked_at.is_(None))
+                       .scalar_subquery())
                 .join(Team, Team.id == Piece.team_id).join(City, City.id == Team.city_id)
                 .join(Province, Province.id == City.province_id)
                 .outerjoin(MediaFile, MediaFile.piece_id == Piece.id)
@@ -188,17 +193,20 @@ _SHOWN_PIECE = (select(*PIECE_TEXT_COLUMNS, Team.name, Team.city_id, City.name, 
 
 
 def shown_piece(piece_id: int, reader_id: int | None = None) -> ShownPiece | None:
-    """The published piece with its team, city and province, its media file and its confirmations (how many, and
-    whether ``reader_id`` confirmed it), as one row, or None (the caller answers 404)."""
+    """The published piece with its team, city and province, its media file, its confirmations (how many, and
+    whether ``reader_id`` confirmed it) and how many comments and standing awards it has, as one row, or None (the
+    caller answers 404). Most pieces have no comment and no award: :func:`comments_for` and :func:`awards_for`
+    then send no statement."""
     row = select_rows(_SHOWN_PIECE, {"piece_id": piece_id, "user_id": reader_id}).first()
     if row is None:
         return None
     (*texts, team_name, city_id, city_name, province_name, kmw_id, period, published_at, best_practice,
-     confirmations, confirmed, media_type, media_extension) = row
+     confirmations, confirmed, media_type, media_extension, comment_count, award_count) = row
     team = TeamRef(texts[-1], team_name, city_id, CityRef(city_id, city_name, ProvinceRef(province_name, kmw_id)))
     return ShownPiece(*texts, team=team, period=period, published_at=published_at, best_practice=best_practice,
                       confirmations=confirmations or 0, confirmed=bool(confirmed),
-                      media=ShownMedia(media_type, media_extension) if media_type is not None else None)
+                      media=ShownMedia(media_type, media_extension) if media_type is not None else None,
+                      comment_count=comment_count or 0, award_count=award_count or 0)
 
 
 def public_piece(piece_id: int) -> Piece | None:
@@ -255,6 +263,27 @@ def comments_of(piece_id: int) -> list[PieceComment]:
         if comment.parent_id is not None and comment.parent_id in threads:
             threads[comment.parent_id].replies.append(comment)
     return list(threads.values())
+
+
+def comments_for(piece) -> list[PieceComment]:
+    """:func:`comments_of` a piece page's piece: a ``ShownPiece`` says when it has none, a mapped piece is asked."""
+    if isinstance(piece, ShownPiece) and not piece.comment_count:
+        return []
+    return comments_of(piece.id)
+
+
+def confirmations_for(piece, user_id: int | None) -> tuple[int, bool]:
+    """:func:`confirmations_of` a piece page's piece: a ``ShownPiece`` read them for its reader already."""
+    if isinstance(piece, ShownPiece):
+        return piece.confirmations, piece.confirmed
+    return confirmations_of(piece.id, user_id)
+
+
+def awards_for(piece) -> list:
+    """The standing awards of a piece page's piece (:func:`awards_of`): a ``ShownPiece`` says when it has none."""
+    if isinstance(piece, ShownPiece) and not piece.award_count:
+        return []
+    return awards_of([piece.id])[piece.id]
 
 
 def confirmations_of(piece_id: int, user_id: int | None) -> tuple[int, bool]:

@@ -124,25 +124,23 @@ def _build_article(piece) -> PieceArticle:
         html=Markup(render_template("elearning/_piece_article.html", piece=piece, photos=photos,
                                     media=piece.media,  # a row of the piece's statement, or the mapped file
                                     results=queries.tier_results(piece.id),
-                                    awards=queries.awards_of([piece.id])[piece.id])),
+                                    awards=queries.awards_for(piece))),
     )
 
 
 def render_piece(piece, comment_form: CommentForm | None = None, status: int = 200):
     """The piece page (also re-rendered with a refused comment, keeping what the user typed). ``piece`` is a
-    ``queries.ShownPiece``, which brings its confirmations, or a mapped piece (the discussion's views)."""
+    ``queries.ShownPiece``, which brings its confirmations and says whether it has comments and awards, or a mapped
+    piece (the discussion's views), for which they are asked."""
     signed_in = current_user.is_authenticated
     # The comment form only shows to signed-in users; building it for a reader would put a CSRF token in a session
     # cookie, and the page could no longer be cached for everyone. (The page's other forms, to confirm, reply,
     # report and moderate, are plain HTML with the CSRF token: building WTForms objects for them was about 8 % of
     # a signed-in reader's page; their POST views validate with their own forms.)
     forms = {"form": comment_form or CommentForm()} if signed_in else {}
-    if isinstance(piece, queries.ShownPiece):
-        confirmations, confirmed = piece.confirmations, piece.confirmed
-    else:
-        confirmations, confirmed = queries.confirmations_of(piece.id, current_user.id if signed_in else None)
+    confirmations, confirmed = queries.confirmations_for(piece, current_user.id if signed_in else None)
     body = render_template(
-        "elearning/piece.html", piece=piece, article=piece_article(piece), comments=queries.comments_of(piece.id),
+        "elearning/piece.html", piece=piece, article=piece_article(piece), comments=queries.comments_for(piece),
         confirmations=confirmations, confirmed=confirmed, can_moderate=rules.can_moderate(current_user, piece),
         certificates=certificates.downloadable(current_user, piece) if signed_in else [], **forms,
     )
