@@ -20,7 +20,8 @@ bulk fix) is recognised at flush (:func:`_is_public_change`). The generation liv
 pages, so every gunicorn worker (and a command run from the shell) sees it.
 
 Storage (``PAGE_CACHE``): ``"filesystem"`` (default; a diskcache SQLite database in ``instance/page_cache``,
-shared by the workers of one server, see :class:`DiskPageStore`), a ``redis://`` URL (shared by several servers), ``"simple"`` (one process: tests) or ``"none"``.
+shared by the workers of one server, see :class:`DiskPageStore`), a ``redis://`` URL (shared by several
+servers), ``"simple"`` (one process: tests) or ``"none"``.
 """
 from __future__ import annotations
 

@@ -174,18 +174,20 @@ class ShownMedia(NamedTuple):
     extension: str
 
 
-# The piece's confirmations in the same statement (a reader's piece page sends one statement fewer); with no
-# reader, ``user_id`` is NULL and matches no confirmation.
-_CONFIRMED_BY = (select(func.count(Confirmation.id)).where(Confirmation.piece_id == Piece.id,
-                                                            Confirmation.user_id == bindparam("user_id"))
-                 .scalar_subquery())
+def _counted(model, *where):
+    """How many rows of ``model`` belong to the piece of the statement: a column of the piece's own statement."""
+    return select(func.count(model.id)).where(model.piece_id == Piece.id, *where).scalar_subquery()
+
+
+# What the piece's page shows besides the piece is counted in the piece's statement: its confirmations, and whether
+# the reader is among them (with no reader, ``user_id`` is NULL and matches none), its comments and its standing
+# awards (when there are none, their statements are not sent: ``comments_for``, ``awards_for``). A piece has at
+# most one media file.
 _SHOWN_PIECE = (select(*PIECE_TEXT_COLUMNS, Team.name, Team.city_id, City.name, Province.name, Province.kmw_id,
                        Piece.period, Piece.published_at, Piece.best_practice,
-                       select(func.count(Confirmation.id)).where(Confirmation.piece_id == Piece.id).scalar_subquery(),
-                       _CONFIRMED_BY, MediaFile.content_type, MediaFile.extension,
-                       select(func.count(Comment.id)).where(Comment.piece_id == Piece.id).scalar_subquery(),
-                       select(func.count(Award.id)).where(Award.piece_id == Piece.id, Award.revoked_at.is_(None))
-                       .scalar_subquery())
+                       _counted(Confirmation), _counted(Confirmation, Confirmation.user_id == bindparam("user_id")),
+                       MediaFile.content_type, MediaFile.extension,
+                       _counted(Comment), _counted(Award, Award.revoked_at.is_(None)))
                 .join(Team, Team.id == Piece.team_id).join(City, City.id == Team.city_id)
                 .join(Province, Province.id == City.province_id)
                 .outerjoin(MediaFile, MediaFile.piece_id == Piece.id)

@@ -166,8 +166,8 @@ def return_reasons_for(pieces) -> dict[int, str]:
 
 
 # Pages that show a piece's photos without changing them (the score sheet, a published piece's article) read
-# them as rows of the table's columns by statements built once: loading them as objects, lazily,
-# was about seven times the work (a fifth of a score sheet's page).
+# them as rows of the table's columns by a statement built once: loading them as objects, lazily, was about
+# seven times the work (a fifth of a score sheet's page).
 _PHOTO = Photo.__table__.c
 _PHOTO_ROWS = (select(_PHOTO.id, _PHOTO.caption, _PHOTO.width, _PHOTO.height)
                .where(_PHOTO.piece_id == bindparam("piece_id")).order_by(_PHOTO.position, _PHOTO.id))
@@ -176,5 +176,3 @@ _PHOTO_ROWS = (select(_PHOTO.id, _PHOTO.caption, _PHOTO.width, _PHOTO.height)
 def photo_rows(piece_id: int) -> list:
     """The piece's photos in their order: rows of ``id``, ``caption``, ``width`` and ``height``."""
     return select_rows(_PHOTO_ROWS, {"piece_id": piece_id}).all()
-
-
