@@ -63,12 +63,12 @@ DEFAULT_URLS = [
     {"name": "piece page", "path": "/elearning/tulisan/{published_piece}", "login": None, "public": True},
     {"name": "search", "path": "/elearning/cari?q=warga", "login": None, "public": True},
     # The rows above ask for one URL again and again, so after the first request the page cache answers.
-    # These rows do not: every request picks one of the 2,000 latest pieces, or one of the words of the piece
-    # titles (77 on the national dataset), at random, or comes from a signed-in reader, who is never served
-    # from the cache.
-    # Every request of this row asks for a published piece no request of the run has asked for (each once, until
-    # the list runs out), so each is a true first rendering: page, article and storing in the page cache. It comes
-    # before every row that shows a piece page.
+    # These rows do not: every request asks for a piece no request asked for before, or picks one of the 2,000
+    # latest pieces or one of the words of the piece titles (77 on the national dataset) at random, or comes from
+    # a signed-in reader, who is never served from the cache.
+    # First rendering: every request asks for a published piece no request of the run has asked for (each once,
+    # until the list runs out), so each is a true first rendering: page, article and storing in the page cache. It
+    # comes before every row that shows a piece page.
     {"name": "piece page (first rendering)", "path": "/elearning/tulisan/{id}", "login": None, "public": True,
      "ids": "published_once", "once": True, "target_share": 0.25},
     # Random pieces: the first request for each is a miss, the later ones are hits, so the share of misses falls
