@@ -360,3 +360,16 @@ def test_the_score_sheets_own_sheet_read_as_rows(app, world):
     shown = queries.sheet_view(entry.id, member.id)
     assert shown.values == scores_for(8) and shown.status == SheetStatus.SUBMITTED and shown.submitted_at is not None
     assert queries.sheet_view(entry.id, member.id, consensus=True) is None
+    # The history: counted in the sheet's statement, asked for only when there is some.
+    from querycount import count_queries
+
+    assert shown.change_count == 0 and queries.change_rows(shown.id) == []
+    with count_queries(db.engine) as statements:
+        assert queries.sheet_changes(shown) == []
+    assert statements == []
+    ops.save_sheet(entry.id, member, {**scores_for(8), 2: 5}, version=shown.version, submit=True)
+    db.session.commit()
+    shown = queries.sheet_view(entry.id, member.id)
+    assert shown.change_count == 1 and shown.values == {**scores_for(8), 2: 5}
+    assert [(c.instrument_code, c.old_score, c.new_score) for c in queries.sheet_changes(shown)] == [(2, 8, 5)]
+    assert queries.sheet_changes(shown) == queries.change_rows(shown.id)

@@ -386,6 +386,14 @@ def change_rows(sheet_id: int) -> list:
     return select_rows(_CHANGE_ROWS, {"sheet_id": sheet_id}).all()
 
 
+def sheet_changes(sheet: SheetView | None) -> list:
+    """What the score sheet shows of a sheet's history: a draft keeps none, and a submitted sheet whose row
+    counted no change sends no statement for it."""
+    if sheet is None or sheet.status != SheetStatus.SUBMITTED or not sheet.change_count:
+        return []
+    return change_rows(sheet.id)
+
+
 # --- the score sheet's entry and the results page's panel, as rows ------------------------------------------
 #
 # The score sheet is the page panel members open most (every piece, every month), and it only shows its entry,
@@ -520,12 +528,14 @@ class SheetView:
     version: int
     note: str
     values: dict[int, int | None]
+    change_count: int  # its recorded score changes: most sheets have none, and then they are not asked for
 
 
 _SHEET = ScoreSheet.__table__.c
 _SCORE = Score.__table__.c  # Core columns: a sheet read for showing needs no mapped objects
+_CHANGE_COUNT = select(func.count(_CHANGE_TABLE.id)).where(_CHANGE_TABLE.sheet_id == _SHEET.id).scalar_subquery()
 _SHEET_VIEW = {consensus: select(_SHEET.id, _SHEET.status, _SHEET.submitted_at, _SHEET.version, _SHEET.note,
-                                 _SCORE.instrument_code, _SCORE.score)
+                                 _CHANGE_COUNT, _SCORE.instrument_code, _SCORE.score)
                .select_from(ScoreSheet.__table__).outerjoin(Score.__table__, _SCORE.sheet_id == _SHEET.id)
                .where(_SHEET.entry_id == bindparam("entry_id"), _SHEET.user_id == bindparam("user_id"),
                       _SHEET.consensus.is_(consensus))
@@ -540,4 +550,4 @@ def sheet_view(entry_id: int, user_id: int, consensus: bool = False) -> SheetVie
         return None
     first = rows[0]
     return SheetView(first[0], first[1], first[2], first[3], first[4],
-                     {row[5]: row[6] for row in rows if row[5] is not None})
+                     {row[6]: row[7] for row in rows if row[6] is not None}, change_count=first[5] or 0)

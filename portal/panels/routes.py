@@ -25,7 +25,6 @@ from portal.models.reviews import (
     PanelMode,
     PanelStatus,
     RubricVersion,
-    SheetStatus,
     Tier,
 )
 from portal.panels import bp, letters, operations, queries, rules
@@ -220,10 +219,9 @@ def sheet(entry_id: int):
     else:
         form.note.data = existing.note if existing else ""
         form.version.data = str(existing.version) if existing else ""
-    submitted = existing is not None and existing.status == SheetStatus.SUBMITTED  # a draft keeps no history
     return render_template("panels/sheet.html", entry=entry, panel=panel, piece=entry.piece, form=form,
                            photos=piece_queries.photo_rows(entry.piece_id),
-                           changes=queries.change_rows(existing.id) if submitted else [],
+                           changes=queries.sheet_changes(existing),
                            sheet=existing, values=values, errors=errors, typed=typed, rubric=rubric,
                            total=scoring_adapter.sheet_total(panel, values),
                            max_total=scoring_adapter.max_total(panel),
