@@ -220,3 +220,44 @@ def test_kept_results_list_follows_the_reader_language(app, login, tied_panel):
     html = english.get(url).get_data(as_text=True)
     assert "Scores per criterion" in html and "Nilai per instrumen" not in html
     assert "Nilai per instrumen" in indonesian.get(url).get_data(as_text=True)
+
+
+def test_kept_results_list_goes_out_as_the_page_it_was_rendered_in(app, login, tied_panel):
+    """The closed panel's list is kept as the bytes it was encoded to and sent between the page's own parts
+    (``portal.kept.page_around``): the page a member gets from the kept list is, byte for byte, the page whose
+    rendering kept it, whole, in UTF-8 (a name with letters outside ASCII), with its length and headers."""
+    panel, pool, (_alfa, bravo, charlie) = tied_panel
+    renamed = db.session.get(type(pool[2]), pool[2].id)
+    renamed.name = "Ñoman Śuryā – Ketua Tim ≥ 3"
+    db.session.commit()
+    ops.decide_tie(bravo.id, pool[0], True, "Data lebih lengkap")
+    ops.decide_tie(charlie.id, pool[0], False, "Foto kurang jelas")
+    ops.close_panel(panel.id, pool[0])
+    queries.forget_decided_views()
+    member = _client(app, login, pool[1])
+    url = f"/penilaian/panel/{panel.id}/hasil"
+    first, second = member.get(url), member.get(url)  # the first renders and keeps the list, the second reuses it
+    assert first.status_code == second.status_code == 200
+    assert second.get_data() == first.get_data()
+    for response in (first, second):
+        body = response.get_data()
+        assert int(response.headers["Content-Length"]) == len(body)
+        assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+        assert response.headers["Cache-Control"] == "no-store" and "Content-Security-Policy" in response.headers
+        html = body.decode("utf-8")
+        assert html.rstrip().endswith("</html>") and html.count("<ol class=\"results\">") == 1
+        assert "\x00" not in html
+        assert "Ñoman Śuryā – Ketua Tim ≥ 3" in html
+        assert len(_cards(html)) == 3
+
+
+def test_page_around_without_the_part_in_the_template(app):
+    """A template that does not show the kept part gives its page as rendered, with no slot left in it."""
+    from portal.kept import encode_part, page_around
+
+    with app.test_request_context("/"):
+        response = page_around(encode_part("<p>tidak dipakai</p>"), "error.html", "listing", code=404,
+                               title="Tidak ditemukan", text="Halaman tidak ada.")
+        html = response.get_data(as_text=True)
+    assert "tidak dipakai" not in html and "\x00" not in html and "Halaman tidak ada." in html
+    assert html.rstrip().endswith("</html>")

@@ -225,7 +225,7 @@ class ResultsView:
     passing_grade: int  # the panel's rubric version's (scoring_adapter.passing_grade)
     calibration: list = field(default_factory=list)  # (name, sheets, mean_total, distance) for the chair
     error: str = ""
-    listing: str | None = None  # a closed panel's rendered list (panels/_results_list.html), set at first use
+    listing: bytes | None = None  # a closed panel's rendered list (panels/_results_list.html), set at first use
 
 
 # A closed panel's results do not change (see portal/kept.py): each worker keeps the latest views it built.

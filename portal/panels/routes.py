@@ -15,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from portal import cycle, permissions, scoring_adapter
 from portal.extensions import db
 from portal.failures import refused_back_to
+from portal.kept import encode_part, page_around
 from portal.models.org import City, Kmw, Team
 from portal.models.pieces import Piece
 from portal.models.reviews import (
@@ -241,12 +242,12 @@ def results(panel_id: int):
     show_calibration = chair or rules.can_manage_panel(current_user, panel)
     if panel.status == PanelStatus.CLOSED:  # the recorded decision: no entries, sheets or ranking to load
         view = queries.decided_view(panel, show_calibration=show_calibration)
-        if view.listing is None:  # the same for everyone who may see it: rendered once per kept view
-            view.listing = Markup(render_template("panels/_results_list.html", panel=panel, view=view, chair=False,
-                                                  member_of=False, scorable=set(), tie_form=None))
-        return render_template("panels/results.html", panel=panel, view=view, listing=view.listing, chair=chair,
-                               member_of=member_of, problems=[], scorable=set(), tie_form=None,
-                               action=None)  # nothing to decide
+        if view.listing is None:  # the same for everyone who may see it: rendered and encoded once per kept view
+            view.listing = encode_part(render_template("panels/_results_list.html", panel=panel, view=view,
+                                                       chair=False, member_of=False, scorable=set(), tie_form=None))
+        return page_around(view.listing, "panels/results.html", "listing", panel=panel, view=view, chair=chair,
+                           member_of=member_of, problems=[], scorable=set(), tie_form=None,
+                           action=None)  # nothing to decide
     # the open panel with its members' names, entries, sheets and recusals, and its rubric's instruments
     panel = queries.load_panel(panel_id, results=True, instruments=True)
     if panel is None:  # deleted since the first statement
