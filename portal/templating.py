@@ -8,7 +8,7 @@ from flask_login import current_user
 from portal import cycle, permissions, storage, timeutil
 from portal.i18n import current_locale
 from portal.period import Period
-from portal.text import render_markdown
+from portal.text import render_markdown, stored_or_rendered
 
 
 def install_template_helpers(app: Flask) -> None:
@@ -38,6 +38,13 @@ def install_template_helpers(app: Flask) -> None:
     @app.template_filter("markdown")
     def _markdown(value: str):
         return render_markdown(value)
+
+    @app.template_filter("piece_text")
+    def _piece_text(piece):
+        """A piece's text as readers see it: its stored rendering (a mapped piece or a row that selected it), else
+        converted now."""
+        return stored_or_rendered(piece.body_md, getattr(piece, "body_html", None),
+                                  getattr(piece, "body_html_rendering", None))
 
     @app.template_filter("na")
     def _na(value):

@@ -373,3 +373,19 @@ def test_the_score_sheets_own_sheet_read_as_rows(app, world):
     assert shown.change_count == 1 and shown.values == {**scores_for(8), 2: 5}
     assert [(c.instrument_code, c.old_score, c.new_score) for c in queries.sheet_changes(shown)] == [(2, 8, 5)]
     assert queries.sheet_changes(shown) == queries.change_rows(shown.id)
+
+
+def test_sheet_shows_the_pieces_stored_rendering(app, login, world):
+    """The piece beside the sheet is shown from its stored rendering (``Piece.body_html``): opening the sheet
+    converts no Markdown, and the text is there as readers see it."""
+    from portal.text import render_markdown
+
+    users, _, entries = world
+    entry = entries["eligible"]
+    entry.piece.body_md = "## Hasil\n\nJalan **sepanjang 300 m** selesai."
+    db.session.commit()
+    c = as_user(app, login, users["member"])
+    render_markdown.cache_clear()
+    html = main_of(c.get(f"/penilaian/entri/{entry.id}/nilai").get_data(as_text=True))
+    assert render_markdown.cache_info().misses == 0
+    assert "<h2>Hasil</h2>" in html and "<strong>sepanjang 300 m</strong>" in html

@@ -4,12 +4,13 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
+from sqlalchemy import Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint, event, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db
 from portal.models._base import UTCDateTime, utcnow
 from portal.period import Period, PeriodColumn
+from portal.text import RENDERING, render_markdown
 
 
 def _enum(e):
@@ -67,6 +68,10 @@ class Piece(db.Model):
     title: Mapped[str] = mapped_column(String(250), default="")
     theme: Mapped[str] = mapped_column(String(160), default="")
     body_md: Mapped[str] = mapped_column(Text, default="")
+    # body_md as readers see it, rendered when it was saved (see _render_body below), and the version of the
+    # rendering rules that made it (portal.text.RENDERING); read through portal.text.stored_or_rendered.
+    body_html: Mapped[str | None] = mapped_column(Text)
+    body_html_rendering: Mapped[int | None] = mapped_column(Integer)
     facts: Mapped[str] = mapped_column(Text, default="")  # data dan informasi faktual
     institution_name: Mapped[str] = mapped_column(String(200), default="")
     institution_address: Mapped[str] = mapped_column(String(300), default="")
@@ -92,6 +97,16 @@ class Piece(db.Model):
     media: Mapped[MediaFile | None] = relationship(back_populates="piece", cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": version}
+
+
+@event.listens_for(Piece.body_md, "set")
+def _render_body(piece: Piece, value: str | None, _old, _initiator) -> None:
+    """Whenever a piece's text is set (written, saved again, imported from Word), its rendering is stored with
+    it: readers, panel members and the writer's own view show it without converting the Markdown again. Writes
+    that bypass the mapped piece (a bulk ``UPDATE`` of ``body_md``) must set both columns, or NULL the
+    rendering."""
+    piece.body_html = str(render_markdown(value or ""))
+    piece.body_html_rendering = RENDERING
 
 
 class Photo(db.Model):

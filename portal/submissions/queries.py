@@ -34,6 +34,8 @@ class PieceText:
     title: str
     theme: str
     body_md: str
+    body_html: str | None  # body_md rendered when it was saved, and under which rules (``Piece.body_html``)
+    body_html_rendering: int | None
     facts: str
     institution_name: str
     institution_address: str
@@ -46,9 +48,9 @@ class PieceText:
 
 
 # PieceText's columns before its team, in its order, for the statements that read it.
-PIECE_TEXT_COLUMNS = (Piece.id, Piece.title, Piece.theme, Piece.body_md, Piece.facts, Piece.institution_name,
-                      Piece.institution_address, Piece.institution_phone, Piece.author_name, Piece.author_position,
-                      Piece.author_place, Piece.team_id)
+PIECE_TEXT_COLUMNS = (Piece.id, Piece.title, Piece.theme, Piece.body_md, Piece.body_html, Piece.body_html_rendering,
+                      Piece.facts, Piece.institution_name, Piece.institution_address, Piece.institution_phone,
+                      Piece.author_name, Piece.author_position, Piece.author_place, Piece.team_id)
 
 
 def writer_teams(user) -> list[TeamRef | Team]:
