@@ -50,6 +50,7 @@ from portal.models import (  # noqa: E402
     Tier,
 )
 from portal.models.pieces import BestPractice  # noqa: E402
+from portal.text import RENDERING, render_markdown  # noqa: E402
 
 PASSWORD = "bench-portal-2026"
 CHUNK = 5000
@@ -138,7 +139,8 @@ class Generator:
         self.tables = {t.name: t for t in db.metadata.sorted_tables}
         self.counts: dict[str, int] = defaultdict(int)
         self.rows: dict[str, list[dict]] = defaultdict(list)
-        self.bodies = [self._body(i) for i in range(24)]
+        self.bodies = [self._body(i) for i in range(24)]  # the knowledge products'
+        self.texts_made = 0
         self.photo_keys_for_files: list[str] = []
         self.returned: list[tuple[int, str]] = []
 
@@ -180,6 +182,13 @@ class Generator:
         results = "\n".join(f"- {rng.choice(SENTENCES)}" for _ in range(4))
         return ("## Latar belakang\n\n" + "\n\n".join(paragraphs[:half]) + "\n\n## Hasil\n\n" + results + "\n\n"
                 + "\n\n".join(paragraphs[half:]))
+
+    def text(self) -> dict:
+        """A piece's text with its rendering, as the portal stores them when a writer saves it."""
+        self.rng.randrange(len(self.bodies))  # drawn as when pieces shared these texts: every other choice stays
+        self.texts_made += 1
+        body = self._body(1000 + self.texts_made)
+        return {"body_md": body, "body_html": str(render_markdown(body)), "body_html_rendering": RENDERING}
 
     def person(self) -> str:
         return f"{self.rng.choice(NAMES)} {self.rng.choice(SURNAMES)}"
@@ -340,7 +349,7 @@ class Generator:
         writer = self.writers[team_id][0]
         piece_id = self.add(
             "piece", team_id=team_id, period=period, moved_from_period=None, status=status, form=form,
-            title=f"{activity} di {city['name']}: cerita warga", theme=activity, body_md=self._body(self.rng.randrange(2**32)),
+            title=f"{activity} di {city['name']}: cerita warga", theme=activity, **self.text(),
             facts=f"{self.rng.randint(40, 400)} KK terlibat; swadaya Rp {self.rng.randint(2, 90)} juta",
             institution_name=f"BKM {self.rng.choice(SURNAMES)} Sejahtera", institution_address="Jl. Merdeka 1",
             institution_phone="0274-123456", author_name=self.person(), author_position="Faskel",
