@@ -407,7 +407,7 @@ def _load(ids: list[int]) -> list[Piece]:
     pieces = db.session.scalars(
         select(Piece).where(Piece.id.in_(ids)).options(
             joinedload(Piece.team).joinedload(Team.city).joinedload(City.province), selectinload(Piece.photos),
-            defer(Piece.body_md), defer(Piece.body_html), defer(Piece.facts))
+            defer(Piece.body_md), defer(Piece.facts))
     ).unique().all()
     by_id = {p.id: p for p in pieces}
     return [by_id[i] for i in ids if i in by_id]

@@ -31,7 +31,7 @@ BEST_PRACTICES = (BestPractice.PROVINCE, BestPractice.NATIONAL)
 
 def _list_options():
     """For lists: the piece without its text (lists never show it; at national scale bodies dominate the query)."""
-    return (*_piece_options(), defer(Piece.body_md), defer(Piece.body_html), defer(Piece.facts))
+    return (*_piece_options(), defer(Piece.body_md), defer(Piece.facts))
 
 
 def _piece_options():

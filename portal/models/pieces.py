@@ -69,9 +69,11 @@ class Piece(db.Model):
     theme: Mapped[str] = mapped_column(String(160), default="")
     body_md: Mapped[str] = mapped_column(Text, default="")
     # body_md as readers see it, rendered when it was saved (see _render_body below), and the version of the
-    # rendering rules that made it (portal.text.RENDERING); read through portal.text.stored_or_rendered.
-    body_html: Mapped[str | None] = mapped_column(Text)
-    body_html_rendering: Mapped[int | None] = mapped_column(Integer)
+    # rendering rules that made it (portal.text.RENDERING); read through portal.text.stored_or_rendered. Loaded
+    # only when read (one statement for both): the pages that load pieces by the hundred (a panel's entries, the
+    # recaps, the bundles) never show the text.
+    body_html: Mapped[str | None] = mapped_column(Text, deferred=True, deferred_group="rendering")
+    body_html_rendering: Mapped[int | None] = mapped_column(Integer, deferred=True, deferred_group="rendering")
     facts: Mapped[str] = mapped_column(Text, default="")  # data dan informasi faktual
     institution_name: Mapped[str] = mapped_column(String(200), default="")
     institution_address: Mapped[str] = mapped_column(String(300), default="")
