@@ -45,26 +45,41 @@ def test_embedded_start_applies_migrations(tmp_path, monkeypatch):
         db.engine.dispose()
 
 
+def _app_at(url: str, tmp_path, revision: str):
+    """The database migrated to ``revision`` only, and the portal's app on it."""
+    from portal import create_app
+
+    cfg = alembic_config(url)
+    command.upgrade(cfg, revision)
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "UPLOAD_DIR": str(tmp_path / "up"),
+                      "SECRET_KEY": "k"}, instance_path=str(tmp_path / "instance"))
+    return cfg, app
+
+
+def _a_team():
+    """One facilitator team with its city, province, KMW and region, flushed (inside the app's context)."""
+    from portal.models.org import City, Kmw, Province, Region, Team, TeamKind
+
+    city = City(code="C1", name="Kota Jayapura", province=Province(
+        code="P1", name="Papua", timezone="Asia/Jayapura",
+        kmw=Kmw(code="K1", name="KMW", region=Region(code="W1", name="Wilayah"))))
+    team = Team(code="T1", name="TF 01", kind=TeamKind.TF, city=city)
+    db.session.add(team)
+    db.session.flush()
+    return team
+
+
 def _check_0004_fills_the_search_index(url: str, tmp_path) -> None:
     """Migration 0004 indexes the pieces published before it, and the search then works without a repair."""
     from datetime import UTC, datetime
 
-    from portal import create_app, search
-    from portal.models.org import City, Kmw, Province, Region, Team, TeamKind
+    from portal import search
     from portal.models.pieces import BestPractice, Piece, PieceStatus
 
-    cfg = alembic_config(url)
-    command.upgrade(cfg, "0003")
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "UPLOAD_DIR": str(tmp_path / "up"),
-                      "SECRET_KEY": "k"}, instance_path=str(tmp_path / "instance"))
+    cfg, app = _app_at(url, tmp_path, "0003")
     with app.app_context():
         try:
-            city = City(code="C1", name="Kota Jayapura", province=Province(
-                code="P1", name="Papua", timezone="Asia/Jayapura",
-                kmw=Kmw(code="K1", name="KMW", region=Region(code="W1", name="Wilayah"))))
-            team = Team(code="T1", name="TF 01", kind=TeamKind.TF, city=city)
-            db.session.add(team)
-            db.session.flush()
+            team = _a_team()
             # The pieces as that revision's table takes them: a Core insert names only the columns given and
             # those with defaults (the mapped piece would also write the columns later revisions added).
             db.session.execute(insert(Piece.__table__), [
@@ -110,25 +125,15 @@ def test_0004_fills_the_search_index_on_postgres(tmp_path):
 
 def _check_0012_renders_the_pieces_written_before(url: str, tmp_path) -> None:
     """Migration 0012 stores the rendering of every piece's text written before it (more than one batch)."""
-    from portal import create_app
-    from portal.models.org import City, Kmw, Province, Region, Team, TeamKind
     from portal.models.pieces import Piece, PieceStatus
     from portal.text import RENDERING, render_markdown
 
-    cfg = alembic_config(url)
-    command.upgrade(cfg, "0011")
-    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "UPLOAD_DIR": str(tmp_path / "up"),
-                      "SECRET_KEY": "k"}, instance_path=str(tmp_path / "instance"))
+    cfg, app = _app_at(url, tmp_path, "0011")
     texts = {f"{2000 + n // 12}-{n % 12 + 1:02d}": f"## Bagian {n}\n\nWarga **kampung {n}** <b>bekerja</b>."
              for n in range(502)}
     with app.app_context():
         try:
-            city = City(code="C1", name="Kota Jayapura", province=Province(
-                code="P1", name="Papua", timezone="Asia/Jayapura",
-                kmw=Kmw(code="K1", name="KMW", region=Region(code="W1", name="Wilayah"))))
-            team = Team(code="T1", name="TF 01", kind=TeamKind.TF, city=city)
-            db.session.add(team)
-            db.session.flush()
+            team = _a_team()
             # As revision 0011's table takes them: a Core insert names only the columns given and those with defaults.
             db.session.execute(insert(Piece.__table__), [
                 dict(team_id=team.id, period=period, status=PieceStatus.DRAFT, title=f"Tulisan {period}", body_md=body,
