@@ -86,3 +86,20 @@ def test_a_rendering_made_under_other_rules_is_never_shown(app, client, make_tre
     assert _converted_during(lambda: page.update(r=client.get(f"/elearning/tulisan/{piece.id}"))) == 1
     html = page["r"].get_data(as_text=True)
     assert "RENDERING LAMA" not in html and "<strong>bergotong-royong</strong>" in html
+
+
+def test_a_stored_rendering_is_sanitised_again_when_shown(app, client, make_tree, make_piece):
+    """Whatever wrote the column (a restored backup, a repair in SQL), the page shows only what a text may hold."""
+    team = make_tree().team["semarang-TF01"]
+    piece = make_published(make_piece, team, "national", title="Jalan warga", body_md=TEXT)
+    db.session.execute(update(Piece).where(Piece.id == piece.id).values(
+        body_html='<p onclick="alert(1)">Tersimpan <script>alert(2)</script><a href="javascript:alert(3)">x</a>'
+                  '<iframe src="https://contoh.id"></iframe><strong>tebal</strong></p>',
+        body_html_rendering=RENDERING))
+    db.session.commit()
+    html = client.get(f"/elearning/tulisan/{piece.id}").get_data(as_text=True)
+    article = html[html.index('<div class="prose">'):]
+    article = article[:article.index("</div>")]
+    assert "Tersimpan" in article and "<strong>tebal</strong>" in article
+    for forbidden in ("onclick", "<script", "alert(2)", "javascript:", "<iframe"):
+        assert forbidden not in article, forbidden
