@@ -41,10 +41,9 @@ def install_template_helpers(app: Flask) -> None:
 
     @app.template_filter("piece_text")
     def _piece_text(piece):
-        """A piece's text as readers see it: its stored rendering (a mapped piece or a row that selected it), else
-        converted now."""
-        return stored_or_rendered(piece.body_md, getattr(piece, "body_html", None),
-                                  getattr(piece, "body_html_rendering", None))
+        """A piece's text as readers see it (a mapped piece, or a row that selected its rendering): its stored
+        rendering, else converted now."""
+        return stored_or_rendered(piece.body_md, piece.body_html, piece.body_html_rendering)
 
     @app.template_filter("na")
     def _na(value):

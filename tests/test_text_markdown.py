@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 
 import markdown
-import nh3
 import pytest
 
 from portal import text
@@ -25,9 +24,7 @@ TEXTS = [
 def _fresh(source: str) -> str:
     """What the converter gave when it was built anew for every text."""
     html = markdown.markdown(text._escape_raw_html(source), extensions=list(text.EXTENSIONS), output_format="html")
-    html = text.re.sub(r"<(/?)h1>", r"<\1h2>", html)
-    return nh3.clean(html, tags=text.ALLOWED_TAGS, attributes=text.ALLOWED_ATTRIBUTES, url_schemes=text.URL_SCHEMES,
-                     link_rel="noopener noreferrer nofollow", strip_comments=True)
+    return text._clean(text.re.sub(r"<(/?)h1>", r"<\1h2>", html))
 
 
 @pytest.fixture(autouse=True)
