@@ -107,10 +107,12 @@ def app(tmp_path, app_config):
 
 def _truncate_all() -> None:
     """Empty every table before a test. DELETE, children first, is far cheaper than TRUNCATE on tables this
-    small (TRUNCATE rewrites files); ids keep counting up, which no test may rely on anyway."""
+    small (TRUNCATE rewrites files); ids keep counting up, which no test may rely on anyway. All the DELETEs go
+    in one round trip (PostgreSQL's simple query protocol takes several statements at once): one statement per
+    table cost about 7 ms per test, 4 of them the test process's CPU; together about 1 ms."""
     with _db.engine.begin() as conn:
-        for table in reversed(_db.metadata.sorted_tables):
-            conn.execute(table.delete())
+        quote = conn.dialect.identifier_preparer.format_table
+        conn.exec_driver_sql("; ".join(f"DELETE FROM {quote(table)}" for table in reversed(_db.metadata.sorted_tables)))
 
 
 
