@@ -389,3 +389,47 @@ def test_sheet_shows_the_pieces_stored_rendering(app, login, world):
     html = main_of(c.get(f"/penilaian/entri/{entry.id}/nilai").get_data(as_text=True))
     assert render_markdown.cache_info().misses == 0
     assert "<h2>Hasil</h2>" in html and "<strong>sepanjang 300 m</strong>" in html
+
+
+def test_the_piece_beside_the_sheet_is_rendered_once_and_never_shown_stale(app, login, world, make_user):
+    """The piece beside a score sheet is rendered once per worker for everyone who opens the sheet, and any change
+    to what it shows is on the next page, even a change that moves no content generation (a photo's caption is
+    not public; an SQL repair of a title or a text is no operation at all)."""
+    from flask import template_rendered
+    from sqlalchemy import text
+
+    users, _, entries = world
+    entry = entries["eligible"]
+    url = f"/penilaian/entri/{entry.id}/nilai"
+    photo = min(entry.piece.photos, key=lambda p: p.position)
+    rendered = []
+
+    def note(sender, template, context, **extra):
+        rendered.append(template.name)
+
+    def piece_of(user) -> str:
+        html = main_of(as_user(app, login, user).get(url).get_data(as_text=True))
+        return html.split('<article class="card piece-text">', 1)[1].split("</article>", 1)[0]
+
+    template_rendered.connect(note, app)
+    try:
+        first = piece_of(users["member"])
+        assert first == piece_of(users["chair"]) == piece_of(users["member"])
+        assert rendered.count("panels/_piece_body.html") == 1  # the chair and the second visit got the kept one
+
+        db.session.execute(text("UPDATE photo SET caption = 'Keterangan baru' WHERE id = :id"), {"id": photo.id})
+        db.session.commit()
+        recaptioned = piece_of(users["chair"])
+        assert rendered.count("panels/_piece_body.html") == 2
+        db.session.execute(text("UPDATE piece SET title = 'Judul diperbaiki', body_html = '<p>Teks diperbaiki</p>' "
+                                "WHERE id = :id"), {"id": entry.piece_id})
+        db.session.execute(text("UPDATE team SET name = 'Tim berganti nama' WHERE id = :id"),
+                           {"id": entry.piece.team_id})
+        db.session.commit()
+        changed = piece_of(users["chair"])
+        assert rendered.count("panels/_piece_body.html") == 3
+    finally:
+        template_rendered.disconnect(note, app)
+    assert 'alt="Keterangan baru"' in recaptioned and 'alt="Keterangan baru"' not in first
+    assert "<h2>Judul diperbaiki</h2>" in changed and "<p>Teks diperbaiki</p>" in changed
+    assert "Tim berganti nama" in changed and "Tim berganti nama" not in recaptioned

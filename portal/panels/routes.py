@@ -15,7 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from portal import cycle, permissions, scoring_adapter
 from portal.extensions import db
 from portal.failures import refused_back_to
-from portal.kept import encode_part, page_around
+from portal.kept import Kept, encode_part, page_around
 from portal.models.org import City, Kmw, Team
 from portal.models.pieces import Piece
 from portal.models.reviews import (
@@ -220,13 +220,24 @@ def sheet(entry_id: int):
     else:
         form.note.data = existing.note if existing else ""
         form.version.data = str(existing.version) if existing else ""
-    return render_template("panels/sheet.html", entry=entry, panel=panel, piece=entry.piece, form=form,
-                           photos=piece_queries.photo_rows(entry.piece_id),
+    return render_template("panels/sheet.html", entry=entry, panel=panel, form=form,
+                           piece_part=_piece_part(entry.piece, piece_queries.photo_rows(entry.piece_id)),
                            changes=queries.sheet_changes(existing),
                            sheet=existing, values=values, errors=errors, typed=typed, rubric=rubric,
                            total=scoring_adapter.sheet_total(panel, values),
                            max_total=scoring_adapter.max_total(panel),
                            locked=panel.status != PanelStatus.OPEN, consensus=consensus), status
+
+
+# The piece beside a score sheet is the same for every member who opens it, and members open each sheet several
+# times: rendered once per worker (a twelfth of the page) for exactly what it shows. Its key is the piece's row and
+# its photos' rows themselves, compared value by value, so a changed title, text, name or caption is a new key.
+_sheet_pieces: Kept[Markup] = Kept(128)
+
+
+def _piece_part(piece: piece_queries.PieceText, photos: list) -> Markup:
+    return _sheet_pieces.get(("sheet-piece", piece, tuple(photos)), lambda: Markup(
+        render_template("panels/_piece_body.html", piece=piece, photos=photos)))
 
 
 # --- results and decisions ---------------------------------------------------------------------------
