@@ -11,6 +11,10 @@ which is added to every key here, with the language. Every worker keeps the late
 each for ``PUBLIC_CACHE_SECONDS`` at most (the lifetime of a cached public page: the bound on staleness if a
 change ever failed to reach the generation); they are shared read-only meanwhile.
 
+The piece beside a score sheet is kept here too, though a piece under review is not public: its key is the
+piece's row and its photos' rows themselves (see ``panels.routes._piece_part``), so whatever changes in what it
+shows makes a new key, with or without a change of generation.
+
 Without a page cache there is no generation shared by the workers, so nothing is kept.
 """
 from __future__ import annotations
