@@ -35,9 +35,9 @@ def _portal_forms() -> list[type[FlaskForm]]:
     return found
 
 
-def _built(cls, **kwargs):
+def _built(cls):
     try:
-        return cls(formdata=None, **kwargs)
+        return cls(formdata=None)
     except TypeError:  # a form that needs arguments of its own: none of the portal's do so far
         pytest.fail(f"{cls.__module__}.{cls.__name__} could not be built without arguments")
 
