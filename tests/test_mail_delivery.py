@@ -125,7 +125,9 @@ def down_then_up(tmp_path, app_config):
     """Settings for a server that is not there yet (nothing listens on the port): (port, certificate folder)."""
     port = free_port()
     self_signed_certificate(tmp_path / "tls")
-    mail_settings(app_config, port, tmp_path / "tls" / "smtp-cert.pem", MAIL_RETRY_FIRST_SECONDS=1,
+    # the first retry 5 s after a deferral: long enough that all 20 first attempts are over before any second one
+    # on a slow, busy machine (with 1 s a second attempt came before the last deferral), short enough for the test
+    mail_settings(app_config, port, tmp_path / "tls" / "smtp-cert.pem", MAIL_RETRY_FIRST_SECONDS=5,
                   MAIL_BATCH_SIZE=8)
     return port, tmp_path / "tls"
 
