@@ -271,6 +271,22 @@ def test_photos_are_responsive_and_lazy(app, client, world):
     assert f'<source type="image/webp" srcset="{webp}"' in body and f'srcset="{jpeg}"' in body, (jpeg, webp)
 
 
+@pytest.mark.parametrize("script_root", ["", "/0/variant-slot", "/portal-0"])
+def test_photo_variant_addresses_are_the_url_builders_for_every_photo(app, script_root):
+    """The variants' addresses are made from one address built for photo 0 (see ``web._variant_urls``): they are
+    exactly what the URL builder gives for each photo and variant, also under a prefix that looks like the slot."""
+    from portal.elearning.web import PHOTO_ENDPOINT, VARIANTS, WEBP_ENDPOINT, _variant_urls
+
+    with app.test_request_context("/", base_url=f"http://localhost{script_root}/"):
+        assert url_for(PHOTO_ENDPOINT, photo_id=1, variant="a").startswith(f"{script_root}/")
+        for photo_id in (0, 7, 10, 123456789):
+            for endpoint in (PHOTO_ENDPOINT, WEBP_ENDPOINT):
+                build = _variant_urls(endpoint, photo_id)
+                assert [build(v) for v in VARIANTS] == [url_for(endpoint, photo_id=photo_id, variant=v)
+                                                       for v in VARIANTS]
+        assert _variant_urls("no.such_endpoint", 1) is None
+
+
 def test_feeds_are_valid_atom_with_the_right_entries(client, world):
     tree = world["tree"]
     root = ET.fromstring(client.get("/elearning/feed/nasional.atom").get_data())

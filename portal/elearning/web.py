@@ -47,6 +47,7 @@ def cached(body, status: int = 200, mimetype: str | None = None):
 
 VARIANTS = ("thumb", "phone", "display")  # smallest first, as a srcset lists them
 _VARIANT_SLOT = "variant-slot"  # built into a photo's address once, then replaced by each variant's name
+_SLOTS = f"/0/{_VARIANT_SLOT}"  # the address's last two segments, built with photo 0 and the variant slot
 
 
 def _long_sides() -> dict[str, int]:
@@ -73,14 +74,17 @@ def photo_url(photo, variant: str = "display", external: bool = False) -> str:
 
 
 def _variant_urls(endpoint: str, photo_id: int):
-    """The addresses of a photo's variants at ``endpoint`` from one URL build (a page of photos would otherwise
-    build seven per photo): the variant is a path segment, and its names are plain letters that the URL builder
-    leaves as they are. None when the endpoint is not offered."""
+    """The addresses of a photo's variants at ``endpoint``, without building a URL for the photo: the address is
+    built once for photo 0 with a slot for the variant (the same for every photo, so the URL builder's memory has
+    it, see ``portal.Portal.url_for``), then the photo's id and the variant's name take the places of the last two
+    path segments (digits and plain letters, which the URL builder leaves as they are). A page of photos shown for
+    the first time otherwise built two new URLs per photo. None when the endpoint is not offered."""
     try:
-        url = url_for(endpoint, photo_id=photo_id, variant=_VARIANT_SLOT)
+        url = url_for(endpoint, photo_id=0, variant=_VARIANT_SLOT)
     except BuildError:
         return None
-    before, _, after = url.rpartition(_VARIANT_SLOT)
+    before, _, after = url.rpartition(_SLOTS)
+    before = f"{before}/{int(photo_id)}/"
     return lambda variant: before + variant + after
 
 
