@@ -46,6 +46,11 @@ class DefaultConfig:
     BABEL_DEFAULT_LOCALE = "id"
     BABEL_DEFAULT_TIMEZONE = "Asia/Jakarta"
     LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
+    # WTForms' own messages untranslated: it has no Indonesian catalogue and its English one is its source text
+    # (one message differs, for a validator the portal does not use); what people read is the portal's own text.
+    # Flask-WTF would otherwise look for the catalogue on disk again at every request that builds a form (the
+    # default label of a field without one goes through it): 1-2 % of a signed-in page.
+    WTF_I18N_ENABLED = False
 
     # Uploads (photos, media, documents). None means instance/uploads.
     UPLOAD_DIR: str | None = None

@@ -11,6 +11,8 @@ from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 from flask import session
 from flask_babel import gettext, ngettext, refresh
+from flask_wtf import FlaskForm
+from wtforms import IntegerField
 
 from portal.models.people import Role
 
@@ -90,6 +92,35 @@ def test_validation_and_flash_messages_in_english(client, make_user):
     assert "Isi email Anda." not in page
     page = body(client.post("/akun/masuk", data={"email": user.email, "password": "salah-sekali-123"}, follow_redirects=True))
     assert "Wrong email or password." in page and "Email atau kata sandi salah." not in page
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_forms_never_look_for_a_catalogue_on_disk_and_keep_their_messages(client, monkeypatch, language):
+    """Flask-WTF looked for WTForms' catalogue on disk at every request that built a form (portal.config,
+    ``WTF_I18N_ENABLED``). Nothing is looked for, and a form's messages are what they were: the portal's own in
+    the reader's language, and WTForms' own, which it has no Indonesian for, in its English."""
+    from babel import support
+
+    switch(client, language)
+    looked_for = []
+    load = support.Translations.load.__func__
+    monkeypatch.setattr(support.Translations, "load",
+                        classmethod(lambda cls, *a, **k: looked_for.append(k.get("domain")) or load(cls, *a, **k)))
+    assert client.get("/akun/masuk").status_code == 200
+    page = body(client.post("/akun/masuk", data={"email": "bukan-email", "password": ""}))
+    assert ("Enter your password." if language == "en" else "Isi kata sandi Anda.") in page
+    assert "wtforms" not in looked_for
+
+    class Number(FlaskForm):
+        class Meta:
+            csrf = False
+        n = IntegerField()  # no label of its own, and WTForms' own message
+
+    with client.application.test_request_context("/", method="POST", data={"n": "x"}):
+        form = Number()
+        assert form.n.label.text == "N" and not form.validate()
+        assert form.n.errors == ["Not a valid integer value."]
+    assert "wtforms" not in looked_for
 
 
 def test_error_pages_in_english(client):
