@@ -190,18 +190,19 @@ def test_template_gettext_keeps_jinja_newstyle_semantics(app):
         "{% trans count=n %}{{ count }} tulisan{% pluralize %}{{ count }} tulisan <{% endtrans %}",
         '{{ pgettext("menu", "Beranda") }}|{{ npgettext("x", "%(num)d buah", "%(num)d buah", n) }}',
         '{{ _("Naik 100%% & <lebih>") }}|{{ _("Tanpa tanda persen & <apa pun>") }}',  # no variables
+        '{{ _("Tanpa tanda persen & <apa pun>") + "<b>" }}',  # marked safe, the added text is escaped, or not
     ]
     with app.test_request_context("/"):
         session["lang"] = "en"
         refresh()
-        for autoescape in (True, False):
+        for autoescape in (True, False, True):  # each twice: once made, once kept (``_plain_messages``)
             reference = Environment(extensions=["jinja2.ext.i18n"], autoescape=autoescape)
             translations = request_translations()
             reference.install_gettext_callables(  # type: ignore[attr-defined]
                 translations.ugettext, translations.ungettext, newstyle=True,
                 pgettext=translations.upgettext, npgettext=translations.unpgettext)
             portal_env = app.jinja_env.overlay(autoescape=autoescape)
-            for source in sources:
+            for source in sources * 2:
                 assert portal_env.from_string(source).render(n=3) == reference.from_string(source).render(n=3), source
         assert app.jinja_env.from_string(sources[0]).render() == "Welcome, &lt;b&gt;"
         assert app.jinja_env.overlay(autoescape=False).from_string(sources[0]).render() == "Welcome, <b>"
