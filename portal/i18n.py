@@ -111,7 +111,7 @@ _PLAIN_MESSAGES_KEPT = 5000
 @pass_context
 def _template_gettext(__context: Context, __string: str, **variables) -> str:
     translations = request_translations()
-    if variables or not __context.eval_ctx.autoescape:
+    if variables or not __context.eval_ctx.autoescape or type(__string) is not str:  # a lazy string: as it is
         return _formatted(__context, translations.ugettext(__string), variables)
     key = (translations, __string)
     text = _plain_messages.get(key)

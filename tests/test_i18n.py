@@ -206,6 +206,10 @@ def test_template_gettext_keeps_jinja_newstyle_semantics(app):
                 assert portal_env.from_string(source).render(n=3) == reference.from_string(source).render(n=3), source
         assert app.jinja_env.from_string(sources[0]).render() == "Welcome, &lt;b&gt;"
         assert app.jinja_env.overlay(autoescape=False).from_string(sources[0]).render() == "Welcome, <b>"
+        # a message given as a value: a lazy string (a role's label) is translated as it is, never kept
+        from flask_babel import lazy_gettext
+        for _ in range(2):
+            assert app.jinja_env.from_string("{{ _(m) }}").render(m=lazy_gettext("Beranda")) == gettext("Beranda")
     assert app.jinja_env.globals["_"].__module__ == "portal.i18n"  # not replaced by an extension set up later
 
 
