@@ -59,11 +59,10 @@ def install_template_helpers(app: Flask) -> None:
     def _size(value: int):
         return storage.format_size(value or 0)
 
-    @app.context_processor
-    def _globals():
-        return {"perm": permissions, "current_locale": current_locale, "Role": permissions.Role}
-
-    app.add_template_global(hidden_fields)
+    # Template globals, not a context processor: the same for every page, and a template imported without context
+    # (its macros kept by Jinja, instead of run again at each rendering) sees them too.
+    app.jinja_env.globals.update(perm=permissions, current_locale=current_locale, Role=permissions.Role,
+                                 hidden_fields=hidden_fields)
 
 
 def hidden_fields(form) -> Markup:

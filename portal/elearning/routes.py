@@ -36,9 +36,10 @@ def _period_arg() -> Period | None:
     return Period.parse(request.args.get("bulan", ""))
 
 
-@bp.context_processor
-def _elearning_helpers():
-    return {"photo_tag": photo_tag_data, "photo_url": photo_url, "render_plain": render_plain_with_links}
+# Template globals (see portal.templating): elearning/_macros.html is imported without context.
+bp.add_app_template_global(photo_tag_data, "photo_tag")
+bp.add_app_template_global(photo_url, "photo_url")
+bp.add_app_template_global(render_plain_with_links, "render_plain")
 
 
 @bp.route("/")

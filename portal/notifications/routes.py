@@ -30,14 +30,12 @@ def _modes():
     return [(mode, *labels[mode]) for mode in DeliveryMode]
 
 
-@bp.app_context_processor
-def _unread():
-    """``unread_notification_count()`` for templates (the header reads the same count through portal.header)."""
-    def unread_notification_count() -> int:
-        if not getattr(current_user, "is_authenticated", False):
-            return 0
-        return operations.unread_count(current_user.id)
-    return {"unread_notification_count": unread_notification_count}
+@bp.app_template_global()
+def unread_notification_count() -> int:
+    """For templates (the header reads the same count through portal.header)."""
+    if not getattr(current_user, "is_authenticated", False):
+        return 0
+    return operations.unread_count(current_user.id)
 
 
 @bp.route("/notifikasi")

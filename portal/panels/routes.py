@@ -79,9 +79,10 @@ def photo_src(photo, variant: str = "display") -> str:
     return url_for("submissions.photo", photo_id=photo.id, variant=variant)
 
 
-@bp.app_context_processor
-def _helpers():
-    return {"panel_title": rules.panel_title, "photo_src": photo_src, "writes_for_team": rules.writes_for_team}
+# Template globals (see portal.templating): panels/_macros.html and home/_month.html are imported without context.
+bp.add_app_template_global(rules.panel_title, "panel_title")
+bp.add_app_template_global(photo_src, "photo_src")
+bp.add_app_template_global(rules.writes_for_team, "writes_for_team")
 
 
 @bp.app_template_filter("number_rows")
