@@ -46,10 +46,17 @@ def render_markdown(text: str) -> Markup:
     return Markup(_clean(html))
 
 
+# nh3's reusable sanitizers, each made once: ``nh3.clean`` builds its sanitizer from the Python sets at every call,
+# which cost a piece page's first rendering 118 microseconds per text (32 when nothing else ran in between).
+_PIECE_TEXT = nh3.Cleaner(tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
+                          link_rel="noopener noreferrer nofollow", strip_comments=True)
+_COMMENT_TEXT = nh3.Cleaner(tags={"a", "br"}, attributes={"a": {"href"}}, url_schemes={"http", "https"},
+                            link_rel="noopener noreferrer nofollow ugc")
+
+
 def _clean(html: str) -> str:
     """What a piece's text may hold, whatever made the HTML."""
-    return nh3.clean(html, tags=ALLOWED_TAGS, attributes=ALLOWED_ATTRIBUTES, url_schemes=URL_SCHEMES,
-                     link_rel="noopener noreferrer nofollow", strip_comments=True)
+    return _PIECE_TEXT.clean(html)
 
 
 def stored_or_rendered(body_md: str | None, body_html: str | None, rendering: int | None) -> Markup:
@@ -83,8 +90,7 @@ def render_plain_with_links(text: str) -> Markup:
         last = match.end()
     out.append(str(escape((text or "")[last:])))
     html = "".join(out).replace("\n", "<br>")
-    return Markup(nh3.clean(html, tags={"a", "br"}, attributes={"a": {"href"}}, url_schemes={"http", "https"},
-                            link_rel="noopener noreferrer nofollow ugc"))
+    return Markup(_COMMENT_TEXT.clean(html))
 
 
 def word_count(text: str) -> int:

@@ -103,3 +103,26 @@ def test_a_stored_rendering_is_sanitised_again_when_shown(app, client, make_tree
     assert "Tersimpan" in article and "<strong>tebal</strong>" in article
     for forbidden in ("onclick", "<script", "alert(2)", "javascript:", "<iframe"):
         assert forbidden not in article, forbidden
+
+
+def test_links_in_a_piece_keep_only_web_mail_and_phone_addresses(app, client, make_tree, make_piece):
+    """Converted or stored, a link of a piece's text keeps its address only for http(s), mailto and tel (the
+    sanitiser's own defaults would also let ftp, irc, sms, ... through)."""
+    tree = make_tree()
+    team = tree.team["semarang-TF01"]
+    links = {"https://contoh.id/a": True, "http://contoh.id/b": True, "mailto:rw@contoh.id": True,
+             "tel:+62241234": True, "ftp://contoh.id/c": False, "irc://contoh.id/d": False, "sms:+62241234": False,
+             "data:text/html,x": False}
+    body_md = TEXT + "\n\n" + " ".join(f"[tautan {i}]({url})" for i, url in enumerate(links))
+    converted = make_published(make_piece, team, "national", title="Jalan warga", body_md=body_md)
+    stored = make_published(make_piece, tree.team["semarang-TF02"], "national", title="Jalan kampung", body_md=TEXT)
+    db.session.execute(update(Piece).where(Piece.id == stored.id).values(  # the same links in a stored rendering
+        body_html="<p>" + " ".join(f'<a href="{url}">tautan {i}</a>' for i, url in enumerate(links)) + "</p>",
+        body_html_rendering=RENDERING))
+    db.session.commit()
+    for piece in (converted, stored):
+        html = client.get(f"/elearning/tulisan/{piece.id}").get_data(as_text=True)
+        article = html[html.index('<div class="prose">'):]
+        for i, (url, kept) in enumerate(links.items()):
+            assert (f'href="{url}"' in article) is kept, (piece.title, url)
+            assert f"tautan {i}" in article
