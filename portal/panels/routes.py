@@ -74,14 +74,10 @@ def _entry_or_404(entry_id: int) -> Entry:
     return entry
 
 
-def photo_src(photo, variant: str = "display") -> str:
-    """The photo's address: served by the submissions feature, which checks who may see the piece."""
-    return url_for("submissions.photo", photo_id=photo.id, variant=variant)
-
-
 # Template globals (see portal.templating): panels/_macros.html and home/_month.html are imported without context.
+# (A photo's address is the template global ``photo_url``, portal.elearning.web: the submissions feature serves it
+# and checks who may see the piece.)
 bp.add_app_template_global(rules.panel_title, "panel_title")
-bp.add_app_template_global(photo_src, "photo_src")
 bp.add_app_template_global(rules.writes_for_team, "writes_for_team")
 
 
