@@ -1,6 +1,7 @@
 """Database plumbing: SQLite pragmas, how a request's session ends, and Alembic migrations run from the app."""
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import time
@@ -90,6 +91,81 @@ class CompiledCache:
         if len(self._by_identity) >= self._identity_size:
             self._by_identity.clear()  # statements built per request churn; the lasting ones come back at once
         self._by_identity[self._identity(key)] = (key[1], key[0], compiled)
+
+
+# --- PostgreSQL cursors ------------------------------------------------------------------------
+#
+# SQLAlchemy reads ``cursor.description`` after every statement, but for a statement it has compiled before
+# (every statement of a page after the worker's first requests) it only looks whether it is ``None``: the
+# columns' names and types come from the compiled statement's cached result metadata. psycopg makes a new list
+# of ``Column`` objects at each read (a name decoded and a type looked up per column, in Python): about 7 % of
+# the worker's instructions on a score sheet (80 columns in 4 statements) and 10 % on a closed panel's results.
+# The cursor below answers with the same columns, made when first read.
+
+@functools.cache
+def psycopg_cursor_factory():
+    """The cursor class for psycopg connections (``connect_args={"cursor_factory": ...}``): psycopg's client
+    cursor, whose ``description`` makes its ``Column`` objects when something reads one of them."""
+    from collections.abc import Sequence
+
+    import psycopg
+    from psycopg.pq import ExecStatus
+
+    returns_rows = (ExecStatus.TUPLES_OK, ExecStatus.SINGLE_TUPLE, ExecStatus.TUPLES_CHUNK)
+    plain_description = psycopg.Cursor.description.fget
+
+    class _Result:
+        """What ``psycopg.Column`` reads from its cursor, kept for one result."""
+
+        __slots__ = ("pgresult", "_encoding", "adapters")
+
+        def __init__(self, cursor, result):
+            self.pgresult, self._encoding, self.adapters = result, cursor._encoding, cursor.adapters
+
+    class Description(Sequence):
+        """``cursor.description`` as psycopg gives it (a list of ``Column``), its columns made on first use
+        from the result the cursor had when the description was taken."""
+
+        __slots__ = ("_cursor", "_result", "_columns")
+
+        def __init__(self, cursor, result):
+            self._cursor, self._result, self._columns = cursor, result, None
+
+        def _made(self) -> list:
+            if self._columns is None:
+                cursor = self._cursor
+                if cursor.pgresult is not self._result:  # the cursor has gone on to another statement
+                    cursor = _Result(cursor, self._result)
+                self._columns = plain_description(cursor)
+                self._cursor = None
+            return self._columns
+
+        def __len__(self) -> int:
+            return self._result.nfields
+
+        def __getitem__(self, index):
+            return self._made()[index]
+
+        def __iter__(self):
+            return iter(self._made())
+
+        def __eq__(self, other):
+            return self._made() == (other._made() if isinstance(other, Description) else other)
+
+        __hash__ = None
+
+        def __repr__(self) -> str:
+            return repr(self._made())
+
+    class Cursor(psycopg.Cursor):
+        @property
+        def description(self):
+            result = self.pgresult
+            if result and (result.nfields or result.status in returns_rows):
+                return Description(self, result)
+            return None
+
+    return Cursor
 
 
 # --- ending a request's transaction --------------------------------------------------------------
