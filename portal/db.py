@@ -98,8 +98,8 @@ class CompiledCache:
 # SQLAlchemy reads ``cursor.description`` after every statement, but for a statement it has compiled before
 # (every statement of a page after the worker's first requests) it only looks whether it is ``None``: the
 # columns' names and types come from the compiled statement's cached result metadata. psycopg makes a new list
-# of ``Column`` objects at each read (a name decoded and a type looked up per column, in Python): about 7 % of
-# the worker's instructions on a score sheet (80 columns in 4 statements) and 10 % on a closed panel's results.
+# of ``Column`` objects at each read (a name decoded and a type looked up per column, in Python): about 8 % of
+# the worker's instructions on a score sheet (72 columns in 4 statements) and 7 % on a closed panel's results.
 # The cursor below answers with the same columns, made when first read.
 
 @functools.cache
