@@ -204,7 +204,7 @@ def register_extensions(app: Flask) -> None:
     options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         options.setdefault("connect_args", {"timeout": 15})
-    elif app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg"):
+    elif app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://"):  # psycopg 3, not psycopg2
         options["connect_args"] = {"cursor_factory": portal_db.psycopg_cursor_factory(),
                                    **options.get("connect_args", {})}
     # compiled statements found by their key object first (portal.db.CompiledCache); one cache per engine

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from portal import clock, create_app, search
+from portal import create_app, search
 from portal.extensions import db
 from portal.maintenance import MaintenanceError, backup, restore
 from tests.support import suite_clock_shift
@@ -214,7 +214,6 @@ def _source_backup_once(tmp_path_factory):
     """The full SQLite source and its backup, made once for this module's tests (about 4 s each on SQLite and 8 on
     PostgreSQL's run), on the suite's calendar. The tests get copies (``source_backup``)."""
     tmp_path = tmp_path_factory.mktemp("backup-source")
-    clock.set_shift(suite_clock_shift())
     src = _make_app(tmp_path, "source")
     with src.app_context():
         db.create_all()
