@@ -15,8 +15,8 @@ pytestmark = requires_postgres
 
 STATEMENTS = [
     "SELECT 1 AS one, 'teks'::text AS words, NULL::int AS nothing",
-    "SELECT '2026-11-23 10:00+07'::timestamptz AS moment, 12.50::numeric(6, 2) AS money, true AS yes, ARRAY[1, 2] AS numbers, "
-    "'x'::varchar(40) AS short, '2026-11-23'::date AS day",
+    "SELECT '2026-11-23 10:00+07'::timestamptz AS moment, 12.50::numeric(6, 2) AS money, true AS yes, "
+    "ARRAY[1, 2] AS numbers, 'x'::varchar(40) AS short, '2026-11-23'::date AS day",
     "SELECT id, email, created_at FROM user_account ORDER BY id LIMIT 3",
     "SELECT",  # a result with no column
     "SELECT 1 AS a WHERE false",  # no row, one column
