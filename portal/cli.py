@@ -5,6 +5,7 @@ app's group is guarded by ``portal.cli_errors``.
 """
 from __future__ import annotations
 
+import os
 import signal
 import sys
 from pathlib import Path
@@ -150,6 +151,9 @@ def main(ctx: click.Context) -> None:
 def demo(port: int) -> None:
     """Migrate the embedded database, load the demo data when it is empty, and serve the portal on 127.0.0.1 with a
     task-queue consumer beside it, until Ctrl+C."""
+    # Links in mail made without a request (the consumer's reminders and outcomes) point to where the demo serves,
+    # unless PORTAL_BASE_URL is set: the consumer started below inherits this environment.
+    os.environ.setdefault("PORTAL_BASE_URL", f"http://127.0.0.1:{port}")
     app = guarded(_demo_app)(port)
     _serve_with_worker(app, port)
 
@@ -168,8 +172,10 @@ def _demo_app(port: int) -> Flask:
         click.echo("")
         click.echo(f"Portal Best Practice berjalan di http://127.0.0.1:{port}/")
         click.echo(f"Akun demo (kata sandi untuk semua: {DEMO_PASSWORD}):")
-        for role, email in demo_logins():
-            click.echo(f"  {role:<32} {email}")
+        logins = demo_logins()
+        width = max(len(role) for role, _ in logins)
+        for role, email in logins:
+            click.echo(f"  {role:<{width}}  {email}")
         click.echo("")
     return app
 

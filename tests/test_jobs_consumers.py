@@ -297,6 +297,10 @@ def test_the_quick_start_runs_a_consumer_beside_the_server_and_stops_it_with_the
                        if b"worker" in Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")]
             assert len(workers) == 1, "one consumer beside the server"
             consumer = workers[0]
+            # The consumer makes the mail of scheduled steps, outside any request: its links point to the port
+            # the demo serves on, not to the default one.
+            consumer_env = Path(f"/proc/{consumer}/environ").read_bytes().split(b"\0")
+            assert f"PORTAL_BASE_URL=http://127.0.0.1:{port}".encode() in consumer_env
 
             browser = _Browser(f"http://127.0.0.1:{port}")
             status, headers, _ = browser.request("/akun/masuk", {
@@ -321,6 +325,11 @@ def test_the_quick_start_runs_a_consumer_beside_the_server_and_stops_it_with_the
             demo.send_signal(signal.SIGTERM)
             demo.wait(timeout=60)
             wait_for(lambda: not _alive(consumer), 30, "the consumer to stop with the server")
+            printed = (tmp_path / "demo.log").read_text()  # complete once the demo has exited
+            assert "PORTAL_BASE_URL is not set" not in printed
+            logins = [line for line in printed.splitlines() if line.endswith("@demo.bp.id")]
+            assert len(logins) > 10 and len({line.rindex(" ") for line in logins}) == 1, \
+                "the demo's logins, each address in one column:\n" + "\n".join(logins)
         finally:
             for pid in [consumer] if consumer else []:
                 if _alive(pid):
