@@ -131,8 +131,19 @@ SHOTS = {"/elearning/nasional": "elearning-national", "/laporan/kemajuan/<n>": "
          "/laporan/lampiran2/<n>": "lampiran2", "/tulisan/": "writer-team"}
 
 
+# The innermost elements whose box or content reaches past the right edge of the window (what makes a page
+# scroll sideways), named as axe names its targets.
+WIDER_THAN_WINDOW = """() => {
+  const width = document.documentElement.clientWidth;
+  const past = e => e.getBoundingClientRect().left + e.scrollWidth > width + 1;
+  return [...document.body.querySelectorAll("*")].filter(e => past(e) && ![...e.children].some(past)).map(
+    e => ({target: [e.tagName.toLowerCase() + [...e.classList].map(c => "." + c).join("")]}));
+}"""
+
+
 def check_page(axe, page, shot: str | None = None) -> list[dict]:
-    """axe at desktop, then at phone width on the same page; each violation with the width it was seen at."""
+    """axe at desktop, then at phone width on the same page; each violation with the width it was seen at. At
+    each width the page must also fit the window: nothing that makes a phone scroll sideways."""
     found = []
     for viewport in (DESKTOP, PHONE):
         page.set_viewport_size(viewport)
@@ -141,6 +152,9 @@ def check_page(axe, page, shot: str | None = None) -> list[dict]:
         results = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
         for violation in results["violations"]:
             found.append({"width": viewport["width"], **violation})
+        if page.evaluate("document.documentElement.scrollWidth") > viewport["width"] + 1:
+            found.append({"width": viewport["width"], "impact": "layout", "id": "wider-than-window",
+                          "help": "the page scrolls sideways", "nodes": page.evaluate(WIDER_THAN_WINDOW)})
     return found
 
 
