@@ -264,6 +264,7 @@ GETS = [
     # mail: the administrators' outbox, the public unsubscribe link, "Lupa kata sandi" (signed in: a redirect)
     _get("outbox_admin.index", lambda s: "/admin/surat-keluar/?status=stored", allow("admin")),
     _get("outbox_admin.show", lambda s: f"/admin/surat-keluar/{s.mail_id}", allow("admin")),
+    _get("outbox_admin.preview", lambda s: f"/admin/surat-keluar/{s.mail_id}/tampilan", allow("admin")),
     _get("mail.unsubscribe", lambda s: _unsubscribe_path(s), PUBLIC),
     # the scheduled steps' runs (administrators)
     _get("schedule_admin.index", lambda s: "/admin/langkah-terjadwal/?status=failed&bulan=2026-11", allow("admin")),

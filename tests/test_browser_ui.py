@@ -272,3 +272,30 @@ def test_score_table_values_stay_on_one_line(browser, demo_server, viewport):
     page.locator(".el-results").scroll_into_view_if_needed()
     screenshot(page, f"ui-score-table-{viewport['width']}")
     page.close()
+
+
+def test_an_outbox_message_shows_as_its_recipient_gets_it_and_fits_a_phone(browser, demo_server):
+    """The administrator creates an account (its invitation is stored in the outbox, ``MAIL_URL=outbox``) and opens
+    the message: the text wraps at 360 px, and the HTML in its frame has the mail's own inline styles (the
+    portal's policy would block them in a frame that inherits it) while no script can run in it."""
+    page = signed_in(browser, demo_server, "admin@demo.bp.id")
+    violations: list[str] = []
+    page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
+    page.goto(demo_server + "/akun-pengguna/baru")
+    page.fill("input[name=email]", "ratna.outbox@contoh.id")
+    page.fill("input[name=name]", "Ratna <i>Outbox</i>")
+    page.select_option("select[name=role]", "reader")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Buat akun dan tautan kata sandi").click()
+    page.goto(demo_server + "/admin/surat-keluar/")
+    with page.expect_navigation():
+        page.locator("tbody tr", has_text="ratna.outbox@contoh.id").locator("a").first.click()
+    assert "ratna.outbox@contoh.id" in page.locator("main").inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"] + 1
+    frame = page.frame_locator("iframe.mail-html")
+    frame.locator("body").wait_for()
+    assert "Ratna <i>Outbox</i>" in frame.locator("body").inner_text(), "the name shown as typed, not as markup"
+    assert frame.locator("body").evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(244, 245, 247)"
+    assert not violations, violations
+    screenshot(page, "ui-outbox-message-360")
+    page.context.close()

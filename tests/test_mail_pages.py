@@ -121,12 +121,20 @@ def test_outbox_mode_stores_the_invitation_and_the_admin_sees_it(app, make_user,
     listing = client.get("/admin/surat-keluar/").get_data(as_text=True)
     assert "dewi@contoh.id" in listing and "tersimpan" in listing and "outbox" in listing
     shown = client.get(f"/admin/surat-keluar/{message.id}").get_data(as_text=True)
-    assert '<iframe class="mail-html" sandbox=""' in shown
-    srcdoc = re.search(r'srcdoc="([^"]*)"', shown).group(1)
-    assert "<" not in srcdoc and "&lt;b&gt;Lestari" not in srcdoc, "the HTML is escaped into the attribute once"
-    assert "Dewi &amp;lt;b&amp;gt;Lestari" in srcdoc, "the name was escaped in the mail's HTML itself"
-    assert "<b>Lestari</b>" not in shown.replace(srcdoc, "")
+    assert '<iframe class="mail-html" sandbox="" referrerpolicy="no-referrer"' in shown
+    assert f'src="/admin/surat-keluar/{message.id}/tampilan"' in shown
+    assert "<b>Lestari</b>" not in shown and "Dewi &lt;b&gt;Lestari" in shown
     assert link in shown
+    # The HTML in the frame is the message's, as its recipient gets it, under a policy of its own: its inline
+    # styles apply, nothing in it runs, and only the portal's own pages may frame it.
+    framed = client.get(f"/admin/surat-keluar/{message.id}/tampilan")
+    assert framed.status_code == 200 and framed.mimetype == "text/html"
+    assert framed.get_data(as_text=True) == message.html_body
+    assert "Dewi &lt;b&gt;Lestari" in message.html_body, "the name was escaped in the mail's HTML itself"
+    policy = [part.strip() for part in framed.headers["Content-Security-Policy"].split(";")]
+    assert {"sandbox", "default-src 'none'", "style-src 'unsafe-inline'", "frame-ancestors 'self'"} <= set(policy)
+    assert not any(part.startswith(("script-src", "connect-src", "frame-src")) for part in policy)
+    assert framed.headers["X-Frame-Options"] == "SAMEORIGIN" and framed.headers["Cache-Control"] == "no-store"
 
 
 def test_the_outbox_page_filters_by_state_and_resends_a_copy(app, make_user, client, login):
@@ -173,7 +181,7 @@ def test_the_outbox_is_for_administrators_only(app, make_user, client, login):
     db.session.commit()
     assert client.get("/admin/surat-keluar/").status_code == 302
     login(make_user(Role.DATA_MANAGER, None))
-    for path in ("/admin/surat-keluar/", f"/admin/surat-keluar/{message.id}"):
+    for path in ("/admin/surat-keluar/", f"/admin/surat-keluar/{message.id}", f"/admin/surat-keluar/{message.id}/tampilan"):
         assert client.get(path).status_code == 403
     assert client.post(f"/admin/surat-keluar/{message.id}/kirim-ulang").status_code == 403
     assert len(stored()) == 1

@@ -63,6 +63,24 @@ def show(message_id: int):
                            resendable=message.state in operations.RESENDABLE, **_context())
 
 
+# The policy of a message's HTML shown on its page. Mail carries its styles inline, which the portal's own policy
+# (style-src 'self') blocks, and a srcdoc frame inherits the policy of the page around it: the HTML is served by
+# the route below, framed by the message's page only, styled as its recipients see it, and nothing in it can
+# run (no script, form, plug-in or request; the frame is sandboxed by this policy and by its page).
+PREVIEW_POLICY = ("sandbox; default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; "
+                  "form-action 'none'; frame-ancestors 'self'")
+
+
+@bp.route("/<int:message_id>/tampilan")
+@require_admin
+def preview(message_id: int):
+    response = current_app.response_class(_message(message_id).html_body, mimetype="text/html")
+    response.headers["Content-Security-Policy"] = PREVIEW_POLICY
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 @bp.route("/<int:message_id>/kirim-ulang", methods=["POST"])
 @require_admin
 def resend(message_id: int):
