@@ -277,7 +277,8 @@ def test_score_table_values_stay_on_one_line(browser, demo_server, viewport):
 def test_an_outbox_message_shows_as_its_recipient_gets_it_and_fits_a_phone(browser, demo_server):
     """The administrator creates an account (its invitation is stored in the outbox, ``MAIL_URL=outbox``) and opens
     the message: the text wraps at 360 px, and the HTML in its frame has the mail's own inline styles (the
-    portal's policy would block them in a frame that inherits it) while no script can run in it."""
+    portal's policy would block them in a frame that inherits it); the frame's own policy, under which nothing
+    in it can run, is checked in tests/test_mail_pages.py."""
     page = signed_in(browser, demo_server, "admin@demo.bp.id")
     violations: list[str] = []
     page.on("console", lambda m: violations.append(m.text) if "Content Security Policy" in m.text else None)
