@@ -181,7 +181,8 @@ def test_the_outbox_is_for_administrators_only(app, make_user, client, login):
     db.session.commit()
     assert client.get("/admin/surat-keluar/").status_code == 302
     login(make_user(Role.DATA_MANAGER, None))
-    for path in ("/admin/surat-keluar/", f"/admin/surat-keluar/{message.id}", f"/admin/surat-keluar/{message.id}/tampilan"):
+    for path in ("/admin/surat-keluar/", f"/admin/surat-keluar/{message.id}",
+                 f"/admin/surat-keluar/{message.id}/tampilan"):
         assert client.get(path).status_code == 403
     assert client.post(f"/admin/surat-keluar/{message.id}/kirim-ulang").status_code == 403
     assert len(stored()) == 1
